@@ -1,0 +1,87 @@
+//! The curated 2014 data set, embedded in the binary so that a fresh database can be seeded
+//! anywhere; and the reading of a data folder on disk, which `check --data` and `import` use.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use include_dir::{include_dir, Dir};
+use observa_domain::datafile::load_files;
+use observa_domain::Dataset;
+use observa_store::{SqliteStore, Store};
+
+static DATA: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../data");
+
+/// The embedded data files as (name, text), in a stable order.
+pub fn files() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    collect(&DATA, &mut files);
+    files.sort();
+    files
+}
+
+fn collect(dir: &Dir<'_>, out: &mut Vec<(String, String)>) {
+    for f in dir
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+    {
+        let text = f.contents_utf8().expect("data files are UTF-8").to_string();
+        out.push((format!("data/{}", f.path().display()), text));
+    }
+    for d in dir.dirs() {
+        collect(d, out);
+    }
+}
+
+/// Reads every `.toml` file of a data folder (and its `states/` subfolder).
+pub fn files_in(folder: &Path) -> Result<Vec<(String, String)>> {
+    if !folder.is_dir() {
+        bail!("{}: not a folder of data files", folder.display());
+    }
+    let mut files = Vec::new();
+    for dir in [folder.to_path_buf(), folder.join("states")] {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
+        {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("{}: not readable as UTF-8 text", path.display()))?;
+                files.push((path.display().to_string(), text));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Loads and validates data files into a dataset, or says every problem found.
+pub fn dataset_from(files: &[(String, String)]) -> Result<Dataset> {
+    let dataset = load_files(files)?;
+    let problems = dataset.validate();
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        bail!(
+            "{} problem(s) in the data:\n{}",
+            problems.len(),
+            list.join("\n")
+        );
+    }
+    Ok(dataset)
+}
+
+/// Opens the database, seeding it from the bundled data when it is new.
+pub fn open_seeded(db: &Path) -> Result<SqliteStore> {
+    let mut store = SqliteStore::open(db)?;
+    if !store.is_seeded()? {
+        let dataset = dataset_from(&files()).context("the bundled data set")?;
+        store.replace_all(&dataset, "bundled 2014 data set")?;
+        eprintln!(
+            "created {} and seeded it with the bundled 2014 data",
+            db.display()
+        );
+    }
+    Ok(store)
+}

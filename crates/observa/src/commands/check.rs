@@ -1,0 +1,148 @@
+//! `observa check`: validates the data files and the database, prints the curation report
+//! (every correction and every disagreement between sources) and exits non-zero on errors.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use observa_domain::checks::curation_report;
+use observa_domain::datafile::load_files;
+use observa_domain::export::today;
+use observa_domain::Dataset;
+use observa_store::Store;
+
+use crate::bundled;
+
+pub fn run(db: &Path, data: Option<&Path>, quiet: bool) -> Result<ExitCode> {
+    let (label, files) = match data {
+        Some(folder) => (folder.display().to_string(), bundled::files_in(folder)?),
+        None => ("bundled data".to_string(), bundled::files()),
+    };
+    let mut errors = 0;
+    println!("Checking {} data files ({label})", files.len());
+    let dataset = match load_files(&files) {
+        Ok(ds) => Some(ds),
+        Err(e) => {
+            println!("ERROR {e}");
+            errors += 1;
+            None
+        }
+    };
+    if let Some(ds) = &dataset {
+        errors += print_problems("data", ds);
+        if !quiet {
+            print_curation(ds);
+        }
+        println!("{}", summary(ds));
+    }
+
+    println!("\nChecking the database {}", db.display());
+    match check_database(db, dataset.as_ref()) {
+        Ok(n) => errors += n,
+        Err(e) => {
+            println!("ERROR {e:#}");
+            errors += 1;
+        }
+    }
+    if errors > 0 {
+        println!("\n{errors} error(s)");
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("\nNo errors.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_problems(what: &str, ds: &Dataset) -> usize {
+    let problems = ds.validate();
+    for p in &problems {
+        println!("ERROR {what}: {p}");
+    }
+    problems.len()
+}
+
+fn check_database(db: &Path, files: Option<&Dataset>) -> Result<usize> {
+    let store = bundled::open_seeded(db)?;
+    let stored = store.load()?;
+    let mut errors = print_problems("database", &stored);
+    for found in store.integrity()? {
+        println!("ERROR database: {found}");
+        errors += 1;
+    }
+    let origin = store.meta("origin")?.unwrap_or_else(|| "unknown".into());
+    println!("{} (loaded from: {origin})", summary(&stored));
+    if let Some(files) = files {
+        if *files == stored {
+            println!("The database holds exactly the data files' content.");
+        } else {
+            println!("The database differs from the data files (it was imported from elsewhere or edited since).");
+        }
+    }
+    Ok(errors)
+}
+
+fn summary(ds: &Dataset) -> String {
+    format!(
+        "{} States, {} plans, {} bodies with {} members, {} organisations, {} laws, {} actions, {} services, \
+         {} ratifications, {} OPSC report rows, {} SWOT items, {} corrections, {} recorded disagreements",
+        ds.states.len(),
+        ds.plans.len(),
+        ds.bodies.len(),
+        ds.members.len(),
+        ds.organisations.len(),
+        ds.laws.len(),
+        ds.actions.len(),
+        ds.services.len(),
+        ds.ratifications.len(),
+        ds.reports.len(),
+        ds.swot.len(),
+        ds.corrections.len(),
+        ds.disagreements.len()
+    )
+}
+
+fn print_curation(ds: &Dataset) {
+    let report = curation_report(ds, today());
+    let scope = |s: &Option<observa_domain::StateCode>| {
+        s.as_ref().map_or("region".to_string(), |c| c.to_string())
+    };
+    println!("\nCuration report");
+    println!(
+        "\n  Corrections ({}): where the data departs from what the source prints",
+        report.corrections.len()
+    );
+    for c in report.corrections {
+        println!(
+            "    [{}] {}: source says `{}`; recorded `{}`. Why: {} ({})",
+            scope(&c.state),
+            c.subject,
+            c.source_says,
+            c.recorded,
+            c.why,
+            c.source
+        );
+    }
+    println!(
+        "\n  Disagreements between sources recorded by the curators ({})",
+        report.disagreements.len()
+    );
+    for d in report.disagreements {
+        println!(
+            "    [{}] {}: {} | {}",
+            scope(&d.state),
+            d.topic,
+            d.first,
+            d.second
+        );
+        if let Some(c) = &d.conclusion {
+            println!("        concluded: {c}");
+        }
+    }
+    println!(
+        "\n  Disagreements found by the rules ({})",
+        report.flags.len()
+    );
+    for (who, flag) in &report.flags {
+        println!("    [{who}] {}: {}", flag.code, flag.message);
+    }
+    println!();
+}

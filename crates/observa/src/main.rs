@@ -1,0 +1,83 @@
+//! `observa`: the one binary. Each subcommand lives in its own module under `commands/`.
+
+mod bundled;
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "observa",
+    version,
+    about = "Observatory of national action plans against the sexual exploitation of children"
+)]
+struct Cli {
+    /// The SQLite database file; created and seeded with the bundled 2014 data when absent.
+    #[arg(long, global = true, env = "OBSERVA_DB", default_value = "observa.db")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate the data files and the database, and print the curation report.
+    Check {
+        /// A folder of data files to check instead of the bundled ones.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Only print problems and the summary, not the full curation report.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Replace the database's content with a JSON export or a folder of TOML data files.
+    Import {
+        /// A `.json` export, or a folder of data files laid out like `data/`.
+        path: PathBuf,
+    },
+    /// Write the whole database as one JSON document or as one CSV file per table.
+    Export {
+        #[arg(long, value_enum)]
+        format: Format,
+        /// The JSON file, or the folder for the CSV files.
+        #[arg(long)]
+        out: PathBuf,
+        /// The date on which reporting standings (overdue, due) are computed; today by default.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Csv,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { data, quiet } => commands::check::run(&cli.db, data.as_deref(), quiet),
+        Command::Import { path } => commands::import::run(&cli.db, &path),
+        Command::Export {
+            format: Format::Json,
+            out,
+            as_of,
+        } => commands::export::json(&cli.db, &out, as_of),
+        Command::Export {
+            format: Format::Csv,
+            out,
+            as_of,
+        } => commands::export::csv(&cli.db, &out, as_of),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

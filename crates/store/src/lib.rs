@@ -1,0 +1,55 @@
+//! Observa's storage: the narrow [`Store`] interface and its SQLite implementation.
+//!
+//! The interface speaks in whole [`Dataset`]s so that another engine (PostgreSQL for a shared
+//! production database) can be added as one more implementation without touching the domain.
+//! Each engine has its own append-only migrations under `migrations/<engine>/`.
+
+mod rows;
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use observa_domain::Dataset;
+
+/// What can go wrong in storage. Messages name the table or file concerned.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("migration {name}: {source}")]
+    Migration {
+        name: String,
+        source: rusqlite::Error,
+    },
+    #[error("table {table}: {message}")]
+    Table { table: String, message: String },
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("the data is invalid: {0}")]
+    Invalid(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The storage interface: everything Observa needs from a database engine.
+pub trait Store {
+    /// Whether the registry holds any data yet (a fresh database does not).
+    fn is_seeded(&self) -> Result<bool>;
+    /// Replaces the whole registry with `dataset`, atomically: on error nothing changes.
+    fn replace_all(&mut self, dataset: &Dataset, origin: &str) -> Result<()>;
+    /// Reads the whole registry.
+    fn load(&self) -> Result<Dataset>;
+    /// Every table as (name, column names, rows of text cells), for CSV export.
+    fn tables(&self) -> Result<Vec<Table>>;
+}
+
+/// A table's content as text, in the database's own column order.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Option<String>>>,
+}

@@ -1,0 +1,151 @@
+//! Moving records between the domain's serde structs and table rows, generically.
+//!
+//! A record serialises to a JSON object whose keys are the table's columns. Scalars go into
+//! their column as they are; lists, maps and nested objects go into `JSONTEXT` columns as JSON
+//! text. Reading reverses it using the declared column types, so adding a field to a record
+//! means adding a column in a new migration and nothing else.
+
+use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::{Connection, Row};
+use serde_json::{Map, Number, Value};
+
+use crate::{Result, StoreError};
+
+/// The registry tables in dependency order (a table only references earlier ones).
+pub const TABLES: [&str; 22] = [
+    "documents",
+    "states",
+    "organisations",
+    "plans",
+    "bodies",
+    "members",
+    "local_expressions",
+    "agreements",
+    "contributions",
+    "actions",
+    "laws",
+    "services",
+    "participation",
+    "protection",
+    "evaluations",
+    "responses",
+    "swot",
+    "treaties",
+    "ratifications",
+    "reports",
+    "corrections",
+    "disagreements",
+];
+
+fn table_error(table: &str, message: impl Into<String>) -> StoreError {
+    StoreError::Table {
+        table: table.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Inserts JSON objects as rows of `table`.
+pub fn insert_rows(conn: &Connection, table: &str, rows: &[Value]) -> Result<()> {
+    for (i, row) in rows.iter().enumerate() {
+        let Value::Object(fields) = row else {
+            return Err(table_error(table, format!("row {i} is not an object")));
+        };
+        let columns: Vec<String> = fields.keys().map(|k| format!("\"{k}\"")).collect();
+        let marks = vec!["?"; columns.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({marks})",
+            columns.join(", ")
+        );
+        let values: Vec<SqlValue> = fields.values().map(to_sql).collect();
+        conn.execute(&sql, rusqlite::params_from_iter(values))
+            .map_err(|e| table_error(table, format!("row {i}: {e}")))?;
+    }
+    Ok(())
+}
+
+fn to_sql(v: &Value) -> SqlValue {
+    match v {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(*b as i64),
+        Value::Number(n) => n
+            .as_i64()
+            .map(SqlValue::Integer)
+            .unwrap_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0))),
+        Value::String(s) => SqlValue::Text(s.clone()),
+        nested => SqlValue::Text(nested.to_string()),
+    }
+}
+
+/// The declared type of each column, in order.
+fn column_types(conn: &Connection, table: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT name, type FROM pragma_table_info('{table}') ORDER BY cid"
+    ))?;
+    let cols = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(cols.collect::<Result<_, _>>()?)
+}
+
+/// Reads every row of `table`, in insertion order, as JSON objects (NULL columns left out).
+pub fn read_rows(conn: &Connection, table: &str) -> Result<Vec<Value>> {
+    let types = column_types(conn, table)?;
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(row_to_json(table, row, &types)?);
+    }
+    Ok(out)
+}
+
+fn row_to_json(table: &str, row: &Row, types: &[(String, String)]) -> Result<Value> {
+    let mut object = Map::new();
+    for (i, (name, ty)) in types.iter().enumerate() {
+        let value = match (row.get_ref(i)?, ty.as_str()) {
+            (ValueRef::Null, _) => continue,
+            (ValueRef::Integer(n), "BOOLEAN") => Value::Bool(n != 0),
+            (ValueRef::Integer(n), _) => Value::Number(n.into()),
+            (ValueRef::Real(f), _) => Number::from_f64(f)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
+            (ValueRef::Text(t), "JSONTEXT") => serde_json::from_slice(t).map_err(|e| {
+                table_error(table, format!("column {name} holds invalid JSON: {e}"))
+            })?,
+            (ValueRef::Text(t), _) => Value::String(String::from_utf8_lossy(t).into_owned()),
+            (ValueRef::Blob(_), _) => {
+                return Err(table_error(table, format!("column {name} holds a blob")))
+            }
+        };
+        object.insert(name.clone(), value);
+    }
+    Ok(Value::Object(object))
+}
+
+/// A table's cells as text, for CSV.
+pub fn read_text(conn: &Connection, table: &str) -> Result<crate::Table> {
+    let columns: Vec<String> = column_types(conn, table)?
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+    let n = columns.len();
+    let rows = stmt
+        .query_map([], |r| {
+            (0..n)
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        ValueRef::Null => None,
+                        ValueRef::Integer(v) => Some(v.to_string()),
+                        ValueRef::Real(v) => Some(v.to_string()),
+                        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                        ValueRef::Blob(_) => Some("<blob>".into()),
+                    })
+                })
+                .collect()
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(crate::Table {
+        name: table.to_string(),
+        columns,
+        rows,
+    })
+}

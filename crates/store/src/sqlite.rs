@@ -1,0 +1,165 @@
+//! The SQLite implementation of [`Store`]: the embedded default.
+//!
+//! Durability: WAL journal with `synchronous=FULL`, so a write is on disk when it is
+//! acknowledged and survives a crash of the process or of the machine. Foreign keys are on.
+//! Migrations are embedded and applied in order, each once, in its own transaction.
+
+use std::path::Path;
+
+use observa_domain::Dataset;
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::Value;
+
+use crate::rows::{insert_rows, read_rows, read_text, TABLES};
+use crate::{Result, Store, StoreError, Table};
+
+/// Embedded migrations, in order. Append new files; never edit an applied one.
+const MIGRATIONS: [(&str, &str); 1] = [(
+    "0001_registry",
+    include_str!("../migrations/sqlite/0001_registry.sql"),
+)];
+
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        let open_err = |source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open_err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(open_err)?;
+        let mut store = SqliteStore { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// An in-memory database, for tests.
+    pub fn in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        let mut store = SqliteStore { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        self.conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )?;
+        for (name, sql) in MIGRATIONS {
+            let applied: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT name FROM schema_migrations WHERE name = ?1",
+                    [name],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if applied.is_some() {
+                continue;
+            }
+            let err = |source| StoreError::Migration {
+                name: name.to_string(),
+                source,
+            };
+            let tx = self.conn.transaction().map_err(err)?;
+            tx.execute_batch(sql).map_err(err)?;
+            tx.execute(
+                "INSERT INTO schema_migrations VALUES (?1, datetime('now'))",
+                [name],
+            )
+            .map_err(err)?;
+            tx.commit().map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// A value from the `meta` table (for example `origin`, `seeded_at`).
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Runs SQLite's own integrity and foreign-key checks; returns what they report.
+    pub fn integrity(&self) -> Result<Vec<String>> {
+        let mut found = Vec::new();
+        let ok: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if ok != "ok" {
+            found.push(format!("integrity_check: {ok}"));
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(format!(
+                "{} row {} breaks a reference to {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        for r in rows {
+            found.push(r?);
+        }
+        Ok(found)
+    }
+}
+
+impl Store for SqliteStore {
+    fn is_seeded(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM states)", [], |r| r.get(0))?)
+    }
+
+    fn replace_all(&mut self, dataset: &Dataset, origin: &str) -> Result<()> {
+        let Value::Object(mut tables) =
+            serde_json::to_value(dataset).map_err(|e| StoreError::Invalid(e.to_string()))?
+        else {
+            unreachable!("a dataset serialises to an object")
+        };
+        let tx = self.conn.transaction()?;
+        for table in TABLES.iter().rev() {
+            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        for table in TABLES {
+            let rows = match tables.remove(table) {
+                Some(Value::Array(rows)) => rows,
+                _ => Vec::new(),
+            };
+            insert_rows(&tx, table, &rows)?;
+        }
+        tx.execute(
+            "INSERT INTO meta VALUES ('origin', ?1), ('seeded_at', datetime('now'))
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [origin],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn load(&self) -> Result<Dataset> {
+        let mut object = serde_json::Map::new();
+        for table in TABLES {
+            object.insert(
+                table.to_string(),
+                Value::Array(read_rows(&self.conn, table)?),
+            );
+        }
+        serde_json::from_value(Value::Object(object))
+            .map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+
+    fn tables(&self) -> Result<Vec<Table>> {
+        TABLES.iter().map(|t| read_text(&self.conn, t)).collect()
+    }
+}
