@@ -177,7 +177,8 @@ fn parse_slashed(text: &str) -> Result<(PartialDate, Vec<String>), DateError> {
     } else if y.trim().len() != 4 {
         return Err(date_error(text, "expected a 2- or 4-digit year"));
     }
-    Ok((PartialDate::day(year, month, day)?, notes))
+    let date = PartialDate::day(year, month, day).map_err(|e| date_error(text, e.reason))?;
+    Ok((date, notes))
 }
 
 fn parse_words(text: &str) -> Result<(PartialDate, Vec<String>), DateError> {
@@ -221,7 +222,7 @@ fn parse_words(text: &str) -> Result<(PartialDate, Vec<String>), DateError> {
             let d: u32 = d
                 .parse()
                 .map_err(|_| date_error(text, format!("`{d}` is not a day of the month")))?;
-            PartialDate::day(year, month, d)?
+            PartialDate::day(year, month, d).map_err(|e| date_error(text, e.reason))?
         }
         None => PartialDate::month(year, month)?,
     };
@@ -364,5 +365,112 @@ impl<'de> Deserialize<'de> for PartialDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         Self::parse_iso(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(s: &str) -> PartialDate {
+        PartialDate::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn iso_forms_keep_their_precision_and_display_back() {
+        for text in ["2013", "2008-12", "2012-05-03"] {
+            assert_eq!(iso(text).to_string(), text);
+        }
+        assert_eq!(iso("2013").precision(), Precision::Year);
+        assert_eq!(iso("2008-12").precision(), Precision::Month);
+        assert_eq!(iso("2012-05-03").precision(), Precision::Day);
+    }
+
+    #[test]
+    fn impossible_and_malformed_dates_are_refused_with_a_reason() {
+        for bad in [
+            "2013-13",
+            "2013-02-30",
+            "13",
+            "2013-5",
+            "20131",
+            "2013-05-03-01",
+            "May 2013",
+            "",
+        ] {
+            let err = PartialDate::parse_iso(bad).unwrap_err();
+            assert_eq!(err.text, bad);
+            assert!(!err.reason.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_partial_date_spans_its_whole_period() {
+        assert_eq!(
+            iso("2012").earliest(),
+            NaiveDate::from_ymd_opt(2012, 1, 1).unwrap()
+        );
+        assert_eq!(
+            iso("2012").latest(),
+            NaiveDate::from_ymd_opt(2012, 12, 31).unwrap()
+        );
+        assert_eq!(
+            iso("2012-02").latest(),
+            NaiveDate::from_ymd_opt(2012, 2, 29).unwrap()
+        );
+        assert_eq!(iso("2012-02").to_date(), None);
+        assert_eq!(
+            iso("2012-02-03").to_date(),
+            NaiveDate::from_ymd_opt(2012, 2, 3)
+        );
+    }
+
+    #[test]
+    fn ordering_puts_earlier_first_and_wider_before_narrower() {
+        let mut dates = [
+            iso("2012-05-03"),
+            iso("2011"),
+            iso("2012-01"),
+            iso("2012"),
+            iso("2012-01-01"),
+        ];
+        dates.sort();
+        let shown: Vec<String> = dates.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            ["2011", "2012", "2012-01", "2012-01-01", "2012-05-03"]
+        );
+    }
+
+    #[test]
+    fn loose_reading_handles_the_seed_forms_and_says_what_it_normalised() {
+        let cases = [
+            ("30/04/2002", "2002-04-30", 0),
+            ("23/10/08", "2008-10-23", 1),
+            ("17 Mayo 2004", "2004-05-17", 1),
+            ("3 Julio 2005", "2005-07-03", 1),
+            ("06 de February 2012", "2012-02-06", 1),
+            ("08 de Mayo 2002", "2002-05-08", 2),
+            ("31 October de 2013", "2013-10-31", 1),
+            ("December 2008", "2008-12", 0),
+            ("2 novembre 2004", "2004-11-02", 1),
+            ("2013", "2013", 0),
+        ];
+        for (text, expected, notes) in cases {
+            let (date, why) = PartialDate::parse_loose(text).unwrap();
+            assert_eq!(date.to_string(), expected, "{text}");
+            assert_eq!(why.len(), notes, "{text}: {why:?}");
+        }
+        assert!(PartialDate::parse_loose("Pending approval by Cabinet").is_err());
+        assert!(PartialDate::parse_loose("31/02/2004").is_err());
+    }
+
+    #[test]
+    fn serde_uses_the_iso_form() {
+        let json = serde_json::to_string(&iso("2008-12")).unwrap();
+        assert_eq!(json, "\"2008-12\"");
+        let back: PartialDate = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, iso("2008-12"));
+        assert!(serde_json::from_str::<PartialDate>("\"December 2008\"").is_err());
     }
 }

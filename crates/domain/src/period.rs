@@ -237,3 +237,111 @@ pub fn deserialize_validity<'de, D: Deserializer<'de>>(d: D) -> Result<Validity,
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn date(s: &str) -> PartialDate {
+        PartialDate::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn the_status_table_wordings_parse() {
+        let v = Validity::parse_wording("2012-2014").unwrap();
+        assert_eq!((v.from, v.to), (Some(date("2012")), Some(date("2014"))));
+        assert_eq!(v.to_string(), "2012-2014");
+        let v = Validity::parse_wording("to 2020").unwrap();
+        assert_eq!((v.from, v.to), (None, Some(date("2020"))));
+        assert_eq!(
+            Validity::parse_wording("Ongoing").unwrap().status,
+            Some(ValidityStatus::Ongoing)
+        );
+        assert_eq!(
+            Validity::parse_wording("In force").unwrap().status,
+            Some(ValidityStatus::InForce)
+        );
+        assert_eq!(
+            Validity::parse_wording("Initially, 5 years")
+                .unwrap()
+                .duration_years,
+            Some(5)
+        );
+        let none = Validity::parse_wording("-").unwrap();
+        assert_eq!((none.from, none.to, none.status), (None, None, None));
+    }
+
+    #[test]
+    fn unknown_or_inconsistent_wordings_are_refused() {
+        assert!(Validity::parse_wording("December 2015")
+            .unwrap_err()
+            .contains("write a table"));
+        assert!(Validity::parse_wording("2014-2012")
+            .unwrap_err()
+            .contains("before it starts"));
+        let extended_without_end = Validity {
+            status: Some(ValidityStatus::Extended),
+            ..Default::default()
+        };
+        assert!(extended_without_end.check().is_err());
+    }
+
+    #[test]
+    fn in_force_follows_the_period_and_its_status() {
+        let v = Validity::parse_wording("2012-2014").unwrap();
+        assert_eq!(v.in_force_on(day(2013, 6, 1), None), Answer::Yes);
+        assert_eq!(v.in_force_on(day(2015, 1, 1), None), Answer::No);
+        assert_eq!(v.in_force_on(day(2011, 12, 31), None), Answer::No);
+        assert_eq!(
+            v.in_force_on(day(2012, 6, 1), None),
+            Answer::Partial,
+            "within the start year"
+        );
+        // "2008-2010. Still in force by decision of the plenary"
+        let extended = Validity {
+            from: Some(date("2008")),
+            to: Some(date("2010")),
+            status: Some(ValidityStatus::Extended),
+            ..Default::default()
+        };
+        assert_eq!(extended.in_force_on(day(2014, 9, 1), None), Answer::Yes);
+        // "Initially, 5 years" from April 2004
+        let initial = Validity::parse_wording("initially, 5 years").unwrap();
+        assert_eq!(
+            initial.in_force_on(day(2008, 1, 1), Some(date("2004-04"))),
+            Answer::Yes
+        );
+        assert_eq!(
+            initial.in_force_on(day(2010, 1, 1), Some(date("2004-04"))),
+            Answer::No
+        );
+        assert_eq!(initial.in_force_on(day(2010, 1, 1), None), Answer::Unknown);
+        assert_eq!(
+            Validity::default().in_force_on(day(2014, 1, 1), None),
+            Answer::Unknown
+        );
+    }
+
+    #[test]
+    fn adoption_is_a_date_or_a_status() {
+        assert_eq!(
+            Adoption::parse("2008-12").unwrap().date(),
+            Some(date("2008-12"))
+        );
+        assert_eq!(
+            Adoption::parse("pending-approval").unwrap(),
+            Adoption::PendingApproval
+        );
+        assert_eq!(
+            Adoption::parse("to-be-submitted").unwrap().to_string(),
+            "to-be-submitted"
+        );
+        assert!(Adoption::parse("December 2008")
+            .unwrap_err()
+            .contains("pending-approval"));
+    }
+}

@@ -81,3 +81,61 @@ pub fn report_standing(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// Cases from Appendix 2 (deposit dates as printed in Appendix 3).
+    #[test]
+    fn entry_into_force_and_due_dates_follow_articles_14_and_12() {
+        // Panama deposited on 9 February 2001, before the Protocol's own entry into force.
+        let pa = opsc_entry_into_force(d(2001, 2, 9));
+        assert_eq!(pa.date, d(2002, 1, 18));
+        assert!(pa.rule.contains("14(1)"));
+        assert_eq!(opsc_initial_report_due(pa.date).date, d(2004, 1, 18));
+        // Chile deposited on 6 February 2003: one month later, then two years.
+        let cl = opsc_entry_into_force(d(2003, 2, 6));
+        assert_eq!(cl.date, d(2003, 3, 6));
+        assert!(cl.rule.contains("14(2)"));
+        let due = opsc_initial_report_due(cl.date);
+        assert_eq!(due.date, d(2005, 3, 6));
+        assert!(due.rule.contains("12(1)"));
+        // Ecuador deposited on 30 January 2004: 29 February 2004 (leap year), due 28 February 2006.
+        let ec = opsc_entry_into_force(d(2004, 1, 30));
+        assert_eq!(ec.date, d(2004, 2, 29));
+        assert_eq!(opsc_initial_report_due(ec.date).date, d(2006, 2, 28));
+        // A deposit on the day of entry into force counts as after it.
+        assert_eq!(opsc_entry_into_force(d(2002, 1, 18)).date, d(2002, 2, 18));
+    }
+
+    #[test]
+    fn standing_says_overdue_late_or_on_time() {
+        let due = d(2005, 3, 6);
+        assert_eq!(
+            report_standing(due, Some(d(2007, 7, 6)), d(2014, 9, 30)),
+            ReportStanding::SubmittedLate { days: 852 }
+        );
+        assert_eq!(
+            report_standing(due, Some(d(2005, 1, 1)), d(2014, 9, 30)),
+            ReportStanding::SubmittedOnTime
+        );
+        assert_eq!(
+            report_standing(due, None, d(2005, 3, 16)),
+            ReportStanding::Overdue { days: 10 }
+        );
+        assert_eq!(
+            report_standing(due, None, d(2005, 3, 1)),
+            ReportStanding::NotYetDue { days_left: 5 }
+        );
+        // A distribution after the reference date is not yet known on that date.
+        assert_eq!(
+            report_standing(due, Some(d(2010, 1, 1)), d(2006, 1, 1)),
+            ReportStanding::Overdue { days: 301 }
+        );
+    }
+}

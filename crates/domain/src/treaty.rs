@@ -172,11 +172,7 @@ pub fn parse_session(text: &str) -> Result<(PartialDate, PartialDate, Vec<String
     let from_text = match a.split_whitespace().count() {
         1 => format!(
             "{a} {}",
-            b.trim()
-                .split_whitespace()
-                .skip(1)
-                .collect::<Vec<_>>()
-                .join(" ")
+            b.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")
         ),
         2 => format!("{a} {}", to.year_value()),
         _ => a.to_string(),
@@ -187,4 +183,62 @@ pub fn parse_session(text: &str) -> Result<(PartialDate, PartialDate, Vec<String
         return Err(format!("`{text}`: the session starts after it ends"));
     }
     Ok((from, to, notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratification_cells_read_status_date_and_normalisations() {
+        let r = parse_ratification_cell("05/10/1993").unwrap();
+        assert_eq!(
+            (r.status, r.date.unwrap().to_string(), r.notes.len()),
+            (RatificationStatus::Ratification, "1993-10-05".into(), 0)
+        );
+        let r = parse_ratification_cell("01/08/1989 a").unwrap();
+        assert_eq!(
+            (r.status, r.notes.len()),
+            (RatificationStatus::Accession, 0)
+        );
+        let r = parse_ratification_cell("16/07/2013a").unwrap();
+        assert_eq!(r.status, RatificationStatus::Accession);
+        assert!(r.notes[0].contains("glued"), "{:?}", r.notes);
+        let r = parse_ratification_cell("23/10/08").unwrap();
+        assert_eq!(r.date.unwrap().to_string(), "2008-10-23");
+        assert_eq!(r.notes.len(), 1);
+        assert_eq!(
+            parse_ratification_cell("*").unwrap().status,
+            RatificationStatus::Signature
+        );
+        assert_eq!(
+            parse_ratification_cell("-").unwrap(),
+            CellReading {
+                status: RatificationStatus::None,
+                date: None,
+                notes: vec![]
+            }
+        );
+        assert!(parse_ratification_cell("soon").is_err());
+        assert!(parse_ratification_cell("31/02/2004").is_err());
+    }
+
+    #[test]
+    fn session_ranges_borrow_what_the_start_leaves_out() {
+        let (a, b, notes) = parse_session("11 - 29 January 2010").unwrap();
+        assert_eq!(
+            (a.to_string(), b.to_string(), notes.len()),
+            ("2010-01-11".into(), "2010-01-29".into(), 0)
+        );
+        let (a, b, _) = parse_session("14 January - 1 February 2008").unwrap();
+        assert_eq!(
+            (a.to_string(), b.to_string()),
+            ("2008-01-14".into(), "2008-02-01".into())
+        );
+        let (a, _, notes) = parse_session("18 Mayo – 5 June 2015").unwrap();
+        assert_eq!(a.to_string(), "2015-05-18");
+        assert_eq!(notes.len(), 1);
+        assert!(parse_session("29 - 11 January 2010").is_err());
+        assert!(parse_session("January 2010").is_err());
+    }
 }
