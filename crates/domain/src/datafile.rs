@@ -10,11 +10,15 @@
 
 use serde::Deserialize;
 
-use crate::dataset::Dataset;
+use crate::dataset::{with_tables, Dataset};
 use crate::date::PartialDate;
-use crate::source::{Correction, Source};
-use crate::state::StateCode;
-use crate::treaty::{parse_ratification_cell, parse_session, Ratification, Report, TREATY_CODES};
+use crate::facts::*;
+use crate::registry::*;
+use crate::source::{Correction, Disagreement, Document, Source};
+use crate::state::{State, StateCode};
+use crate::treaty::{
+    parse_ratification_cell, parse_session, Ratification, Report, Treaty, TREATY_CODES,
+};
 
 /// A data file that could not be read: which file, where, what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,17 +28,29 @@ pub struct FileError {
     pub message: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DataFile {
-    /// The State a per-State file is about.
-    state: Option<StateCode>,
-    #[serde(flatten)]
-    tables: Dataset,
-    appendix3: Option<Appendix3>,
-    #[serde(default)]
-    appendix2: Vec<Appendix2Row>,
+macro_rules! define_data_file {
+    ($($table:ident: $record:ty),* $(,)?) => {
+        /// The shape of every data file: the dataset's tables plus file-level keys. Spelled out
+        /// (not `#[serde(flatten)]`) so that errors keep the TOML line and column.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct DataFile {
+            /// The State a per-State file is about.
+            state: Option<StateCode>,
+            appendix3: Option<Appendix3>,
+            #[serde(default)]
+            appendix2: Vec<Appendix2Row>,
+            $( #[serde(default)] $table: Vec<$record>, )*
+        }
+
+        impl DataFile {
+            fn tables(&mut self) -> Dataset {
+                Dataset { $( $table: std::mem::take(&mut self.$table), )* }
+            }
+        }
+    };
 }
+with_tables!(define_data_file);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,8 +100,8 @@ pub fn load_files(files: &[(String, String)]) -> Result<Dataset, FileError> {
     }
     let mut dataset = Dataset::default();
     let mut appendices = Vec::new();
-    for (name, file) in parsed {
-        let mut tables = file.tables;
+    for (name, mut file) in parsed {
+        let mut tables = file.tables();
         if let Some(state) = &file.state {
             claim_state(&mut tables, state).map_err(|message| FileError {
                 file: name.clone(),

@@ -14,55 +14,57 @@ use crate::source::{Correction, Disagreement, Document};
 use crate::state::{State, StateCode};
 use crate::treaty::{Ratification, Report, Treaty, TREATY_CODES};
 
-/// Every table of the registry. Field order is the export order.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Dataset {
-    #[serde(default)]
-    pub documents: Vec<Document>,
-    #[serde(default)]
-    pub states: Vec<State>,
-    #[serde(default)]
-    pub organisations: Vec<Organisation>,
-    #[serde(default)]
-    pub plans: Vec<Plan>,
-    #[serde(default)]
-    pub bodies: Vec<Body>,
-    #[serde(default)]
-    pub members: Vec<Member>,
-    #[serde(default)]
-    pub local_expressions: Vec<LocalExpression>,
-    #[serde(default)]
-    pub agreements: Vec<Agreement>,
-    #[serde(default)]
-    pub contributions: Vec<Contribution>,
-    #[serde(default)]
-    pub actions: Vec<Action>,
-    #[serde(default)]
-    pub laws: Vec<Law>,
-    #[serde(default)]
-    pub services: Vec<Service>,
-    #[serde(default)]
-    pub participation: Vec<Participation>,
-    #[serde(default)]
-    pub protection: Vec<Protection>,
-    #[serde(default)]
-    pub evaluations: Vec<Evaluation>,
-    #[serde(default)]
-    pub responses: Vec<Response>,
-    #[serde(default)]
-    pub swot: Vec<SwotItem>,
-    #[serde(default)]
-    pub treaties: Vec<Treaty>,
-    #[serde(default)]
-    pub ratifications: Vec<Ratification>,
-    #[serde(default)]
-    pub reports: Vec<Report>,
-    #[serde(default)]
-    pub corrections: Vec<Correction>,
-    #[serde(default)]
-    pub disagreements: Vec<Disagreement>,
+/// Calls `$callback! { table: Record, ... }` with every table of the registry, in export and
+/// dependency order (a table only references earlier ones). The one list of tables: the
+/// [`Dataset`] and the data-file shape in [`crate::datafile`] are both generated from it.
+macro_rules! with_tables {
+    ($callback:ident) => {
+        $callback! {
+            documents: Document,
+            states: State,
+            organisations: Organisation,
+            plans: Plan,
+            bodies: Body,
+            members: Member,
+            local_expressions: LocalExpression,
+            agreements: Agreement,
+            contributions: Contribution,
+            actions: Action,
+            laws: Law,
+            services: Service,
+            participation: Participation,
+            protection: Protection,
+            evaluations: Evaluation,
+            responses: Response,
+            swot: SwotItem,
+            treaties: Treaty,
+            ratifications: Ratification,
+            reports: Report,
+            corrections: Correction,
+            disagreements: Disagreement,
+        }
+    };
 }
+pub(crate) use with_tables;
+
+macro_rules! define_dataset {
+    ($($table:ident: $record:ty),* $(,)?) => {
+        /// Every table of the registry, one vector each.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Dataset {
+            $( #[serde(default)] pub $table: Vec<$record>, )*
+        }
+
+        impl Dataset {
+            /// Adds another dataset's records (used to merge data files).
+            pub fn extend(&mut self, other: Dataset) {
+                $( self.$table.extend(other.$table); )*
+            }
+        }
+    };
+}
+with_tables!(define_dataset);
 
 /// One thing wrong with a dataset: which record, which field, what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,37 +97,6 @@ fn fill_ids<'a, T: 'a>(
 }
 
 impl Dataset {
-    /// Adds another dataset's records (used to merge data files).
-    pub fn extend(&mut self, other: Dataset) {
-        macro_rules! all {
-            ($($f:ident),*) => { $( self.$f.extend(other.$f); )* };
-        }
-        all!(
-            documents,
-            states,
-            organisations,
-            plans,
-            bodies,
-            members,
-            local_expressions,
-            agreements,
-            contributions,
-            actions,
-            laws,
-            services,
-            participation,
-            protection,
-            evaluations,
-            responses,
-            swot,
-            treaties,
-            ratifications,
-            reports,
-            corrections,
-            disagreements
-        );
-    }
-
     /// Moves nested members into their table and fills implicit ids. Idempotent.
     pub fn normalise(&mut self) {
         for body in &mut self.bodies {

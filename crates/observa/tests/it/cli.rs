@@ -351,3 +351,31 @@ fn a_bad_format_or_date_argument_is_refused_by_the_parser() {
     );
     assert!(!out.status.success() && text(&out).contains("2014-13-01"));
 }
+
+#[test]
+fn a_typo_in_a_state_file_is_reported_with_its_line_and_the_values_expected() {
+    let s = Scratch::new();
+    let data = s.path("data");
+    copy_data(&data);
+    let plan = "state = \"CU\"\n\n[[plans]]\nid = \"cu-x\"\nname = \"X\"\nlang = \"es\"\nkind = \"specifc-sec\"\nadopted = \"2012\"\n";
+    std::fs::write(data.join("states/CU.toml"), plan).unwrap();
+    let out = s.observa("observa.db", &["check", "--data", data.to_str().unwrap()]);
+    let shown = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        shown.contains("CU.toml") && shown.contains("line 7"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("unknown variant `specifc-sec`, expected one of `specific-sec`"),
+        "{shown}"
+    );
+
+    let wrong_state = plan.replace("kind = \"specifc-sec\"", "kind = \"other\"\nstate = \"CL\"");
+    std::fs::write(data.join("states/CU.toml"), wrong_state).unwrap();
+    let shown = text(&s.observa("observa.db", &["check", "--data", data.to_str().unwrap()]));
+    assert!(
+        shown.contains("plans.cu-x: state `CL` in the file of `CU`"),
+        "{shown}"
+    );
+}
