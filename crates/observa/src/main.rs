@@ -24,6 +24,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the public portal and the read API (creates and seeds the database when absent).
+    Serve {
+        /// Where to listen.
+        #[arg(long, env = "OBSERVA_ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Validate the data files and the database, and print the curation report.
     Check {
         /// A folder of data files to check instead of the bundled ones.
@@ -60,6 +66,7 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve { addr } => commands::serve::run(&cli.db, addr),
         Command::Check { data, quiet } => commands::check::run(&cli.db, data.as_deref(), quiet),
         Command::Import { path } => commands::import::run(&cli.db, &path),
         Command::Export {

@@ -1,0 +1,81 @@
+//! The one web error type. API errors answer JSON saying what was wrong; page errors answer a
+//! page in the visitor's language. Internal details are logged, never shown.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::i18n::Lang;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Unknown code or id (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// A parameter that cannot be used (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Anything else (500); the message is logged, not sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl WebError {
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn public_message(&self) -> String {
+        match self {
+            WebError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                "internal error".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// The error as an HTML page in `lang`.
+    pub fn page(self, lang: Lang, templates: &crate::templates::Templates) -> Response {
+        let status = self.status();
+        let title = lang.text(match status {
+            StatusCode::NOT_FOUND => "error-not-found",
+            StatusCode::BAD_REQUEST => "error-bad-request",
+            _ => "error-internal",
+        });
+        let ctx = minijinja::context! { lang => lang.code(), title => title.clone(), detail => self.public_message(), rest => "", langs => crate::pages::language_links(lang) };
+        match templates.render("error.html", ctx) {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, title).into_response(),
+        }
+    }
+}
+
+/// API handlers return this: JSON errors.
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        (
+            status,
+            Json(json!({ "error": status.canonical_reason(), "message": self.public_message() })),
+        )
+            .into_response()
+    }
+}
+
+impl From<tantivy::TantivyError> for WebError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        WebError::Internal(format!("search: {e}"))
+    }
+}
+
+impl From<minijinja::Error> for WebError {
+    fn from(e: minijinja::Error) -> Self {
+        WebError::Internal(format!("template: {e:#}"))
+    }
+}

@@ -1,0 +1,81 @@
+//! Observa's public portal: server-rendered pages in four languages, the read API under
+//! `/api/v1`, and search. Handlers read an in-memory [`Snapshot`] of the registry, rebuilt from
+//! the store after every write, so reads never wait on the database.
+
+mod api;
+mod error;
+mod i18n;
+mod pages;
+mod search;
+mod snapshot;
+mod templates;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use error::WebError;
+pub use i18n::Lang;
+pub use snapshot::Snapshot;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub snapshot: Arc<Snapshot>,
+    pub templates: Arc<templates::Templates>,
+    pub search: Arc<search::SearchIndex>,
+}
+
+impl AppState {
+    /// Builds the state from a dataset: the snapshot, the templates and the search index.
+    pub fn new(dataset: observa_domain::Dataset) -> Result<Self, WebError> {
+        let snapshot = Arc::new(Snapshot::new(dataset));
+        let search = Arc::new(search::SearchIndex::build(&snapshot)?);
+        Ok(AppState {
+            snapshot,
+            templates: Arc::new(templates::Templates::new()),
+            search,
+        })
+    }
+}
+
+/// The whole application: pages and API, each module contributing its own router.
+pub fn router(state: AppState) -> Router {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
+    Router::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .layer(trace)
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight.
+pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("Observa is serving on http://{}/", listener.local_addr()?);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    println!("shutting down");
+}

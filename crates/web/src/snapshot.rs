@@ -1,0 +1,215 @@
+//! An immutable, indexed view of the registry for the portal and the API.
+//!
+//! Built once from a [`Dataset`] (and again after a write). It precomputes what pages need: each
+//! State's records, the OPSC reporting view, where every agency appears, the map's categories.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use observa_domain::checks::{reporting, ReportingItem};
+use observa_domain::period::Answer;
+use observa_domain::registry::{Organisation, PlanKind};
+use observa_domain::Dataset;
+use serde::Serialize;
+
+pub struct Snapshot {
+    pub dataset: Dataset,
+    pub as_of: NaiveDate,
+    pub reporting: Vec<ReportingItem>,
+    /// State code → its category on the map.
+    pub categories: BTreeMap<String, Category>,
+    /// Organisation id → where it appears.
+    pub appearances: BTreeMap<String, Vec<Appearance>>,
+}
+
+/// How the map colours a State.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// A plan specifically against the sexual exploitation of children.
+    SpecificPlan,
+    /// Only other instruments (trafficking, child protection, development plans, protocols).
+    OtherInstrument,
+    /// The State did not answer, or reported no plan.
+    NoInformation,
+}
+
+/// One place an organisation appears: a State, and in what role.
+#[derive(Debug, Clone, Serialize)]
+pub struct Appearance {
+    pub state: String,
+    pub role: String,
+    pub body: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl Snapshot {
+    pub fn new(dataset: Dataset) -> Self {
+        let as_of = chrono::Utc::now().date_naive();
+        let reporting = reporting(&dataset, as_of);
+        let categories = dataset
+            .states
+            .iter()
+            .map(|s| (s.code.to_string(), category(&dataset, s.code.as_str())))
+            .collect();
+        let appearances = appearances(&dataset);
+        Snapshot {
+            dataset,
+            as_of,
+            reporting,
+            categories,
+            appearances,
+        }
+    }
+
+    pub fn organisation(&self, id: &str) -> Option<&Organisation> {
+        self.dataset.organisations.iter().find(|o| o.id == id)
+    }
+
+    /// International agencies (shared across States), most mentioned first.
+    pub fn agencies(&self) -> Vec<(&Organisation, usize, usize)> {
+        let mut list: Vec<_> = self
+            .dataset
+            .organisations
+            .iter()
+            .filter(|o| o.state.is_none())
+            .map(|o| {
+                let seen = self
+                    .appearances
+                    .get(&o.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let mut states: Vec<&str> = seen.iter().map(|a| a.state.as_str()).collect();
+                states.sort();
+                states.dedup();
+                (o, states.len(), seen.len())
+            })
+            .collect();
+        list.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then(b.2.cmp(&a.2))
+                .then(a.0.name.cmp(&b.0.name))
+        });
+        list
+    }
+
+    /// Key figures for the home page.
+    pub fn figures(&self, on: NaiveDate) -> Figures {
+        let ds = &self.dataset;
+        let specific = self
+            .categories
+            .values()
+            .filter(|c| **c == Category::SpecificPlan)
+            .count();
+        let in_force = ds
+            .plans
+            .iter()
+            .filter(|p| p.validity.in_force_on(on, p.adopted.date()) == Answer::Yes)
+            .count();
+        let mut answered: Vec<&str> = ds
+            .responses
+            .iter()
+            .filter(|r| r.cycle == 2014)
+            .map(|r| r.state.as_str())
+            .collect();
+        answered.dedup();
+        Figures {
+            states: ds.states.len(),
+            specific_plan_states: specific,
+            plans: ds.plans.len(),
+            plans_in_force: in_force,
+            answered: answered.len(),
+            on,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub states: usize,
+    pub specific_plan_states: usize,
+    pub plans: usize,
+    pub plans_in_force: usize,
+    pub answered: usize,
+    pub on: NaiveDate,
+}
+
+fn category(ds: &Dataset, state: &str) -> Category {
+    let plans: Vec<_> = ds
+        .plans
+        .iter()
+        .filter(|p| p.state.as_str() == state)
+        .collect();
+    if plans.iter().any(|p| p.kind == PlanKind::SpecificSec) {
+        Category::SpecificPlan
+    } else if plans.is_empty() {
+        Category::NoInformation
+    } else {
+        Category::OtherInstrument
+    }
+}
+
+fn appearances(ds: &Dataset) -> BTreeMap<String, Vec<Appearance>> {
+    let mut map: BTreeMap<String, Vec<Appearance>> = BTreeMap::new();
+    let mut add = |org: &str, a: Appearance| map.entry(org.to_string()).or_default().push(a);
+    for m in &ds.members {
+        let role = format!("{:?}", m.role).to_lowercase();
+        add(
+            &m.organisation,
+            Appearance {
+                state: m.state.to_string(),
+                role,
+                body: Some(m.body.clone()),
+                detail: m.functions.clone(),
+            },
+        );
+    }
+    for c in &ds.contributions {
+        let kinds: Vec<String> = c
+            .kinds
+            .iter()
+            .map(|k| {
+                serde_json::to_value(k)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            })
+            .collect();
+        add(
+            &c.organisation,
+            Appearance {
+                state: c.state.to_string(),
+                role: kinds.join(", "),
+                body: None,
+                detail: c.summary.clone(),
+            },
+        );
+    }
+    for a in &ds.actions {
+        for o in &a.organisations {
+            add(
+                o,
+                Appearance {
+                    state: a.state.to_string(),
+                    role: "action".into(),
+                    body: None,
+                    detail: Some(a.name.clone()),
+                },
+            );
+        }
+    }
+    for s in &ds.services {
+        for o in &s.organisations {
+            add(
+                o,
+                Appearance {
+                    state: s.state.to_string(),
+                    role: "service".into(),
+                    body: None,
+                    detail: Some(s.name.clone()),
+                },
+            );
+        }
+    }
+    map
+}

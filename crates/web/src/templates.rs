@@ -1,0 +1,87 @@
+//! Page templates (minijinja), embedded in the binary. `t("key")` in a template gives the
+//! interface text in the page's language (the `lang` variable of the context).
+
+use minijinja::value::Serde;
+use minijinja::{Environment, State, Value};
+
+use crate::i18n::Lang;
+
+/// Any serialisable value as a template value.
+pub fn v<T: serde::Serialize>(x: T) -> Value {
+    Value::from(Serde(x))
+}
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+macro_rules! embed {
+    ($env:ident, $($name:literal),* $(,)?) => {
+        $( $env.add_template($name, include_str!(concat!("../templates/", $name))).expect($name); )*
+    };
+}
+
+fn page_lang(state: &State) -> Lang {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Lang::from_code))
+        .unwrap_or(Lang::ALL[0])
+}
+
+/// `t("key")`: interface text in the page's language.
+fn translate(state: &State, key: &str) -> String {
+    page_lang(state).text(key)
+}
+
+/// `name_in(record, "name")`: the record's `name_<lang>` field, or its translation map entry.
+fn localised(state: &State, record: Value, field: &str) -> Value {
+    let lang = page_lang(state).code();
+    if let Ok(v) = record.get_attr(&format!("{field}_{lang}")) {
+        if !v.is_undefined() {
+            return v;
+        }
+    }
+    if let Ok(map) = record.get_attr("translations") {
+        if let Ok(v) = map.get_attr(lang) {
+            if !v.is_undefined() && !v.is_none() {
+                return v;
+            }
+        }
+    }
+    Value::UNDEFINED
+}
+
+impl Templates {
+    pub fn new() -> Self {
+        let mut env = Environment::new();
+        embed!(
+            env,
+            "base.html",
+            "error.html",
+            "home.html",
+            "states.html",
+            "state.html",
+            "plan.html",
+            "body.html",
+            "agencies.html",
+            "agency.html",
+            "treaties.html",
+            "sources.html",
+            "search.html",
+            "downloads.html",
+        );
+        env.add_function("t", translate);
+        env.add_function("localised", localised);
+        Templates { env }
+    }
+
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String, minijinja::Error> {
+        self.env.get_template(name)?.render(ctx)
+    }
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Self::new()
+    }
+}
