@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_http::cors::{Any, CorsLayer};
 
-use crate::pages::SearchParams;
+use crate::search::SearchParams;
 use crate::{AppState, WebError};
 
 type Params = Query<HashMap<String, String>>;

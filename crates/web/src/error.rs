@@ -48,7 +48,7 @@ impl WebError {
             StatusCode::BAD_REQUEST => "error-bad-request",
             _ => "error-internal",
         });
-        let ctx = minijinja::context! { lang => lang.code(), title => title.clone(), detail => self.public_message(), rest => "", langs => crate::pages::language_links(lang) };
+        let ctx = minijinja::context! { lang => lang.code(), title => title.clone(), detail => self.public_message(), langs => crate::pages::language_links(lang, "") };
         match templates.render("error.html", ctx) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, title).into_response(),

@@ -6,7 +6,7 @@ mod api;
 mod error;
 mod i18n;
 mod pages;
-mod search;
+pub mod search;
 mod snapshot;
 mod templates;
 
@@ -48,7 +48,7 @@ pub fn router(state: AppState) -> Router {
         .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
         .on_response(DefaultOnResponse::new().level(Level::INFO));
     Router::new()
-        .merge(pages::router())
+        .merge(pages::router(state.clone()))
         .merge(api::router())
         .layer(trace)
         .with_state(state)
@@ -58,8 +58,17 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("Observa is serving on http://{}/", listener.local_addr()?);
+    serve_on(listener, state, shutdown_signal()).await
+}
+
+/// Serves on an already bound listener until `shutdown` completes (tests bind port 0).
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
 }
 

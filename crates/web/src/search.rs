@@ -20,7 +20,6 @@ use tantivy::tokenizer::{
 };
 use tantivy::{doc, Index, IndexReader, TantivyDocument, Term};
 
-use crate::pages::SearchParams;
 use crate::snapshot::Snapshot;
 use crate::WebError;
 
@@ -30,6 +29,15 @@ const LANGUAGES: [(&str, Language); 4] = [
     ("pt", Language::Portuguese),
     ("fr", Language::French),
 ];
+
+/// Filters and text of a search, as the page and the API receive them.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    pub focal_point: Option<String>,
+}
 
 pub struct SearchIndex {
     index: Index,
@@ -234,7 +242,7 @@ impl SearchIndex {
                     focal_point: text(&d, self.f.focal_point),
                     title: text(&d, self.f.title).unwrap_or_default(),
                     path: text(&d, self.f.path).unwrap_or_default(),
-                    snippet: snippets.snippet_from_doc(&d).to_html(),
+                    snippet: snippet_or_start(&snippets, &d, self.f.raw),
                     score,
                 })
             })
@@ -246,6 +254,24 @@ impl SearchIndex {
             facets,
         })
     }
+}
+
+/// The highlighted snippet, or (when the match was only in a stemmed field) the text's start.
+fn snippet_or_start(generator: &SnippetGenerator, d: &TantivyDocument, raw: Field) -> String {
+    let html = generator.snippet_from_doc(d).to_html();
+    if !html.is_empty() {
+        return html;
+    }
+    let text: String = d
+        .get_first(raw)
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .chars()
+        .take(160)
+        .collect();
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn join(parts: &[Option<&str>]) -> String {

@@ -4,7 +4,9 @@
 mod checks;
 mod cli;
 mod data;
+mod openapi;
 mod store;
+mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

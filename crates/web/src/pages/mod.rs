@@ -6,8 +6,6 @@ mod home;
 mod states;
 mod treaties;
 
-pub use treaties::SearchParams;
-
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -18,7 +16,7 @@ use minijinja::Value;
 use crate::i18n::Lang;
 use crate::{AppState, WebError};
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(root))
         .route("/static/style.css", get(style))
@@ -28,6 +26,22 @@ pub fn router() -> Router<AppState> {
         .merge(agencies::router())
         .merge(treaties::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state, language_guard))
+}
+
+/// A path whose first segment is not a language (nor `static`) is answered by the not-found
+/// page in the visitor's language before any `/{lang}/...` route sees it.
+async fn language_guard(
+    State(app): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let first = request.uri().path().split('/').nth(1).unwrap_or("");
+    if first.is_empty() || first == "static" || Lang::from_code(first).is_some() {
+        return next.run(request).await;
+    }
+    let (uri, headers) = (request.uri().clone(), request.headers().clone());
+    not_found(State(app), uri, headers).await
 }
 
 /// Sends the visitor to the home page in the best language their browser asks for.
@@ -73,9 +87,23 @@ pub fn page_lang(code: &str) -> Result<Lang, WebError> {
     Lang::from_code(code).ok_or_else(|| WebError::NotFound(format!("no language `{code}`")))
 }
 
-/// The language switcher's entries.
-pub fn language_links(lang: Lang) -> Vec<Value> {
-    Lang::ALL.iter().map(|l| minijinja::context! { code => l.code(), name => l.text("language-name"), current => *l == lang }).collect()
+/// The language switcher's entries; `rest` is the current path after the language prefix.
+pub fn language_links(lang: Lang, rest: &str) -> Vec<Value> {
+    // Built here rather than in the template so that slashes stay readable; the only
+    // characters that need escaping in an attribute are escaped by hand.
+    let escaped = rest
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\'', "&#39;");
+    Lang::ALL
+        .iter()
+        .map(|l| {
+            let href = Value::from_safe_string(format!("/{}/{escaped}", l.code()));
+            minijinja::context! { code => l.code(), name => l.text("language-name"), current => *l == lang, href }
+        })
+        .collect()
 }
 
 /// Renders a page, or the error page in the same language.
@@ -84,8 +112,8 @@ pub fn render(app: &AppState, lang: Lang, uri: &Uri, template: &str, ctx: Value)
     // and the list of languages.
     let rest = uri.path().splitn(3, '/').nth(2).unwrap_or("");
     let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
-    let langs = language_links(lang);
-    let common = minijinja::context! { lang => lang.code(), rest => format!("{rest}{query}"), langs => langs };
+    let langs = language_links(lang, &format!("{rest}{query}"));
+    let common = minijinja::context! { lang => lang.code(), langs => langs };
     let merged = minijinja::context! { ..common, ..ctx };
     match app.templates.render(template, merged) {
         Ok(html) => Html(html).into_response(),

@@ -7,9 +7,9 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use minijinja::{context, Value};
-use serde::Deserialize;
 
 use super::{page_lang, render, respond, LangPath};
+use crate::search::SearchParams;
 use crate::templates::v;
 use crate::{AppState, WebError};
 
@@ -71,14 +71,6 @@ async fn sources(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Respo
         render(&app, l, &uri, "sources.html", ctx)
     });
     respond(&app, &lang, result)
-}
-
-#[derive(Deserialize)]
-pub struct SearchParams {
-    pub q: Option<String>,
-    pub state: Option<String>,
-    pub kind: Option<String>,
-    pub focal_point: Option<String>,
 }
 
 async fn search(

@@ -1,0 +1,302 @@
+//! The portal and the read API, served for real on a random port (the zero2prod `TestApp`).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::bundled;
+
+pub struct TestApp {
+    pub base: String,
+    agent: ureq::Agent,
+    _runtime: tokio::runtime::Runtime,
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+impl TestApp {
+    /// Starts the real application on 127.0.0.1 with an OS-chosen port.
+    pub fn spawn() -> Self {
+        let state = observa_web::AppState::new(bundled()).expect("the portal builds");
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        runtime.spawn(observa_web::serve_on(
+            listener,
+            state,
+            std::future::pending(),
+        ));
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        TestApp {
+            base,
+            agent,
+            _runtime: runtime,
+        }
+    }
+
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self.agent.get(format!("{}{path}", self.base));
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let mut response = request.call().unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        let body = response.body_mut().read_to_string().unwrap_or_default();
+        Answer {
+            status: response.status().as_u16(),
+            headers,
+            body,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Answer {
+        self.get_with(path, &[])
+    }
+}
+
+#[test]
+fn the_root_sends_visitors_to_their_language() {
+    let app = TestApp::spawn();
+    let a = app.get_with("/", &[("Accept-Language", "pt-BR,pt;q=0.9,en;q=0.5")]);
+    assert_eq!((a.status, a.headers["location"].as_str()), (303, "/pt/"));
+    assert_eq!(app.get("/").headers["location"], "/en/");
+}
+
+#[test]
+fn a_state_profile_is_served_in_each_language_with_its_sources() {
+    let app = TestApp::spawn();
+    for (lang, name, heading) in [
+        ("en", "Chile", "Coordination and cooperation"),
+        ("es", "Chile", "Coordinación y cooperación"),
+        ("pt", "Chile", "Coordenação e cooperação"),
+        ("fr", "Chili", "Coordination et coopération"),
+    ] {
+        let a = app.get(&format!("/{lang}/states/CL"));
+        assert_eq!(a.status, 200, "{lang}");
+        assert!(
+            a.body.contains(&format!("<html lang=\"{lang}\">")),
+            "{lang}"
+        );
+        assert!(
+            a.body
+                .contains(&format!("<h1>{name} <span class=\"code\">(CL)</span></h1>")),
+            "{lang}"
+        );
+        assert!(a.body.contains(heading), "{lang}: focal point heading");
+        assert!(
+            a.body.contains("Segundo Marco"),
+            "{lang}: the plan in its original language"
+        );
+        assert!(a.body.contains("SENAME"), "{lang}: governing body members");
+        assert!(a.body.contains("class=\"src\""), "{lang}: sources shown");
+        for other in ["en", "es", "pt", "fr"] {
+            assert!(
+                a.body.contains(&format!("href=\"/{other}/states/CL\"")),
+                "{lang}: switcher to {other}"
+            );
+        }
+    }
+    let a = app.get("/en/states/cl");
+    assert_eq!(a.status, 200, "codes are case-insensitive");
+}
+
+#[test]
+fn every_page_answers_and_unknown_ones_get_a_page_in_the_visitors_language() {
+    let app = TestApp::spawn();
+    for path in [
+        "/en/",
+        "/es/states",
+        "/fr/treaties",
+        "/pt/sources",
+        "/en/agencies",
+        "/en/agencies/unicef",
+        "/en/downloads",
+        "/es/search?q=trata",
+        "/en/plans/cl-segundo-marco-2012",
+    ] {
+        assert_eq!(app.get(path).status, 200, "{path}");
+    }
+    let body_id = bundled().bodies[0].id.clone();
+    assert_eq!(app.get(&format!("/en/bodies/{body_id}")).status, 200);
+    let a = app.get("/es/states/XX");
+    assert_eq!(a.status, 404);
+    assert!(
+        a.body.contains("Página no encontrada") && a.body.contains("<html lang=\"es\">"),
+        "{}",
+        a.body
+    );
+    let a = app.get_with("/nowhere", &[("Accept-Language", "fr")]);
+    assert_eq!(a.status, 404);
+    assert!(a.body.contains("Page introuvable"));
+    assert_eq!(app.get("/de/states").status, 404);
+}
+
+#[test]
+fn the_treaty_page_shows_the_matrix_and_the_computed_reporting_table() {
+    let app = TestApp::spawn();
+    let a = app.get("/en/treaties");
+    assert_eq!(
+        a.body
+            .matches("<tr><th scope=\"row\"><a href=\"/en/states/")
+            .count(),
+        34 + 35,
+        "matrix rows and reporting rows"
+    );
+    assert!(a.body.contains("2004-01-18"), "Panama's computed due date");
+    assert!(a.body.contains("ratification-date-differs"));
+    assert!(
+        a.body.contains("Cuba"),
+        "the State missing from Appendix 3 is named"
+    );
+}
+
+#[test]
+fn search_is_stemmed_accent_insensitive_and_faceted() {
+    let app = TestApp::spawn();
+    let r = app.get("/api/v1/search?q=ninas").json();
+    assert!(
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["title"].as_str().unwrap().contains("Niñas")),
+        "{r}"
+    );
+    assert!(
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["snippet"].as_str().unwrap().contains("<b>")),
+        "{r}"
+    );
+    let r = app.get("/api/v1/search?q=planes").json();
+    assert!(
+        r["total"].as_u64().unwrap() > 5,
+        "Spanish plural finds singular: {r}"
+    );
+    let all = app.get("/api/v1/search?q=trata").json();
+    let pe = app.get("/api/v1/search?q=trata&state=PE").json();
+    assert!(pe["total"].as_u64() < all["total"].as_u64());
+    assert!(pe["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["state"] == "PE"));
+    assert!(all["facets"]["state"]["PE"].as_u64().unwrap() > 0);
+    let page = app.get("/es/search?q=explotaci%C3%B3n");
+    assert!(
+        page.body.contains("resultados") && page.body.contains("<b>"),
+        "the HTML search works without JavaScript"
+    );
+}
+
+#[test]
+fn the_api_follows_the_export_contract_and_answers_errors_in_json() {
+    let app = TestApp::spawn();
+    let states = app.get("/api/v1/states").json();
+    assert_eq!(states["states"].as_array().unwrap().len(), 35);
+    let cl = app.get("/api/v1/states/cl").json();
+    assert_eq!(cl["state"]["state"], "CL");
+    assert!(cl["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["state"] == "CL"));
+    let r = app.get("/api/v1/ratifications?state=US&treaty=CRC").json();
+    assert_eq!(r["ratifications"][0]["status"], "signature");
+    let rep = app.get("/api/v1/reporting?state=PA").json();
+    assert_eq!(rep["reporting"][0]["initial_report_due"], "2004-01-18");
+    for (path, status, needle) in [
+        ("/api/v1/states/XX", 404, "XX"),
+        ("/api/v1/plans/nope", 404, "nope"),
+        ("/api/v1/ratifications?state=ZZ", 400, "ZZ"),
+        ("/api/v1/ratifications?treaty=FOO", 400, "FOO"),
+        ("/api/v1/ratifications?country=CL", 400, "country"),
+        ("/api/v1/search", 400, "q"),
+        ("/api/v1/search?q=", 400, "empty"),
+        ("/api/v1/search?q=x&limit=0", 400, "limit"),
+        ("/api/v1/nothing", 404, "openapi"),
+    ] {
+        let a = app.get(path);
+        assert_eq!(a.status, status, "{path}");
+        assert!(
+            a.json()["message"].as_str().unwrap().contains(needle),
+            "{path}: {}",
+            a.body
+        );
+    }
+}
+
+#[test]
+fn reads_carry_etags_cache_control_and_open_cors() {
+    let app = TestApp::spawn();
+    let a = app.get_with("/api/v1/states/CL", &[("Origin", "https://example.org")]);
+    let etag = a.headers["etag"].clone();
+    assert!(a.headers["cache-control"].contains("max-age"));
+    assert_eq!(a.headers["access-control-allow-origin"], "*");
+    let again = app.get_with("/api/v1/states/CL", &[("If-None-Match", &etag)]);
+    assert_eq!((again.status, again.body.as_str()), (304, ""));
+    assert_eq!(
+        app.get_with("/api/v1/states/AR", &[("If-None-Match", &etag)])
+            .status,
+        200
+    );
+}
+
+#[test]
+fn no_input_makes_it_answer_500() {
+    let app = TestApp::spawn();
+    let nasty = [
+        "%00",
+        "%FF%FE",
+        "..%2F..%2Fetc%2Fpasswd",
+        "'%20OR%201=1--",
+        "%3Cscript%3E",
+        "a%20b",
+        &"x".repeat(300),
+        "%E2%80%AE",
+        "*",
+        "%22%22",
+        "%5B",
+        "AND%20OR%20NOT",
+        "~~~",
+        "+-",
+        "ni%C3%B1ez~2",
+    ];
+    for n in nasty {
+        for path in [
+            format!("/en/states/{n}"),
+            format!("/api/v1/states/{n}"),
+            format!("/api/v1/search?q={n}"),
+            format!("/es/search?q={n}"),
+            format!("/api/v1/reporting?state={n}"),
+            format!("/{n}/states"),
+            format!("/en/plans/{n}"),
+            format!("/api/v1/agencies/{n}"),
+        ] {
+            let a = app.get(&path);
+            assert!(a.status < 500, "{path} answered {}", a.status);
+        }
+    }
+}
