@@ -7,9 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::dataset::Dataset;
-use crate::rules::{
-    opsc_entry_into_force, opsc_initial_report_due, report_standing, Computed, ReportStanding,
-};
+use crate::rules::{opsc_entry_into_force, opsc_initial_report_due, report_standing, Computed, ReportStanding};
 use crate::source::{Correction, Disagreement};
 use crate::treaty::{Ratification, Report};
 
@@ -46,18 +44,12 @@ pub struct ReportingItem {
 }
 
 fn opsc_ratification<'a>(ds: &'a Dataset, state: &str) -> Option<&'a Ratification> {
-    ds.ratifications
-        .iter()
-        .find(|r| r.state.as_str() == state && r.treaty == "OPSC")
+    ds.ratifications.iter().find(|r| r.state.as_str() == state && r.treaty == "OPSC")
 }
 
 /// Computes the OPSC reporting view for every Appendix 2 row.
 pub fn reporting(ds: &Dataset, as_of: NaiveDate) -> Vec<ReportingItem> {
-    ds.reports
-        .iter()
-        .filter(|r| r.treaty == "OPSC")
-        .map(|r| reporting_item(ds, r, as_of))
-        .collect()
+    ds.reports.iter().filter(|r| r.treaty == "OPSC").map(|r| reporting_item(ds, r, as_of)).collect()
 }
 
 fn reporting_item(ds: &Dataset, report: &Report, as_of: NaiveDate) -> ReportingItem {
@@ -84,24 +76,18 @@ fn reporting_item(ds: &Dataset, report: &Report, as_of: NaiveDate) -> ReportingI
             _ => {}
         }
     }
-    let (deposit, basis) = match (
-        a3_party.and_then(|r| r.date).and_then(|d| d.to_date()),
-        a2_date,
-    ) {
+    let (deposit, basis) = match (a3_party.and_then(|r| r.date).and_then(|d| d.to_date()), a2_date) {
         (Some(d), _) => (Some(d), Some("Appendix 3")),
         (None, Some(d)) => (Some(d), Some("Appendix 2")),
         _ => (None, None),
     };
-    let eif: Option<Computed> = deposit
-        .filter(|_| report.sequence == 1)
-        .map(opsc_entry_into_force);
+    let eif: Option<Computed> = deposit.filter(|_| report.sequence == 1).map(opsc_entry_into_force);
     let due: Option<Computed> = eif.as_ref().map(|e| opsc_initial_report_due(e.date));
 
     if let (Some(due), Some(printed)) = (&due, report.source_due) {
         if printed.to_date() != Some(due.date) {
             let plus_two_years = |d: Option<NaiveDate>| d.map(|d| d + chrono::Months::new(24));
-            let why = if printed.to_date().is_some() && printed.to_date() == plus_two_years(deposit)
-            {
+            let why = if printed.to_date().is_some() && printed.to_date() == plus_two_years(deposit) {
                 "the source adds two years to the deposit date; art. 12(1) counts from entry into force, \
                  which art. 14 sets one month after deposit (or on 2002-01-18 for earlier deposits)"
             } else if printed.to_date().is_some() && printed.to_date() == plus_two_years(a2_date) {
@@ -110,39 +96,21 @@ fn reporting_item(ds: &Dataset, report: &Report, as_of: NaiveDate) -> ReportingI
             } else {
                 "the printed date follows no reading of the rule"
             };
-            flag(
-                "due-date-differs",
-                format!(
-                    "the source prints {printed}, the rule gives {}: {why}",
-                    due.date
-                ),
-            );
+            flag("due-date-differs", format!("the source prints {printed}, the rule gives {}: {why}", due.date));
         }
     }
     if due.is_some() && report.source_due.is_none() {
-        flag(
-            "due-date-missing",
-            "the State is a party but the source prints no due date".into(),
-        );
+        flag("due-date-missing", "the State is a party but the source prints no due date".into());
     }
     if let (Some(d), Some(r)) = (report.distributed, deposit) {
         if d.latest() < r {
-            flag(
-                "distributed-before-ratification",
-                format!("report distributed {d}, before the deposit on {r}"),
-            );
+            flag("distributed-before-ratification", format!("report distributed {d}, before the deposit on {r}"));
         }
     }
     if report.session_from.is_some() && report.distributed.is_none() {
-        flag(
-            "discussed-without-distribution",
-            "a session is given but no date of general distribution".into(),
-        );
+        flag("discussed-without-distribution", "a session is given but no date of general distribution".into());
     }
-    for (what, date) in [
-        ("distribution", report.distributed),
-        ("session", report.session_from),
-    ] {
+    for (what, date) in [("distribution", report.distributed), ("session", report.session_from)] {
         if let Some(d) = date.filter(|d| d.earliest() > seed_update_date()) {
             flag(
                 "after-source-update",
@@ -150,9 +118,7 @@ fn reporting_item(ds: &Dataset, report: &Report, as_of: NaiveDate) -> ReportingI
             );
         }
     }
-    let standing = due
-        .as_ref()
-        .map(|d| report_standing(d.date, report.distributed.map(|x| x.latest()), as_of));
+    let standing = due.as_ref().map(|d| report_standing(d.date, report.distributed.map(|x| x.latest()), as_of));
     ReportingItem {
         report: report.clone(),
         deposit,
@@ -185,9 +151,5 @@ pub fn curation_report(ds: &Dataset, as_of: NaiveDate) -> CurationReport<'_> {
             item.flags.into_iter().map(move |f| (who.clone(), f))
         })
         .collect();
-    CurationReport {
-        corrections: &ds.corrections,
-        disagreements: &ds.disagreements,
-        flags,
-    }
+    CurationReport { corrections: &ds.corrections, disagreements: &ds.disagreements, flags }
 }

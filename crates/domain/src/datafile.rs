@@ -16,9 +16,7 @@ use crate::facts::*;
 use crate::registry::*;
 use crate::source::{Correction, Disagreement, Document, Source};
 use crate::state::{State, StateCode};
-use crate::treaty::{
-    parse_ratification_cell, parse_session, Ratification, Report, Treaty, TREATY_CODES,
-};
+use crate::treaty::{parse_ratification_cell, parse_session, Ratification, Report, Treaty, TREATY_CODES};
 
 /// A data file that could not be read: which file, where, what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,10 +90,8 @@ fn one() -> u32 {
 pub fn load_files(files: &[(String, String)]) -> Result<Dataset, FileError> {
     let mut parsed = Vec::new();
     for (name, text) in files {
-        let file: DataFile = toml::from_str(text).map_err(|e| FileError {
-            file: name.clone(),
-            message: one_line(&e.to_string()),
-        })?;
+        let file: DataFile =
+            toml::from_str(text).map_err(|e| FileError { file: name.clone(), message: one_line(&e.to_string()) })?;
         parsed.push((name.clone(), file));
     }
     let mut dataset = Dataset::default();
@@ -103,26 +99,17 @@ pub fn load_files(files: &[(String, String)]) -> Result<Dataset, FileError> {
     for (name, mut file) in parsed {
         let mut tables = file.tables();
         if let Some(state) = &file.state {
-            claim_state(&mut tables, state).map_err(|message| FileError {
-                file: name.clone(),
-                message,
-            })?;
+            claim_state(&mut tables, state).map_err(|message| FileError { file: name.clone(), message })?;
         }
         dataset.extend(tables);
         appendices.push((name, file.appendix3, file.appendix2));
     }
     for (name, appendix3, appendix2) in appendices {
-        let err = |message: String| FileError {
-            file: name.clone(),
-            message,
-        };
+        let err = |message: String| FileError { file: name.clone(), message };
         if let Some(a3) = appendix3 {
             read_appendix3(&mut dataset, a3).map_err(err)?;
         }
-        read_appendix2(&mut dataset, appendix2).map_err(|m| FileError {
-            file: name.clone(),
-            message: m,
-        })?;
+        read_appendix2(&mut dataset, appendix2).map_err(|m| FileError { file: name.clone(), message: m })?;
     }
     dataset.normalise();
     Ok(dataset)
@@ -131,12 +118,7 @@ pub fn load_files(files: &[(String, String)]) -> Result<Dataset, FileError> {
 /// The TOML parser's message spans several lines with a caret; keep it readable on one line
 /// per part, but keep the line and column it names.
 fn one_line(message: &str) -> String {
-    message
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && *l != "|")
-        .collect::<Vec<_>>()
-        .join(" ")
+    message.lines().map(str::trim).filter(|l| !l.is_empty() && *l != "|").collect::<Vec<_>>().join(" ")
 }
 
 /// Gives every record of a State's file that State's code, refusing records that name another.
@@ -146,9 +128,7 @@ fn claim_state(tables: &mut Dataset, state: &StateCode) -> Result<(), String> {
             *field = state.clone();
             Ok(())
         } else if field != state {
-            Err(format!(
-                "{table}.{id}: state `{field}` in the file of `{state}`"
-            ))
+            Err(format!("{table}.{id}: state `{field}` in the file of `{state}`"))
         } else {
             Ok(())
         }
@@ -204,46 +184,22 @@ fn correction(
         source_says: says.to_string(),
         recorded,
         why,
-        source: Source {
-            section: Some(table.to_string()),
-            ..Default::default()
-        },
+        source: Source { section: Some(table.to_string()), ..Default::default() },
     }
 }
 
 /// Notes a printed State name that is not the State's English name (the report is in English).
-fn check_printed_name(
-    ds: &Dataset,
-    state: &StateCode,
-    printed: &str,
-    table: &str,
-) -> Option<Correction> {
+fn check_printed_name(ds: &Dataset, state: &StateCode, printed: &str, table: &str) -> Option<Correction> {
     let s = ds.state(state.as_str())?;
     if printed == s.name_en {
         return None;
     }
-    let why = if [&s.name_es, &s.name_pt, &s.name_fr]
-        .iter()
-        .any(|n| n.as_str() == printed)
-    {
-        format!(
-            "printed under its name in another language; the English name is `{}`",
-            s.name_en
-        )
+    let why = if [&s.name_es, &s.name_pt, &s.name_fr].iter().any(|n| n.as_str() == printed) {
+        format!("printed under its name in another language; the English name is `{}`", s.name_en)
     } else {
-        format!(
-            "printed name is misspelt or half-translated; identified as {} ({})",
-            s.name_en, s.code
-        )
+        format!("printed name is misspelt or half-translated; identified as {} ({})", s.name_en, s.code)
     };
-    Some(correction(
-        state,
-        format!("{table}/{state}/name"),
-        printed,
-        s.name_en.clone(),
-        why,
-        table,
-    ))
+    Some(correction(state, format!("{table}/{state}/name"), printed, s.name_en.clone(), why, table))
 }
 
 fn read_appendix3(ds: &mut Dataset, a3: Appendix3) -> Result<(), String> {
@@ -255,16 +211,10 @@ fn read_appendix3(ds: &mut Dataset, a3: Appendix3) -> Result<(), String> {
     for row in a3.rows {
         let place = format!("appendix3 row `{}` ({})", row.row, row.printed_name);
         if row.cells.len() != a3.columns.len() {
-            return Err(format!(
-                "{place}: {} cells, expected {} (one per column)",
-                row.cells.len(),
-                a3.columns.len()
-            ));
+            return Err(format!("{place}: {} cells, expected {} (one per column)", row.cells.len(), a3.columns.len()));
         }
         let mut notes: Vec<Correction> =
-            check_printed_name(ds, &row.state, &row.printed_name, "Appendix 3")
-                .into_iter()
-                .collect();
+            check_printed_name(ds, &row.state, &row.printed_name, "Appendix 3").into_iter().collect();
         if row.row.ends_with("..") {
             let recorded = row.row.trim_end_matches('.').to_string() + ".";
             notes.push(correction(
@@ -277,20 +227,12 @@ fn read_appendix3(ds: &mut Dataset, a3: Appendix3) -> Result<(), String> {
             ));
         }
         for (treaty, cell) in a3.columns.iter().zip(&row.cells) {
-            let reading = parse_ratification_cell(cell)
-                .map_err(|e| format!("{place}, column {treaty}: {e}"))?;
+            let reading = parse_ratification_cell(cell).map_err(|e| format!("{place}, column {treaty}: {e}"))?;
             if !reading.notes.is_empty() {
                 let date = reading.date.map(|d| d.to_string()).unwrap_or_default();
                 let recorded = format!("{:?} {date}", reading.status).to_lowercase();
                 let subject = format!("Appendix 3/{}/{treaty}", row.state);
-                notes.push(correction(
-                    &row.state,
-                    subject,
-                    cell,
-                    recorded,
-                    reading.notes.join("; "),
-                    "Appendix 3",
-                ));
+                notes.push(correction(&row.state, subject, cell, recorded, reading.notes.join("; "), "Appendix 3"));
             }
             ds.ratifications.push(Ratification {
                 state: row.state.clone(),
@@ -318,19 +260,15 @@ fn read_a2_date(
     cell: &Option<String>,
     notes: &mut Vec<Correction>,
 ) -> Result<Option<PartialDate>, String> {
-    let Some(text) = cell
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && !t.chars().all(|c| c == '-'))
-    else {
+    let Some(text) = cell.as_deref().map(str::trim).filter(|t| !t.is_empty() && !t.chars().all(|c| c == '-')) else {
         return Ok(None);
     };
     let (date_text, mark) = match text.strip_suffix(" a") {
         Some(rest) => (rest, true),
         None => (text, false),
     };
-    let (date, mut why) = PartialDate::parse_loose(date_text)
-        .map_err(|e| format!("appendix2 {state}, {field}: {e}"))?;
+    let (date, mut why) =
+        PartialDate::parse_loose(date_text).map_err(|e| format!("appendix2 {state}, {field}: {e}"))?;
     if mark {
         why.push("accession mark `a` is kept in Appendix 3's status, not in the date".into());
     }
@@ -351,25 +289,16 @@ fn read_appendix2(ds: &mut Dataset, rows: Vec<Appendix2Row>) -> Result<(), Strin
     for row in rows {
         let mut notes: Vec<Correction> = Vec::new();
         if row.sequence == 1 {
-            notes.extend(check_printed_name(
-                ds,
-                &row.state,
-                &row.printed_name,
-                "Appendix 2",
-            ));
+            notes.extend(check_printed_name(ds, &row.state, &row.printed_name, "Appendix 2"));
         }
         let ratified = read_a2_date(&row.state, "ratified", &row.ratified, &mut notes)?;
         let due = read_a2_date(&row.state, "due", &row.due, &mut notes)?;
         let distributed = read_a2_date(&row.state, "distributed", &row.distributed, &mut notes)?;
-        let session = row
-            .session
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty() && !s.chars().all(|c| c == '-'));
+        let session = row.session.as_deref().map(str::trim).filter(|s| !s.is_empty() && !s.chars().all(|c| c == '-'));
         let (session_from, session_to) = match session {
             Some(text) => {
-                let (from, to, why) = parse_session(text)
-                    .map_err(|e| format!("appendix2 {}, session: {e}", row.state))?;
+                let (from, to, why) =
+                    parse_session(text).map_err(|e| format!("appendix2 {}, session: {e}", row.state))?;
                 if !why.is_empty() {
                     let subject = format!("Appendix 2/{}/session", row.state);
                     notes.push(correction(

@@ -112,43 +112,19 @@ impl Dataset {
             }
         }
         let scope = |s: &StateCode| s.as_str().to_string();
-        fill_ids(self.local_expressions.iter_mut(), "local", |r| {
-            (&mut r.id, scope(&r.state))
-        });
-        fill_ids(self.agreements.iter_mut(), "agreement", |r| {
-            (&mut r.id, scope(&r.state))
-        });
-        fill_ids(self.contributions.iter_mut(), "contribution", |r| {
-            (&mut r.id, scope(&r.state))
-        });
-        fill_ids(self.actions.iter_mut(), "action", |r| {
-            (&mut r.id, scope(&r.state))
-        });
-        fill_ids(self.laws.iter_mut(), "law", |r| {
-            (&mut r.id, scope(&r.state))
-        });
-        fill_ids(self.services.iter_mut(), "service", |r| {
-            (&mut r.id, scope(&r.state))
-        });
-        fill_ids(self.participation.iter_mut(), "participation", |r| {
-            (&mut r.id, scope(&r.state))
-        });
-        fill_ids(self.protection.iter_mut(), "protection", |r| {
-            (&mut r.id, scope(&r.state))
-        });
-        fill_ids(self.evaluations.iter_mut(), "evaluation", |r| {
-            (&mut r.id, scope(&r.state))
-        });
-        fill_ids(self.responses.iter_mut(), "response", |r| {
-            (&mut r.id, scope(&r.state))
-        });
+        fill_ids(self.local_expressions.iter_mut(), "local", |r| (&mut r.id, scope(&r.state)));
+        fill_ids(self.agreements.iter_mut(), "agreement", |r| (&mut r.id, scope(&r.state)));
+        fill_ids(self.contributions.iter_mut(), "contribution", |r| (&mut r.id, scope(&r.state)));
+        fill_ids(self.actions.iter_mut(), "action", |r| (&mut r.id, scope(&r.state)));
+        fill_ids(self.laws.iter_mut(), "law", |r| (&mut r.id, scope(&r.state)));
+        fill_ids(self.services.iter_mut(), "service", |r| (&mut r.id, scope(&r.state)));
+        fill_ids(self.participation.iter_mut(), "participation", |r| (&mut r.id, scope(&r.state)));
+        fill_ids(self.protection.iter_mut(), "protection", |r| (&mut r.id, scope(&r.state)));
+        fill_ids(self.evaluations.iter_mut(), "evaluation", |r| (&mut r.id, scope(&r.state)));
+        fill_ids(self.responses.iter_mut(), "response", |r| (&mut r.id, scope(&r.state)));
         let scope_opt = |s: &Option<StateCode>| s.as_ref().map_or("region".to_string(), scope);
-        fill_ids(self.corrections.iter_mut(), "correction", |r| {
-            (&mut r.id, scope_opt(&r.state))
-        });
-        fill_ids(self.disagreements.iter_mut(), "disagreement", |r| {
-            (&mut r.id, scope_opt(&r.state))
-        });
+        fill_ids(self.corrections.iter_mut(), "correction", |r| (&mut r.id, scope_opt(&r.state)));
+        fill_ids(self.disagreements.iter_mut(), "disagreement", |r| (&mut r.id, scope_opt(&r.state)));
     }
 
     pub fn state(&self, code: &str) -> Option<&State> {
@@ -168,95 +144,38 @@ impl Dataset {
         let docs: BTreeSet<&str> = self.documents.iter().map(|d| d.id.as_str()).collect();
         let treaties: BTreeSet<&str> = self.treaties.iter().map(|t| t.code.as_str()).collect();
 
-        let check_state =
-            |place: &str, code: &StateCode, report: &mut dyn FnMut(String, String)| {
-                if !states.contains(code.as_str()) {
-                    report(
-                        format!("{place}.state"),
-                        format!("`{code}` is not a State of the dataset"),
-                    );
-                }
-            };
-        let check_ref = |place: String,
-                         kind: &str,
-                         id: &str,
-                         set: &BTreeSet<&str>,
-                         report: &mut dyn FnMut(String, String)| {
-            if !set.contains(id) {
-                report(place, format!("no {kind} has the id `{id}`"));
+        let check_state = |place: &str, code: &StateCode, report: &mut dyn FnMut(String, String)| {
+            if !states.contains(code.as_str()) {
+                report(format!("{place}.state"), format!("`{code}` is not a State of the dataset"));
             }
         };
+        let check_ref =
+            |place: String, kind: &str, id: &str, set: &BTreeSet<&str>, report: &mut dyn FnMut(String, String)| {
+                if !set.contains(id) {
+                    report(place, format!("no {kind} has the id `{id}`"));
+                }
+            };
 
-        duplicates(
-            "documents",
-            self.documents.iter().map(|d| d.id.as_str()),
-            &mut report,
-        );
-        duplicates(
-            "states",
-            self.states.iter().map(|s| s.code.as_str()),
-            &mut report,
-        );
-        duplicates(
-            "organisations",
-            self.organisations.iter().map(|o| o.id.as_str()),
-            &mut report,
-        );
-        duplicates(
-            "plans",
-            self.plans.iter().map(|p| p.id.as_str()),
-            &mut report,
-        );
-        duplicates(
-            "bodies",
-            self.bodies.iter().map(|b| b.id.as_str()),
-            &mut report,
-        );
-        duplicates(
-            "members",
-            self.members.iter().map(|m| m.id.as_str()),
-            &mut report,
-        );
+        duplicates("documents", self.documents.iter().map(|d| d.id.as_str()), &mut report);
+        duplicates("states", self.states.iter().map(|s| s.code.as_str()), &mut report);
+        duplicates("organisations", self.organisations.iter().map(|o| o.id.as_str()), &mut report);
+        duplicates("plans", self.plans.iter().map(|p| p.id.as_str()), &mut report);
+        duplicates("bodies", self.bodies.iter().map(|b| b.id.as_str()), &mut report);
+        duplicates("members", self.members.iter().map(|m| m.id.as_str()), &mut report);
         duplicates("laws", self.laws.iter().map(|l| l.id.as_str()), &mut report);
-        duplicates(
-            "actions",
-            self.actions.iter().map(|a| a.id.as_str()),
-            &mut report,
-        );
-        duplicates(
-            "services",
-            self.services.iter().map(|s| s.id.as_str()),
-            &mut report,
-        );
+        duplicates("actions", self.actions.iter().map(|a| a.id.as_str()), &mut report);
+        duplicates("services", self.services.iter().map(|s| s.id.as_str()), &mut report);
         duplicates("swot", self.swot.iter().map(|s| s.id.as_str()), &mut report);
-        duplicates(
-            "treaties",
-            self.treaties.iter().map(|t| t.code.as_str()),
-            &mut report,
-        );
-        let rat_keys: Vec<String> = self
-            .ratifications
-            .iter()
-            .map(|r| format!("{}/{}", r.state, r.treaty))
-            .collect();
-        duplicates(
-            "ratifications",
-            rat_keys.iter().map(String::as_str),
-            &mut report,
-        );
-        let rep_keys: Vec<String> = self
-            .reports
-            .iter()
-            .map(|r| format!("{}/{}/{}", r.state, r.treaty, r.sequence))
-            .collect();
+        duplicates("treaties", self.treaties.iter().map(|t| t.code.as_str()), &mut report);
+        let rat_keys: Vec<String> = self.ratifications.iter().map(|r| format!("{}/{}", r.state, r.treaty)).collect();
+        duplicates("ratifications", rat_keys.iter().map(String::as_str), &mut report);
+        let rep_keys: Vec<String> =
+            self.reports.iter().map(|r| format!("{}/{}/{}", r.state, r.treaty, r.sequence)).collect();
         duplicates("reports", rep_keys.iter().map(String::as_str), &mut report);
 
         for s in &self.states {
             if !s.code.is_oas_member() {
-                report(
-                    format!("states.{}", s.code),
-                    "not an OAS member State".into(),
-                );
+                report(format!("states.{}", s.code), "not an OAS member State".into());
             }
         }
         for t in &self.treaties {
@@ -276,13 +195,7 @@ impl Dataset {
             let place = format!("plans.{}", p.id);
             check_state(&place, &p.state, &mut report);
             for l in &p.links {
-                check_ref(
-                    format!("{place}.links"),
-                    "plan",
-                    &l.plan,
-                    &plans,
-                    &mut report,
-                );
+                check_ref(format!("{place}.links"), "plan", &l.plan, &plans, &mut report);
             }
             if let Err(e) = p.validity.check() {
                 report(format!("{place}.validity"), e);
@@ -290,16 +203,10 @@ impl Dataset {
         }
         let mut last_approved: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for p in self.plans.iter().filter(|p| p.last_approved) {
-            last_approved
-                .entry(p.state.as_str())
-                .or_default()
-                .push(&p.id);
+            last_approved.entry(p.state.as_str()).or_default().push(&p.id);
         }
         for (state, ids) in last_approved.iter().filter(|(_, ids)| ids.len() > 1) {
-            report(
-                format!("plans ({state})"),
-                format!("more than one plan is marked last_approved: {ids:?}"),
-            );
+            report(format!("plans ({state})"), format!("more than one plan is marked last_approved: {ids:?}"));
         }
         for b in &self.bodies {
             let place = format!("bodies.{}", b.id);
@@ -308,44 +215,19 @@ impl Dataset {
                 check_ref(format!("{place}.plans"), "plan", p, &plans, &mut report);
             }
             if !b.members.is_empty() {
-                report(
-                    place,
-                    "members must be normalised into the members table".into(),
-                );
+                report(place, "members must be normalised into the members table".into());
             }
         }
         for m in &self.members {
             let place = format!("members.{}", m.id);
             check_state(&place, &m.state, &mut report);
-            check_ref(
-                format!("{place}.body"),
-                "body",
-                &m.body,
-                &bodies,
-                &mut report,
-            );
-            check_ref(
-                format!("{place}.organisation"),
-                "organisation",
-                &m.organisation,
-                &orgs,
-                &mut report,
-            );
+            check_ref(format!("{place}.body"), "body", &m.body, &bodies, &mut report);
+            check_ref(format!("{place}.organisation"), "organisation", &m.organisation, &orgs, &mut report);
         }
         for l in &self.local_expressions {
-            check_state(
-                &format!("local_expressions.{}", l.id),
-                &l.state,
-                &mut report,
-            );
+            check_state(&format!("local_expressions.{}", l.id), &l.state, &mut report);
             if let Some(b) = &l.body {
-                check_ref(
-                    format!("local_expressions.{}.body", l.id),
-                    "body",
-                    b,
-                    &bodies,
-                    &mut report,
-                );
+                check_ref(format!("local_expressions.{}.body", l.id), "body", b, &bodies, &mut report);
             }
         }
         for a in &self.agreements {
@@ -354,13 +236,7 @@ impl Dataset {
         for c in &self.contributions {
             let place = format!("contributions.{}", c.id);
             check_state(&place, &c.state, &mut report);
-            check_ref(
-                format!("{place}.organisation"),
-                "organisation",
-                &c.organisation,
-                &orgs,
-                &mut report,
-            );
+            check_ref(format!("{place}.organisation"), "organisation", &c.organisation, &orgs, &mut report);
             if let Some(p) = &c.plan {
                 check_ref(format!("{place}.plan"), "plan", p, &plans, &mut report);
             }
@@ -369,13 +245,7 @@ impl Dataset {
             let place = format!("actions.{}", a.id);
             check_state(&place, &a.state, &mut report);
             for o in &a.organisations {
-                check_ref(
-                    format!("{place}.organisations"),
-                    "organisation",
-                    o,
-                    &orgs,
-                    &mut report,
-                );
+                check_ref(format!("{place}.organisations"), "organisation", o, &orgs, &mut report);
             }
             if let Some(p) = &a.plan {
                 check_ref(format!("{place}.plan"), "plan", p, &plans, &mut report);
@@ -392,29 +262,15 @@ impl Dataset {
             let place = format!("services.{}", s.id);
             check_state(&place, &s.state, &mut report);
             for o in &s.organisations {
-                check_ref(
-                    format!("{place}.organisations"),
-                    "organisation",
-                    o,
-                    &orgs,
-                    &mut report,
-                );
+                check_ref(format!("{place}.organisations"), "organisation", o, &orgs, &mut report);
             }
         }
         let plan_refs = self
             .participation
             .iter()
             .map(|p| (format!("participation.{}", p.id), &p.state, &p.plan))
-            .chain(
-                self.protection
-                    .iter()
-                    .map(|p| (format!("protection.{}", p.id), &p.state, &p.plan)),
-            )
-            .chain(
-                self.evaluations
-                    .iter()
-                    .map(|p| (format!("evaluations.{}", p.id), &p.state, &p.plan)),
-            );
+            .chain(self.protection.iter().map(|p| (format!("protection.{}", p.id), &p.state, &p.plan)))
+            .chain(self.evaluations.iter().map(|p| (format!("evaluations.{}", p.id), &p.state, &p.plan)));
         for (place, state, plan) in plan_refs {
             check_state(&place, state, &mut report);
             if let Some(p) = plan {
@@ -427,83 +283,33 @@ impl Dataset {
         for r in &self.ratifications {
             let place = format!("ratifications.{}/{}", r.state, r.treaty);
             check_state(&place, &r.state, &mut report);
-            check_ref(
-                format!("{place}.treaty"),
-                "treaty",
-                &r.treaty,
-                &treaties,
-                &mut report,
-            );
-            if r.status.is_party() != r.date.is_some()
-                && r.status != crate::treaty::RatificationStatus::Signature
-            {
-                report(
-                    place,
-                    format!(
-                        "status {:?} and date {:?} do not go together",
-                        r.status, r.date
-                    ),
-                );
+            check_ref(format!("{place}.treaty"), "treaty", &r.treaty, &treaties, &mut report);
+            if r.status.is_party() != r.date.is_some() && r.status != crate::treaty::RatificationStatus::Signature {
+                report(place, format!("status {:?} and date {:?} do not go together", r.status, r.date));
             }
         }
         for r in &self.reports {
             let place = format!("reports.{}/{}/{}", r.state, r.treaty, r.sequence);
             check_state(&place, &r.state, &mut report);
-            check_ref(
-                format!("{place}.treaty"),
-                "treaty",
-                &r.treaty,
-                &treaties,
-                &mut report,
-            );
+            check_ref(format!("{place}.treaty"), "treaty", &r.treaty, &treaties, &mut report);
         }
         let sources = self
             .plans
             .iter()
             .map(|p| (format!("plans.{}", p.id), &p.source))
-            .chain(
-                self.laws
-                    .iter()
-                    .map(|l| (format!("laws.{}", l.id), &l.source)),
-            )
-            .chain(
-                self.bodies
-                    .iter()
-                    .map(|b| (format!("bodies.{}", b.id), &b.source)),
-            )
-            .chain(
-                self.actions
-                    .iter()
-                    .map(|a| (format!("actions.{}", a.id), &a.source)),
-            )
-            .chain(
-                self.services
-                    .iter()
-                    .map(|s| (format!("services.{}", s.id), &s.source)),
-            )
-            .chain(
-                self.treaties
-                    .iter()
-                    .map(|t| (format!("treaties.{}", t.code), &t.source)),
-            );
+            .chain(self.laws.iter().map(|l| (format!("laws.{}", l.id), &l.source)))
+            .chain(self.bodies.iter().map(|b| (format!("bodies.{}", b.id), &b.source)))
+            .chain(self.actions.iter().map(|a| (format!("actions.{}", a.id), &a.source)))
+            .chain(self.services.iter().map(|s| (format!("services.{}", s.id), &s.source)))
+            .chain(self.treaties.iter().map(|t| (format!("treaties.{}", t.code), &t.source)));
         for (place, source) in sources {
-            check_ref(
-                format!("{place}.source.doc"),
-                "document",
-                &source.doc,
-                &docs,
-                &mut report,
-            );
+            check_ref(format!("{place}.source.doc"), "document", &source.doc, &docs, &mut report);
         }
         problems
     }
 }
 
-fn duplicates<'a>(
-    table: &str,
-    ids: impl Iterator<Item = &'a str>,
-    report: &mut impl FnMut(String, String),
-) {
+fn duplicates<'a>(table: &str, ids: impl Iterator<Item = &'a str>, report: &mut impl FnMut(String, String)) {
     let mut seen = BTreeSet::new();
     for id in ids {
         if id.is_empty() {

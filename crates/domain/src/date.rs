@@ -38,44 +38,25 @@ pub struct DateError {
 }
 
 fn date_error(text: &str, reason: impl Into<String>) -> DateError {
-    DateError {
-        text: text.to_string(),
-        reason: reason.into(),
-    }
+    DateError { text: text.to_string(), reason: reason.into() }
 }
 
 impl PartialDate {
     pub fn year(year: i32) -> Self {
-        PartialDate {
-            year,
-            month: None,
-            day: None,
-        }
+        PartialDate { year, month: None, day: None }
     }
 
     pub fn month(year: i32, month: u32) -> Result<Self, DateError> {
         if !(1..=12).contains(&month) {
-            return Err(date_error(
-                &format!("{year}-{month}"),
-                "month must be 1 to 12",
-            ));
+            return Err(date_error(&format!("{year}-{month}"), "month must be 1 to 12"));
         }
-        Ok(PartialDate {
-            year,
-            month: Some(month),
-            day: None,
-        })
+        Ok(PartialDate { year, month: Some(month), day: None })
     }
 
     pub fn day(year: i32, month: u32, day: u32) -> Result<Self, DateError> {
         NaiveDate::from_ymd_opt(year, month, day)
             .map(Self::from)
-            .ok_or_else(|| {
-                date_error(
-                    &format!("{year}-{month:02}-{day:02}"),
-                    "no such day in the calendar",
-                )
-            })
+            .ok_or_else(|| date_error(&format!("{year}-{month:02}-{day:02}"), "no such day in the calendar"))
     }
 
     pub fn precision(&self) -> Precision {
@@ -120,9 +101,7 @@ impl PartialDate {
             if s.len() != len || !s.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(date_error(
                     text,
-                    format!(
-                        "expected a {len}-digit {what} (ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD)"
-                    ),
+                    format!("expected a {len}-digit {what} (ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD)"),
                 ));
             }
             Ok(s.parse().expect("digits"))
@@ -130,15 +109,8 @@ impl PartialDate {
         match parts.as_slice() {
             [y] => Ok(Self::year(number(y, 4, "year")? as i32)),
             [y, m] => Self::month(number(y, 4, "year")? as i32, number(m, 2, "month")?),
-            [y, m, d] => Self::day(
-                number(y, 4, "year")? as i32,
-                number(m, 2, "month")?,
-                number(d, 2, "day")?,
-            ),
-            _ => Err(date_error(
-                text,
-                "expected ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD",
-            )),
+            [y, m, d] => Self::day(number(y, 4, "year")? as i32, number(m, 2, "month")?, number(d, 2, "day")?),
+            _ => Err(date_error(text, "expected ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD")),
         }
     }
 
@@ -164,11 +136,7 @@ fn parse_slashed(text: &str) -> Result<(PartialDate, Vec<String>), DateError> {
     let [d, m, y] = parts.as_slice() else {
         return Err(date_error(text, "expected DD/MM/YYYY"));
     };
-    let num = |s: &str| {
-        s.trim()
-            .parse::<u32>()
-            .map_err(|_| date_error(text, "expected DD/MM/YYYY with digits"))
-    };
+    let num = |s: &str| s.trim().parse::<u32>().map_err(|_| date_error(text, "expected DD/MM/YYYY with digits"));
     let (day, month, mut year) = (num(d)?, num(m)?, num(y)? as i32);
     let mut notes = Vec::new();
     if y.trim().len() == 2 {
@@ -198,19 +166,12 @@ fn parse_words(text: &str) -> Result<(PartialDate, Vec<String>), DateError> {
     let (day, month_word, year_word) = match words.as_slice() {
         [m, y] => (None, m, y),
         [d, m, y] => (Some(d), m, y),
-        _ => {
-            return Err(date_error(
-                text,
-                "expected `DD Month YYYY`, `Month YYYY` or ISO 8601",
-            ))
-        }
+        _ => return Err(date_error(text, "expected `DD Month YYYY`, `Month YYYY` or ISO 8601")),
     };
-    let (month, language) = month_number(month_word)
-        .ok_or_else(|| date_error(text, format!("`{month_word}` is not a month name")))?;
+    let (month, language) =
+        month_number(month_word).ok_or_else(|| date_error(text, format!("`{month_word}` is not a month name")))?;
     if language != "en" {
-        notes.push(format!(
-            "month `{month_word}` in `{text}` is {language}, read as month {month}"
-        ));
+        notes.push(format!("month `{month_word}` in `{text}` is {language}, read as month {month}"));
     }
     let year: i32 = year_word
         .parse()
@@ -219,9 +180,7 @@ fn parse_words(text: &str) -> Result<(PartialDate, Vec<String>), DateError> {
         .ok_or_else(|| date_error(text, format!("`{year_word}` is not a 4-digit year")))?;
     let date = match day {
         Some(d) => {
-            let d: u32 = d
-                .parse()
-                .map_err(|_| date_error(text, format!("`{d}` is not a day of the month")))?;
+            let d: u32 = d.parse().map_err(|_| date_error(text, format!("`{d}` is not a day of the month")))?;
             PartialDate::day(year, month, d).map_err(|e| date_error(text, e.reason))?
         }
         None => PartialDate::month(year, month)?,
@@ -301,21 +260,12 @@ fn month_number(word: &str) -> Option<(u32, &'static str)> {
             ],
         ),
     ];
-    NAMES.iter().find_map(|(lang, months)| {
-        months
-            .iter()
-            .position(|m| *m == word)
-            .map(|i| (i as u32 + 1, *lang))
-    })
+    NAMES.iter().find_map(|(lang, months)| months.iter().position(|m| *m == word).map(|i| (i as u32 + 1, *lang)))
 }
 
 impl From<NaiveDate> for PartialDate {
     fn from(d: NaiveDate) -> Self {
-        PartialDate {
-            year: d.year(),
-            month: Some(d.month()),
-            day: Some(d.day()),
-        }
+        PartialDate { year: d.year(), month: Some(d.month()), day: Some(d.day()) }
     }
 }
 
@@ -323,9 +273,7 @@ impl From<NaiveDate> for PartialDate {
 /// so "2012" sorts before "2012-01" and "2012-01-01".
 impl Ord for PartialDate {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.earliest()
-            .cmp(&other.earliest())
-            .then(self.precision().cmp(&other.precision()))
+        self.earliest().cmp(&other.earliest()).then(self.precision().cmp(&other.precision()))
     }
 }
 
@@ -388,16 +336,7 @@ mod tests {
 
     #[test]
     fn impossible_and_malformed_dates_are_refused_with_a_reason() {
-        for bad in [
-            "2013-13",
-            "2013-02-30",
-            "13",
-            "2013-5",
-            "20131",
-            "2013-05-03-01",
-            "May 2013",
-            "",
-        ] {
+        for bad in ["2013-13", "2013-02-30", "13", "2013-5", "20131", "2013-05-03-01", "May 2013", ""] {
             let err = PartialDate::parse_iso(bad).unwrap_err();
             assert_eq!(err.text, bad);
             assert!(!err.reason.is_empty());
@@ -406,40 +345,19 @@ mod tests {
 
     #[test]
     fn a_partial_date_spans_its_whole_period() {
-        assert_eq!(
-            iso("2012").earliest(),
-            NaiveDate::from_ymd_opt(2012, 1, 1).unwrap()
-        );
-        assert_eq!(
-            iso("2012").latest(),
-            NaiveDate::from_ymd_opt(2012, 12, 31).unwrap()
-        );
-        assert_eq!(
-            iso("2012-02").latest(),
-            NaiveDate::from_ymd_opt(2012, 2, 29).unwrap()
-        );
+        assert_eq!(iso("2012").earliest(), NaiveDate::from_ymd_opt(2012, 1, 1).unwrap());
+        assert_eq!(iso("2012").latest(), NaiveDate::from_ymd_opt(2012, 12, 31).unwrap());
+        assert_eq!(iso("2012-02").latest(), NaiveDate::from_ymd_opt(2012, 2, 29).unwrap());
         assert_eq!(iso("2012-02").to_date(), None);
-        assert_eq!(
-            iso("2012-02-03").to_date(),
-            NaiveDate::from_ymd_opt(2012, 2, 3)
-        );
+        assert_eq!(iso("2012-02-03").to_date(), NaiveDate::from_ymd_opt(2012, 2, 3));
     }
 
     #[test]
     fn ordering_puts_earlier_first_and_wider_before_narrower() {
-        let mut dates = [
-            iso("2012-05-03"),
-            iso("2011"),
-            iso("2012-01"),
-            iso("2012"),
-            iso("2012-01-01"),
-        ];
+        let mut dates = [iso("2012-05-03"), iso("2011"), iso("2012-01"), iso("2012"), iso("2012-01-01")];
         dates.sort();
         let shown: Vec<String> = dates.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            shown,
-            ["2011", "2012", "2012-01", "2012-01-01", "2012-05-03"]
-        );
+        assert_eq!(shown, ["2011", "2012", "2012-01", "2012-01-01", "2012-05-03"]);
     }
 
     #[test]

@@ -43,8 +43,7 @@ pub fn to_document(ds: &Dataset, as_of: NaiveDate) -> Value {
 
 /// Reads an export document back into a dataset; errors say which field was wrong.
 pub fn from_document(text: &str) -> Result<Dataset, String> {
-    let mut doc: Map<String, Value> =
-        serde_json::from_str(text).map_err(|e| format!("not a JSON object: {e}"))?;
+    let mut doc: Map<String, Value> = serde_json::from_str(text).map_err(|e| format!("not a JSON object: {e}"))?;
     doc.remove("about");
     if let Some(Value::Array(items)) = doc.remove("reporting") {
         let rows = items

@@ -109,10 +109,7 @@ impl Validity {
     pub fn parse_wording(wording: &str) -> Result<Self, String> {
         let text = wording.trim();
         let lower = text.to_lowercase();
-        let mut v = Validity {
-            wording: Some(text.to_string()),
-            ..Default::default()
-        };
+        let mut v = Validity { wording: Some(text.to_string()), ..Default::default() };
         if text.is_empty() || text == "-" {
             v.wording = (!text.is_empty()).then(|| text.to_string());
             return Ok(v);
@@ -121,29 +118,12 @@ impl Validity {
             v.status = Some(ValidityStatus::Ongoing);
         } else if lower == "in force" {
             v.status = Some(ValidityStatus::InForce);
-        } else if let Some(rest) = lower
-            .strip_prefix("to ")
-            .or_else(|| lower.strip_prefix("until "))
-        {
+        } else if let Some(rest) = lower.strip_prefix("to ").or_else(|| lower.strip_prefix("until ")) {
             v.to = Some(PartialDate::parse_iso(rest.trim()).map_err(|e| e.to_string())?);
-        } else if let Some(rest) = lower
-            .strip_prefix("initially,")
-            .or_else(|| lower.strip_prefix("initially"))
-        {
-            let years = rest
-                .trim()
-                .trim_end_matches("years")
-                .trim_end_matches("year")
-                .trim();
-            v.duration_years = Some(
-                years
-                    .parse()
-                    .map_err(|_| format!("`{wording}`: expected `initially, N years`"))?,
-            );
-        } else if let Some((a, b)) = text
-            .split_once('-')
-            .filter(|(a, b)| a.len() == 4 && b.len() == 4)
-        {
+        } else if let Some(rest) = lower.strip_prefix("initially,").or_else(|| lower.strip_prefix("initially")) {
+            let years = rest.trim().trim_end_matches("years").trim_end_matches("year").trim();
+            v.duration_years = Some(years.parse().map_err(|_| format!("`{wording}`: expected `initially, N years`"))?);
+        } else if let Some((a, b)) = text.split_once('-').filter(|(a, b)| a.len() == 4 && b.len() == 4) {
             v.from = Some(PartialDate::parse_iso(a).map_err(|e| e.to_string())?);
             v.to = Some(PartialDate::parse_iso(b).map_err(|e| e.to_string())?);
         } else {
@@ -164,9 +144,7 @@ impl Validity {
             }
         }
         if self.status == Some(ValidityStatus::Extended) && self.to.is_none() {
-            return Err(
-                "an `extended` validity needs the end (`to`) of the period it extends".into(),
-            );
+            return Err("an `extended` validity needs the end (`to`) of the period it extends".into());
         }
         Ok(())
     }
@@ -178,9 +156,7 @@ impl Validity {
         }
         let years = self.duration_years?;
         let start = self.from.or(adopted)?;
-        start
-            .earliest()
-            .checked_add_months(chrono::Months::new(12 * years))
+        start.earliest().checked_add_months(chrono::Months::new(12 * years))
     }
 
     /// Whether a plan with this validity is in force on `date`, as far as the source tells.
@@ -192,9 +168,7 @@ impl Validity {
             }
         }
         match self.status {
-            Some(ValidityStatus::Ongoing | ValidityStatus::InForce | ValidityStatus::Extended) => {
-                return Answer::Yes
-            }
+            Some(ValidityStatus::Ongoing | ValidityStatus::InForce | ValidityStatus::Extended) => return Answer::Yes,
             None => {}
         }
         match (start, self.effective_end(adopted)) {
@@ -257,36 +231,18 @@ mod tests {
         assert_eq!(v.to_string(), "2012-2014");
         let v = Validity::parse_wording("to 2020").unwrap();
         assert_eq!((v.from, v.to), (None, Some(date("2020"))));
-        assert_eq!(
-            Validity::parse_wording("Ongoing").unwrap().status,
-            Some(ValidityStatus::Ongoing)
-        );
-        assert_eq!(
-            Validity::parse_wording("In force").unwrap().status,
-            Some(ValidityStatus::InForce)
-        );
-        assert_eq!(
-            Validity::parse_wording("Initially, 5 years")
-                .unwrap()
-                .duration_years,
-            Some(5)
-        );
+        assert_eq!(Validity::parse_wording("Ongoing").unwrap().status, Some(ValidityStatus::Ongoing));
+        assert_eq!(Validity::parse_wording("In force").unwrap().status, Some(ValidityStatus::InForce));
+        assert_eq!(Validity::parse_wording("Initially, 5 years").unwrap().duration_years, Some(5));
         let none = Validity::parse_wording("-").unwrap();
         assert_eq!((none.from, none.to, none.status), (None, None, None));
     }
 
     #[test]
     fn unknown_or_inconsistent_wordings_are_refused() {
-        assert!(Validity::parse_wording("December 2015")
-            .unwrap_err()
-            .contains("write a table"));
-        assert!(Validity::parse_wording("2014-2012")
-            .unwrap_err()
-            .contains("before it starts"));
-        let extended_without_end = Validity {
-            status: Some(ValidityStatus::Extended),
-            ..Default::default()
-        };
+        assert!(Validity::parse_wording("December 2015").unwrap_err().contains("write a table"));
+        assert!(Validity::parse_wording("2014-2012").unwrap_err().contains("before it starts"));
+        let extended_without_end = Validity { status: Some(ValidityStatus::Extended), ..Default::default() };
         assert!(extended_without_end.check().is_err());
     }
 
@@ -296,11 +252,7 @@ mod tests {
         assert_eq!(v.in_force_on(day(2013, 6, 1), None), Answer::Yes);
         assert_eq!(v.in_force_on(day(2015, 1, 1), None), Answer::No);
         assert_eq!(v.in_force_on(day(2011, 12, 31), None), Answer::No);
-        assert_eq!(
-            v.in_force_on(day(2012, 6, 1), None),
-            Answer::Partial,
-            "within the start year"
-        );
+        assert_eq!(v.in_force_on(day(2012, 6, 1), None), Answer::Partial, "within the start year");
         // "2008-2010. Still in force by decision of the plenary"
         let extended = Validity {
             from: Some(date("2008")),
@@ -311,37 +263,17 @@ mod tests {
         assert_eq!(extended.in_force_on(day(2014, 9, 1), None), Answer::Yes);
         // "Initially, 5 years" from April 2004
         let initial = Validity::parse_wording("initially, 5 years").unwrap();
-        assert_eq!(
-            initial.in_force_on(day(2008, 1, 1), Some(date("2004-04"))),
-            Answer::Yes
-        );
-        assert_eq!(
-            initial.in_force_on(day(2010, 1, 1), Some(date("2004-04"))),
-            Answer::No
-        );
+        assert_eq!(initial.in_force_on(day(2008, 1, 1), Some(date("2004-04"))), Answer::Yes);
+        assert_eq!(initial.in_force_on(day(2010, 1, 1), Some(date("2004-04"))), Answer::No);
         assert_eq!(initial.in_force_on(day(2010, 1, 1), None), Answer::Unknown);
-        assert_eq!(
-            Validity::default().in_force_on(day(2014, 1, 1), None),
-            Answer::Unknown
-        );
+        assert_eq!(Validity::default().in_force_on(day(2014, 1, 1), None), Answer::Unknown);
     }
 
     #[test]
     fn adoption_is_a_date_or_a_status() {
-        assert_eq!(
-            Adoption::parse("2008-12").unwrap().date(),
-            Some(date("2008-12"))
-        );
-        assert_eq!(
-            Adoption::parse("pending-approval").unwrap(),
-            Adoption::PendingApproval
-        );
-        assert_eq!(
-            Adoption::parse("to-be-submitted").unwrap().to_string(),
-            "to-be-submitted"
-        );
-        assert!(Adoption::parse("December 2008")
-            .unwrap_err()
-            .contains("pending-approval"));
+        assert_eq!(Adoption::parse("2008-12").unwrap().date(), Some(date("2008-12")));
+        assert_eq!(Adoption::parse("pending-approval").unwrap(), Adoption::PendingApproval);
+        assert_eq!(Adoption::parse("to-be-submitted").unwrap().to_string(), "to-be-submitted");
+        assert!(Adoption::parse("December 2008").unwrap_err().contains("pending-approval"));
     }
 }

@@ -63,22 +63,12 @@ pub enum ReportStanding {
 
 /// Compares the due date with the report's submission (its general distribution date, the first
 /// date the source gives for it) on `on`.
-pub fn report_standing(
-    due: NaiveDate,
-    submitted: Option<NaiveDate>,
-    on: NaiveDate,
-) -> ReportStanding {
+pub fn report_standing(due: NaiveDate, submitted: Option<NaiveDate>, on: NaiveDate) -> ReportStanding {
     match submitted.filter(|s| *s <= on) {
         Some(s) if s <= due => ReportStanding::SubmittedOnTime,
-        Some(s) => ReportStanding::SubmittedLate {
-            days: (s - due).num_days(),
-        },
-        None if on > due => ReportStanding::Overdue {
-            days: (on - due).num_days(),
-        },
-        None => ReportStanding::NotYetDue {
-            days_left: (due - on).num_days(),
-        },
+        Some(s) => ReportStanding::SubmittedLate { days: (s - due).num_days() },
+        None if on > due => ReportStanding::Overdue { days: (on - due).num_days() },
+        None => ReportStanding::NotYetDue { days_left: (due - on).num_days() },
     }
 }
 
@@ -120,22 +110,10 @@ mod tests {
             report_standing(due, Some(d(2007, 7, 6)), d(2014, 9, 30)),
             ReportStanding::SubmittedLate { days: 852 }
         );
-        assert_eq!(
-            report_standing(due, Some(d(2005, 1, 1)), d(2014, 9, 30)),
-            ReportStanding::SubmittedOnTime
-        );
-        assert_eq!(
-            report_standing(due, None, d(2005, 3, 16)),
-            ReportStanding::Overdue { days: 10 }
-        );
-        assert_eq!(
-            report_standing(due, None, d(2005, 3, 1)),
-            ReportStanding::NotYetDue { days_left: 5 }
-        );
+        assert_eq!(report_standing(due, Some(d(2005, 1, 1)), d(2014, 9, 30)), ReportStanding::SubmittedOnTime);
+        assert_eq!(report_standing(due, None, d(2005, 3, 16)), ReportStanding::Overdue { days: 10 });
+        assert_eq!(report_standing(due, None, d(2005, 3, 1)), ReportStanding::NotYetDue { days_left: 5 });
         // A distribution after the reference date is not yet known on that date.
-        assert_eq!(
-            report_standing(due, Some(d(2010, 1, 1)), d(2006, 1, 1)),
-            ReportStanding::Overdue { days: 301 }
-        );
+        assert_eq!(report_standing(due, Some(d(2010, 1, 1)), d(2006, 1, 1)), ReportStanding::Overdue { days: 301 });
     }
 }

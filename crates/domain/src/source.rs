@@ -43,23 +43,13 @@ pub struct Source {
 
 impl Default for Source {
     fn default() -> Self {
-        Source {
-            doc: seed_document(),
-            section: None,
-            table: None,
-            page: None,
-            footnote: None,
-            note: None,
-        }
+        Source { doc: seed_document(), section: None, table: None, page: None, footnote: None, note: None }
     }
 }
 
 impl Source {
     pub fn section(section: &str) -> Self {
-        Source {
-            section: Some(section.to_string()),
-            ..Default::default()
-        }
+        Source { section: Some(section.to_string()), ..Default::default() }
     }
 }
 

@@ -4,9 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// The 35 member States of the Organization of American States.
 pub const OAS_MEMBERS: [&str; 35] = [
-    "AG", "AR", "BS", "BB", "BZ", "BO", "BR", "CA", "CL", "CO", "CR", "CU", "DM", "DO", "EC", "SV",
-    "US", "GD", "GT", "GY", "HT", "HN", "JM", "MX", "NI", "PA", "PY", "PE", "KN", "LC", "VC", "SR",
-    "TT", "UY", "VE",
+    "AG", "AR", "BS", "BB", "BZ", "BO", "BR", "CA", "CL", "CO", "CR", "CU", "DM", "DO", "EC", "SV", "US", "GD", "GT",
+    "GY", "HT", "HN", "JM", "MX", "NI", "PA", "PY", "PE", "KN", "LC", "VC", "SR", "TT", "UY", "VE",
 ];
 
 /// An ISO 3166-1 alpha-2 code of an OAS member State (upper case).
@@ -38,9 +37,7 @@ impl TryFrom<String> for StateCode {
         if upper.is_empty() || OAS_MEMBERS.contains(&upper.as_str()) {
             Ok(StateCode(upper))
         } else {
-            Err(format!(
-                "`{s}` is not the ISO 3166-1 alpha-2 code of an OAS member State"
-            ))
+            Err(format!("`{s}` is not the ISO 3166-1 alpha-2 code of an OAS member State"))
         }
     }
 }

@@ -12,18 +12,8 @@ use crate::source::Source;
 use crate::state::StateCode;
 
 /// The instrument codes of the public contract, in Appendix 3's column order.
-pub const TREATY_CODES: [&str; 10] = [
-    "CRC",
-    "OPSC",
-    "ILO-C182",
-    "IACITM",
-    "CEDAW",
-    "OP-CEDAW",
-    "BELEM-DO-PARA",
-    "UNTOC",
-    "PALERMO",
-    "ROME",
-];
+pub const TREATY_CODES: [&str; 10] =
+    ["CRC", "OPSC", "ILO-C182", "IACITM", "CEDAW", "OP-CEDAW", "BELEM-DO-PARA", "UNTOC", "PALERMO", "ROME"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,10 +45,7 @@ pub enum RatificationStatus {
 impl RatificationStatus {
     /// Whether the State is bound (a party), as opposed to only signing or doing nothing.
     pub fn is_party(self) -> bool {
-        matches!(
-            self,
-            Self::Ratification | Self::Accession | Self::Succession
-        )
+        matches!(self, Self::Ratification | Self::Accession | Self::Succession)
     }
 }
 
@@ -88,39 +75,22 @@ pub struct CellReading {
 /// (succession); a mark glued to the date (`16/07/2013a`) is read and noted.
 pub fn parse_ratification_cell(cell: &str) -> Result<CellReading, String> {
     let text = cell.trim();
-    let reading = |status, date, notes| {
-        Ok(CellReading {
-            status,
-            date,
-            notes,
-        })
-    };
+    let reading = |status, date, notes| Ok(CellReading { status, date, notes });
     match text {
         "-" | "" => return reading(RatificationStatus::None, None, vec![]),
         "*" => return reading(RatificationStatus::Signature, None, vec![]),
         _ => {}
     }
     let (date_text, status, glued) = match text.char_indices().last() {
-        Some((i, 'a')) => (
-            &text[..i],
-            RatificationStatus::Accession,
-            !text[..i].ends_with(' '),
-        ),
-        Some((i, 'd')) => (
-            &text[..i],
-            RatificationStatus::Succession,
-            !text[..i].ends_with(' '),
-        ),
+        Some((i, 'a')) => (&text[..i], RatificationStatus::Accession, !text[..i].ends_with(' ')),
+        Some((i, 'd')) => (&text[..i], RatificationStatus::Succession, !text[..i].ends_with(' ')),
         _ => (text, RatificationStatus::Ratification, false),
     };
     let (date, mut notes) = PartialDate::parse_loose(date_text.trim()).map_err(|e| {
         format!("{e}; a ratification cell is `-`, `*`, or a date DD/MM/YYYY optionally followed by `a` or `d`")
     })?;
     if glued {
-        notes.insert(
-            0,
-            format!("the mark in `{text}` is glued to the date; read as {status:?}").to_lowercase(),
-        );
+        notes.insert(0, format!("the mark in `{text}` is glued to the date; read as {status:?}").to_lowercase());
     }
     reading(status, Some(date), notes)
 }
@@ -163,17 +133,12 @@ pub struct Report {
 /// `14 January - 1 February 2008`, `18 Mayo – 5 June 2015`.
 pub fn parse_session(text: &str) -> Result<(PartialDate, PartialDate, Vec<String>), String> {
     let normalised = text.replace(['–', '—'], "-");
-    let (a, b) = normalised
-        .split_once('-')
-        .ok_or_else(|| format!("`{text}`: expected `FROM - TO`"))?;
+    let (a, b) = normalised.split_once('-').ok_or_else(|| format!("`{text}`: expected `FROM - TO`"))?;
     let (to, mut notes) = PartialDate::parse_loose(b.trim()).map_err(|e| e.to_string())?;
     let a = a.trim();
     // The start often omits what it shares with the end: "11 - 29 January 2010".
     let from_text = match a.split_whitespace().count() {
-        1 => format!(
-            "{a} {}",
-            b.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")
-        ),
+        1 => format!("{a} {}", b.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")),
         2 => format!("{a} {}", to.year_value()),
         _ => a.to_string(),
     };
@@ -197,27 +162,17 @@ mod tests {
             (RatificationStatus::Ratification, "1993-10-05".into(), 0)
         );
         let r = parse_ratification_cell("01/08/1989 a").unwrap();
-        assert_eq!(
-            (r.status, r.notes.len()),
-            (RatificationStatus::Accession, 0)
-        );
+        assert_eq!((r.status, r.notes.len()), (RatificationStatus::Accession, 0));
         let r = parse_ratification_cell("16/07/2013a").unwrap();
         assert_eq!(r.status, RatificationStatus::Accession);
         assert!(r.notes[0].contains("glued"), "{:?}", r.notes);
         let r = parse_ratification_cell("23/10/08").unwrap();
         assert_eq!(r.date.unwrap().to_string(), "2008-10-23");
         assert_eq!(r.notes.len(), 1);
-        assert_eq!(
-            parse_ratification_cell("*").unwrap().status,
-            RatificationStatus::Signature
-        );
+        assert_eq!(parse_ratification_cell("*").unwrap().status, RatificationStatus::Signature);
         assert_eq!(
             parse_ratification_cell("-").unwrap(),
-            CellReading {
-                status: RatificationStatus::None,
-                date: None,
-                notes: vec![]
-            }
+            CellReading { status: RatificationStatus::None, date: None, notes: vec![] }
         );
         assert!(parse_ratification_cell("soon").is_err());
         assert!(parse_ratification_cell("31/02/2004").is_err());
@@ -226,15 +181,9 @@ mod tests {
     #[test]
     fn session_ranges_borrow_what_the_start_leaves_out() {
         let (a, b, notes) = parse_session("11 - 29 January 2010").unwrap();
-        assert_eq!(
-            (a.to_string(), b.to_string(), notes.len()),
-            ("2010-01-11".into(), "2010-01-29".into(), 0)
-        );
+        assert_eq!((a.to_string(), b.to_string(), notes.len()), ("2010-01-11".into(), "2010-01-29".into(), 0));
         let (a, b, _) = parse_session("14 January - 1 February 2008").unwrap();
-        assert_eq!(
-            (a.to_string(), b.to_string()),
-            ("2008-01-14".into(), "2008-02-01".into())
-        );
+        assert_eq!((a.to_string(), b.to_string()), ("2008-01-14".into(), "2008-02-01".into()));
         let (a, _, notes) = parse_session("18 Mayo – 5 June 2015").unwrap();
         assert_eq!(a.to_string(), "2015-05-18");
         assert_eq!(notes.len(), 1);

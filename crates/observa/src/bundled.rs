@@ -20,10 +20,7 @@ pub fn files() -> Vec<(String, String)> {
 }
 
 fn collect(dir: &Dir<'_>, out: &mut Vec<(String, String)>) {
-    for f in dir
-        .files()
-        .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
-    {
+    for f in dir.files().filter(|f| f.path().extension().is_some_and(|e| e == "toml")) {
         let text = f.contents_utf8().expect("data files are UTF-8").to_string();
         out.push((format!("data/{}", f.path().display()), text));
     }
@@ -42,9 +39,7 @@ pub fn files_in(folder: &Path) -> Result<Vec<(String, String)>> {
         if !dir.is_dir() {
             continue;
         }
-        for entry in
-            std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
-        {
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
             let path = entry?.path();
             if path.extension().is_some_and(|e| e == "toml") {
                 let text = std::fs::read_to_string(&path)
@@ -63,11 +58,7 @@ pub fn dataset_from(files: &[(String, String)]) -> Result<Dataset> {
     let problems = dataset.validate();
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-        bail!(
-            "{} problem(s) in the data:\n{}",
-            problems.len(),
-            list.join("\n")
-        );
+        bail!("{} problem(s) in the data:\n{}", problems.len(), list.join("\n"));
     }
     Ok(dataset)
 }
@@ -78,10 +69,7 @@ pub fn open_seeded(db: &Path) -> Result<SqliteStore> {
     if !store.is_seeded()? {
         let dataset = dataset_from(&files()).context("the bundled data set")?;
         store.replace_all(&dataset, "bundled 2014 data set")?;
-        eprintln!(
-            "created {} and seeded it with the bundled 2014 data",
-            db.display()
-        );
+        eprintln!("created {} and seeded it with the bundled 2014 data", db.display());
     }
     Ok(store)
 }

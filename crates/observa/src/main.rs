@@ -44,11 +44,11 @@ enum Command {
         /// A `.json` export, or a folder of data files laid out like `data/`.
         path: PathBuf,
     },
-    /// Write the whole database as one JSON document or as one CSV file per table.
+    /// Write the whole database as JSON, CSV files, an XLSX workbook or a Frictionless Data Package.
     Export {
         #[arg(long, value_enum)]
         format: Format,
-        /// The JSON file, or the folder for the CSV files.
+        /// The JSON or XLSX file, or the folder for CSV files or the data package.
         #[arg(long)]
         out: PathBuf,
         /// The date on which reporting standings (overdue, due) are computed; today by default.
@@ -61,6 +61,8 @@ enum Command {
 enum Format {
     Json,
     Csv,
+    Xlsx,
+    Datapackage,
 }
 
 fn main() -> ExitCode {
@@ -69,16 +71,10 @@ fn main() -> ExitCode {
         Command::Serve { addr } => commands::serve::run(&cli.db, addr),
         Command::Check { data, quiet } => commands::check::run(&cli.db, data.as_deref(), quiet),
         Command::Import { path } => commands::import::run(&cli.db, &path),
-        Command::Export {
-            format: Format::Json,
-            out,
-            as_of,
-        } => commands::export::json(&cli.db, &out, as_of),
-        Command::Export {
-            format: Format::Csv,
-            out,
-            as_of,
-        } => commands::export::csv(&cli.db, &out, as_of),
+        Command::Export { format: Format::Json, out, as_of } => commands::export::json(&cli.db, &out, as_of),
+        Command::Export { format: Format::Csv, out, as_of } => commands::export::csv(&cli.db, &out, as_of),
+        Command::Export { format: Format::Xlsx, out, .. } => commands::export::xlsx(&cli.db, &out),
+        Command::Export { format: Format::Datapackage, out, .. } => commands::export::datapackage(&cli.db, &out),
     };
     match result {
         Ok(code) => code,

@@ -15,15 +15,9 @@ use observa_domain::Dataset;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database {path}: {source}")]
-    Open {
-        path: String,
-        source: rusqlite::Error,
-    },
+    Open { path: String, source: rusqlite::Error },
     #[error("migration {name}: {source}")]
-    Migration {
-        name: String,
-        source: rusqlite::Error,
-    },
+    Migration { name: String, source: rusqlite::Error },
     #[error("table {table}: {message}")]
     Table { table: String, message: String },
     #[error("database: {0}")]
@@ -51,5 +45,7 @@ pub trait Store {
 pub struct Table {
     pub name: String,
     pub columns: Vec<String>,
+    /// Declared SQL types, one per column: `TEXT`, `INTEGER`, `BOOLEAN`, `JSONTEXT`.
+    pub types: Vec<String>,
     pub rows: Vec<Vec<Option<String>>>,
 }

@@ -38,10 +38,7 @@ pub const TABLES: [&str; 22] = [
 ];
 
 fn table_error(table: &str, message: impl Into<String>) -> StoreError {
-    StoreError::Table {
-        table: table.to_string(),
-        message: message.into(),
-    }
+    StoreError::Table { table: table.to_string(), message: message.into() }
 }
 
 /// Inserts JSON objects as rows of `table`.
@@ -52,10 +49,7 @@ pub fn insert_rows(conn: &Connection, table: &str, rows: &[Value]) -> Result<()>
         };
         let columns: Vec<String> = fields.keys().map(|k| format!("\"{k}\"")).collect();
         let marks = vec!["?"; columns.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO {table} ({}) VALUES ({marks})",
-            columns.join(", ")
-        );
+        let sql = format!("INSERT INTO {table} ({}) VALUES ({marks})", columns.join(", "));
         let values: Vec<SqlValue> = fields.values().map(to_sql).collect();
         conn.execute(&sql, rusqlite::params_from_iter(values))
             .map_err(|e| table_error(table, format!("row {i}: {e}")))?;
@@ -67,10 +61,9 @@ fn to_sql(v: &Value) -> SqlValue {
     match v {
         Value::Null => SqlValue::Null,
         Value::Bool(b) => SqlValue::Integer(*b as i64),
-        Value::Number(n) => n
-            .as_i64()
-            .map(SqlValue::Integer)
-            .unwrap_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0))),
+        Value::Number(n) => {
+            n.as_i64().map(SqlValue::Integer).unwrap_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0)))
+        }
         Value::String(s) => SqlValue::Text(s.clone()),
         nested => SqlValue::Text(nested.to_string()),
     }
@@ -78,9 +71,7 @@ fn to_sql(v: &Value) -> SqlValue {
 
 /// The declared type of each column, in order.
 fn column_types(conn: &Connection, table: &str) -> Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT name, type FROM pragma_table_info('{table}') ORDER BY cid"
-    ))?;
+    let mut stmt = conn.prepare(&format!("SELECT name, type FROM pragma_table_info('{table}') ORDER BY cid"))?;
     let cols = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     Ok(cols.collect::<Result<_, _>>()?)
 }
@@ -104,16 +95,11 @@ fn row_to_json(table: &str, row: &Row, types: &[(String, String)]) -> Result<Val
             (ValueRef::Null, _) => continue,
             (ValueRef::Integer(n), "BOOLEAN") => Value::Bool(n != 0),
             (ValueRef::Integer(n), _) => Value::Number(n.into()),
-            (ValueRef::Real(f), _) => Number::from_f64(f)
-                .map(Value::Number)
-                .unwrap_or(Value::Null),
-            (ValueRef::Text(t), "JSONTEXT") => serde_json::from_slice(t).map_err(|e| {
-                table_error(table, format!("column {name} holds invalid JSON: {e}"))
-            })?,
+            (ValueRef::Real(f), _) => Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
+            (ValueRef::Text(t), "JSONTEXT") => serde_json::from_slice(t)
+                .map_err(|e| table_error(table, format!("column {name} holds invalid JSON: {e}")))?,
             (ValueRef::Text(t), _) => Value::String(String::from_utf8_lossy(t).into_owned()),
-            (ValueRef::Blob(_), _) => {
-                return Err(table_error(table, format!("column {name} holds a blob")))
-            }
+            (ValueRef::Blob(_), _) => return Err(table_error(table, format!("column {name} holds a blob"))),
         };
         object.insert(name.clone(), value);
     }
@@ -122,10 +108,7 @@ fn row_to_json(table: &str, row: &Row, types: &[(String, String)]) -> Result<Val
 
 /// A table's cells as text, for CSV.
 pub fn read_text(conn: &Connection, table: &str) -> Result<crate::Table> {
-    let columns: Vec<String> = column_types(conn, table)?
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
+    let (columns, types): (Vec<String>, Vec<String>) = column_types(conn, table)?.into_iter().unzip();
     let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
     let n = columns.len();
     let rows = stmt
@@ -143,9 +126,5 @@ pub fn read_text(conn: &Connection, table: &str) -> Result<crate::Table> {
                 .collect()
         })?
         .collect::<Result<_, _>>()?;
-    Ok(crate::Table {
-        name: table.to_string(),
-        columns,
-        rows,
-    })
+    Ok(crate::Table { name: table.to_string(), columns, types, rows })
 }

@@ -14,10 +14,7 @@ use crate::rows::{insert_rows, read_rows, read_text, TABLES};
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 1] = [(
-    "0001_registry",
-    include_str!("../migrations/sqlite/0001_registry.sql"),
-)];
+const MIGRATIONS: [(&str, &str); 1] = [("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql"))];
 
 pub struct SqliteStore {
     conn: Connection,
@@ -26,10 +23,7 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
-        let open_err = |source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        };
+        let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
         let conn = Connection::open(path).map_err(open_err)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
@@ -56,26 +50,15 @@ impl SqliteStore {
         for (name, sql) in MIGRATIONS {
             let applied: Option<String> = self
                 .conn
-                .query_row(
-                    "SELECT name FROM schema_migrations WHERE name = ?1",
-                    [name],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT name FROM schema_migrations WHERE name = ?1", [name], |r| r.get(0))
                 .optional()?;
             if applied.is_some() {
                 continue;
             }
-            let err = |source| StoreError::Migration {
-                name: name.to_string(),
-                source,
-            };
+            let err = |source| StoreError::Migration { name: name.to_string(), source };
             let tx = self.conn.transaction().map_err(err)?;
             tx.execute_batch(sql).map_err(err)?;
-            tx.execute(
-                "INSERT INTO schema_migrations VALUES (?1, datetime('now'))",
-                [name],
-            )
-            .map_err(err)?;
+            tx.execute("INSERT INTO schema_migrations VALUES (?1, datetime('now'))", [name]).map_err(err)?;
             tx.commit().map_err(err)?;
         }
         Ok(())
@@ -83,18 +66,13 @@ impl SqliteStore {
 
     /// A value from the `meta` table (for example `origin`, `seeded_at`).
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     /// Runs SQLite's own integrity and foreign-key checks; returns what they report.
     pub fn integrity(&self) -> Result<Vec<String>> {
         let mut found = Vec::new();
-        let ok: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let ok: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if ok != "ok" {
             found.push(format!("integrity_check: {ok}"));
         }
@@ -116,9 +94,7 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn is_seeded(&self) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM states)", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM states)", [], |r| r.get(0))?)
     }
 
     fn replace_all(&mut self, dataset: &Dataset, origin: &str) -> Result<()> {
@@ -150,13 +126,9 @@ impl Store for SqliteStore {
     fn load(&self) -> Result<Dataset> {
         let mut object = serde_json::Map::new();
         for table in TABLES {
-            object.insert(
-                table.to_string(),
-                Value::Array(read_rows(&self.conn, table)?),
-            );
+            object.insert(table.to_string(), Value::Array(read_rows(&self.conn, table)?));
         }
-        serde_json::from_value(Value::Object(object))
-            .map_err(|e| StoreError::Invalid(e.to_string()))
+        serde_json::from_value(Value::Object(object)).map_err(|e| StoreError::Invalid(e.to_string()))
     }
 
     fn tables(&self) -> Result<Vec<Table>> {

@@ -32,15 +32,9 @@ pub fn router() -> Router<AppState> {
         .route("/reporting", get(reporting))
         .route("/search", get(search))
         .route("/openapi.json", get(openapi))
-        .fallback(|| async {
-            WebError::NotFound("no such API path; see /api/v1/openapi.json".into())
-        })
+        .fallback(|| async { WebError::NotFound("no such API path; see /api/v1/openapi.json".into()) })
         .layer(middleware::from_fn(etag))
-        .layer(CorsLayer::new().allow_origin(Any).allow_methods([
-            Method::GET,
-            Method::HEAD,
-            Method::OPTIONS,
-        ]));
+        .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD, Method::OPTIONS]));
     Router::new().nest("/api/v1", api)
 }
 
@@ -61,14 +55,9 @@ async fn etag(request: Request, next: Next) -> Response {
     let tag = format!("\"{:016x}\"", hasher.finish());
     let tag_value = HeaderValue::from_str(&tag).expect("hex is a valid header");
     parts.headers.insert(header::ETAG, tag_value.clone());
-    parts.headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300"),
-    );
-    if if_none_match.is_some_and(|v| {
-        v.to_str()
-            .is_ok_and(|s| s.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
-    }) {
+    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    if if_none_match.is_some_and(|v| v.to_str().is_ok_and(|s| s.split(',').any(|t| t.trim() == tag || t.trim() == "*")))
+    {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag_value)]).into_response();
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
@@ -77,49 +66,35 @@ async fn etag(request: Request, next: Next) -> Response {
 /// Refuses query parameters the operation does not know, so typos do not silently match all.
 fn only(params: &HashMap<String, String>, known: &[&str]) -> Result<(), WebError> {
     match params.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(k) => Err(WebError::BadRequest(format!(
-            "unknown parameter `{k}`; this operation takes {known:?}"
-        ))),
+        Some(k) => Err(WebError::BadRequest(format!("unknown parameter `{k}`; this operation takes {known:?}"))),
         None => Ok(()),
     }
 }
 
-fn state_param(
-    app: &AppState,
-    params: &HashMap<String, String>,
-) -> Result<Option<String>, WebError> {
+fn state_param(app: &AppState, params: &HashMap<String, String>) -> Result<Option<String>, WebError> {
     match params.get("state") {
         None => Ok(None),
         Some(code) => {
             let upper = code.to_ascii_uppercase();
             app.snapshot.dataset.state(&upper).map(|_| Some(upper)).ok_or_else(|| {
-                WebError::BadRequest(format!("`state` must be the ISO 3166-1 alpha-2 code of an OAS member State; `{code}` is not"))
+                WebError::BadRequest(format!(
+                    "`state` must be the ISO 3166-1 alpha-2 code of an OAS member State; `{code}` is not"
+                ))
             })
         }
     }
 }
 
-fn treaty_param(
-    app: &AppState,
-    params: &HashMap<String, String>,
-) -> Result<Option<String>, WebError> {
+fn treaty_param(app: &AppState, params: &HashMap<String, String>) -> Result<Option<String>, WebError> {
     match params.get("treaty") {
         None => Ok(None),
         Some(code) => {
             let upper = code.to_ascii_uppercase();
-            let known: Vec<&str> = app
-                .snapshot
-                .dataset
-                .treaties
-                .iter()
-                .map(|t| t.code.as_str())
-                .collect();
+            let known: Vec<&str> = app.snapshot.dataset.treaties.iter().map(|t| t.code.as_str()).collect();
             if known.contains(&upper.as_str()) {
                 Ok(Some(upper))
             } else {
-                Err(WebError::BadRequest(format!(
-                    "`treaty` must be one of {known:?}; `{code}` is not"
-                )))
+                Err(WebError::BadRequest(format!("`treaty` must be one of {known:?}; `{code}` is not")))
             }
         }
     }
@@ -130,10 +105,7 @@ fn value<T: serde::Serialize>(v: T) -> Value {
 }
 
 fn of_state<T: serde::Serialize>(rows: &[T], code: &str) -> Vec<Value> {
-    rows.iter()
-        .map(value)
-        .filter(|v| v["state"] == code)
-        .collect()
+    rows.iter().map(value).filter(|v| v["state"] == code).collect()
 }
 
 async fn states(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
@@ -147,17 +119,8 @@ async fn states(State(app): State<AppState>, Query(p): Params) -> Result<Json<Va
             let mut v = value(s);
             v["state"] = json!(s.code.as_str());
             v["category"] = value(snap.categories.get(s.code.as_str()));
-            v["plans"] = json!(snap
-                .dataset
-                .plans
-                .iter()
-                .filter(|p| p.state == s.code)
-                .count());
-            v["answered_2014"] = json!(snap
-                .dataset
-                .responses
-                .iter()
-                .any(|r| r.state == s.code && r.cycle == 2014));
+            v["plans"] = json!(snap.dataset.plans.iter().filter(|p| p.state == s.code).count());
+            v["answered_2014"] = json!(snap.dataset.responses.iter().any(|r| r.state == s.code && r.cycle == 2014));
             v
         })
         .collect();
@@ -173,18 +136,11 @@ async fn state(
     let code = code.to_ascii_uppercase();
     let snap = &app.snapshot;
     let ds = &snap.dataset;
-    let s = ds
-        .state(&code)
-        .ok_or_else(|| WebError::NotFound(format!("no State has the code `{code}`")))?;
+    let s = ds.state(&code).ok_or_else(|| WebError::NotFound(format!("no State has the code `{code}`")))?;
     let mut state = value(s);
     state["state"] = json!(code);
     state["category"] = value(snap.categories.get(&code));
-    let reporting: Vec<Value> = snap
-        .reporting
-        .iter()
-        .filter(|r| r.report.state.as_str() == code)
-        .map(value)
-        .collect();
+    let reporting: Vec<Value> = snap.reporting.iter().filter(|r| r.report.state.as_str() == code).map(value).collect();
     Ok(Json(json!({
         "state": state,
         "plans": of_state(&ds.plans, &code),
@@ -208,11 +164,7 @@ async fn state(
     })))
 }
 
-async fn plan(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    Query(p): Params,
-) -> Result<Json<Value>, WebError> {
+async fn plan(State(app): State<AppState>, Path(id): Path<String>, Query(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let plan = app
         .snapshot
@@ -224,11 +176,7 @@ async fn plan(
     Ok(Json(value(plan)))
 }
 
-async fn body(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    Query(p): Params,
-) -> Result<Json<Value>, WebError> {
+async fn body(State(app): State<AppState>, Path(id): Path<String>, Query(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let ds = &app.snapshot.dataset;
     let body = ds
@@ -237,13 +185,7 @@ async fn body(
         .find(|x| x.id == id)
         .ok_or_else(|| WebError::NotFound(format!("no governing body has the id `{id}`")))?;
     let mut v = value(body);
-    v["members"] = Value::Array(
-        ds.members
-            .iter()
-            .filter(|m| m.body == id)
-            .map(value)
-            .collect(),
-    );
+    v["members"] = Value::Array(ds.members.iter().filter(|m| m.body == id).map(value).collect());
     Ok(Json(v))
 }
 
@@ -270,9 +212,7 @@ async fn agency(
 ) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let snap = &app.snapshot;
-    let org = snap
-        .organisation(&id)
-        .ok_or_else(|| WebError::NotFound(format!("no agency has the id `{id}`")))?;
+    let org = snap.organisation(&id).ok_or_else(|| WebError::NotFound(format!("no agency has the id `{id}`")))?;
     let mut v = value(org);
     v["appearances"] = value(snap.appearances.get(&id).cloned().unwrap_or_default());
     Ok(Json(v))
@@ -280,15 +220,10 @@ async fn agency(
 
 async fn treaties(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
-    Ok(Json(
-        json!({ "treaties": value(&app.snapshot.dataset.treaties) }),
-    ))
+    Ok(Json(json!({ "treaties": value(&app.snapshot.dataset.treaties) })))
 }
 
-async fn ratifications(
-    State(app): State<AppState>,
-    Query(p): Params,
-) -> Result<Json<Value>, WebError> {
+async fn ratifications(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &["state", "treaty"])?;
     let (state, treaty) = (state_param(&app, &p)?, treaty_param(&app, &p)?);
     let items: Vec<Value> = app
@@ -297,8 +232,7 @@ async fn ratifications(
         .ratifications
         .iter()
         .filter(|r| {
-            state.as_ref().is_none_or(|s| r.state.as_str() == s)
-                && treaty.as_ref().is_none_or(|t| &r.treaty == t)
+            state.as_ref().is_none_or(|s| r.state.as_str() == s) && treaty.as_ref().is_none_or(|t| &r.treaty == t)
         })
         .map(value)
         .collect();
@@ -318,27 +252,17 @@ async fn reporting(State(app): State<AppState>, Query(p): Params) -> Result<Json
         })
         .map(value)
         .collect();
-    Ok(Json(
-        json!({ "as_of": app.snapshot.as_of.to_string(), "reporting": items }),
-    ))
+    Ok(Json(json!({ "as_of": app.snapshot.as_of.to_string(), "reporting": items })))
 }
 
 async fn search(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &["q", "state", "kind", "focal_point", "limit"])?;
-    let q = p
-        .get("q")
-        .ok_or_else(|| WebError::BadRequest("the query parameter `q` is required".into()))?;
+    let q = p.get("q").ok_or_else(|| WebError::BadRequest("the query parameter `q` is required".into()))?;
     let limit = match p.get("limit") {
         None => 20,
-        Some(l) => l
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| {
-                WebError::BadRequest(format!(
-                    "`limit` must be a whole number from 1 to 100; `{l}` is not"
-                ))
-            })?,
+        Some(l) => l.parse::<usize>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(|| {
+            WebError::BadRequest(format!("`limit` must be a whole number from 1 to 100; `{l}` is not"))
+        })?,
     };
     let params = SearchParams {
         q: Some(q.clone()),
@@ -350,9 +274,5 @@ async fn search(State(app): State<AppState>, Query(p): Params) -> Result<Json<Va
 }
 
 async fn openapi() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        include_str!("../assets/openapi.json"),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], include_str!("../assets/openapi.json")).into_response()
 }

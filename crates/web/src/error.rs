@@ -60,11 +60,7 @@ impl WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
-        (
-            status,
-            Json(json!({ "error": status.canonical_reason(), "message": self.public_message() })),
-        )
-            .into_response()
+        (status, Json(json!({ "error": status.canonical_reason(), "message": self.public_message() }))).into_response()
     }
 }
 

@@ -43,21 +43,13 @@ impl Lang {
             .filter_map(|part| {
                 let mut bits = part.trim().split(';');
                 let tag = bits.next()?.trim().to_ascii_lowercase();
-                let q = bits
-                    .find_map(|b| {
-                        b.trim()
-                            .strip_prefix("q=")
-                            .and_then(|q| q.parse::<f32>().ok())
-                    })
-                    .unwrap_or(1.0);
+                let q =
+                    bits.find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
                 Lang::from_code(tag.split('-').next()?).map(|l| (q, l))
             })
             .collect();
         choices.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-        choices
-            .first()
-            .map(|c| c.1)
-            .unwrap_or(Lang(observa_domain::Lang::En))
+        choices.first().map(|c| c.1).unwrap_or(Lang(observa_domain::Lang::En))
     }
 
     fn id(self) -> LanguageIdentifier {
@@ -67,16 +59,12 @@ impl Lang {
     /// The interface text for `key`; the key itself if no language has it (a test checks that
     /// every key exists in all four files).
     pub fn text(self, key: &str) -> String {
-        LOCALES
-            .try_lookup(&self.id(), key)
-            .unwrap_or_else(|| key.to_string())
+        LOCALES.try_lookup(&self.id(), key).unwrap_or_else(|| key.to_string())
     }
 
     /// Whether this language's own file (not the English fallback) has the key.
     pub fn has(self, key: &str) -> bool {
-        LOCALES
-            .lookup_no_default_fallback::<&str>(&self.id(), key, None)
-            .is_some()
+        LOCALES.lookup_no_default_fallback::<&str>(&self.id(), key, None).is_some()
     }
 }
 
@@ -86,14 +74,8 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {
-        assert_eq!(
-            Lang::negotiate(Some("es-CL,es;q=0.9,en;q=0.8")).code(),
-            "es"
-        );
-        assert_eq!(
-            Lang::negotiate(Some("de-DE,fr;q=0.5,pt;q=0.7")).code(),
-            "pt"
-        );
+        assert_eq!(Lang::negotiate(Some("es-CL,es;q=0.9,en;q=0.8")).code(), "es");
+        assert_eq!(Lang::negotiate(Some("de-DE,fr;q=0.5,pt;q=0.7")).code(), "pt");
         assert_eq!(Lang::negotiate(Some("de")).code(), "en");
         assert_eq!(Lang::negotiate(None).code(), "en");
         assert_eq!(Lang::negotiate(Some(";;,q=")).code(), "en");

@@ -3,6 +3,7 @@
 //! the store after every write, so reads never wait on the database.
 
 mod api;
+mod downloads;
 mod error;
 mod i18n;
 mod pages;
@@ -27,18 +28,16 @@ pub struct AppState {
     pub snapshot: Arc<Snapshot>,
     pub templates: Arc<templates::Templates>,
     pub search: Arc<search::SearchIndex>,
+    pub downloads: Arc<downloads::Downloads>,
 }
 
 impl AppState {
-    /// Builds the state from a dataset: the snapshot, the templates and the search index.
-    pub fn new(dataset: observa_domain::Dataset) -> Result<Self, WebError> {
+    /// Builds the state from a dataset and the store's tables (for the open-data files).
+    pub fn new(dataset: observa_domain::Dataset, tables: Vec<observa_store::Table>) -> Result<Self, WebError> {
         let snapshot = Arc::new(Snapshot::new(dataset));
         let search = Arc::new(search::SearchIndex::build(&snapshot)?);
-        Ok(AppState {
-            snapshot,
-            templates: Arc::new(templates::Templates::new()),
-            search,
-        })
+        let downloads = Arc::new(downloads::Downloads::build(&snapshot, &tables)?);
+        Ok(AppState { snapshot, templates: Arc::new(templates::Templates::new()), search, downloads })
     }
 }
 
@@ -47,11 +46,7 @@ pub fn router(state: AppState) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
         .on_response(DefaultOnResponse::new().level(Level::INFO));
-    Router::new()
-        .merge(pages::router(state.clone()))
-        .merge(api::router())
-        .layer(trace)
-        .with_state(state)
+    Router::new().merge(pages::router(state.clone())).merge(api::router()).layer(trace).with_state(state)
 }
 
 /// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight.
@@ -67,9 +62,7 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
 
 async fn shutdown_signal() {
@@ -78,8 +71,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

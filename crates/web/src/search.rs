@@ -10,25 +10,18 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
 use tantivy::{doc, Index, IndexReader, TantivyDocument, Term};
 
 use crate::snapshot::Snapshot;
 use crate::WebError;
 
-const LANGUAGES: [(&str, Language); 4] = [
-    ("en", Language::English),
-    ("es", Language::Spanish),
-    ("pt", Language::Portuguese),
-    ("fr", Language::French),
-];
+const LANGUAGES: [(&str, Language); 4] =
+    [("en", Language::English), ("es", Language::Spanish), ("pt", Language::Portuguese), ("fr", Language::French)];
 
 /// Filters and text of a search, as the page and the API receive them.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -79,15 +72,9 @@ pub struct Results {
     pub facets: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
-fn text_field(
-    schema: &mut tantivy::schema::SchemaBuilder,
-    name: &str,
-    analyzer: &str,
-    stored: bool,
-) -> Field {
-    let indexing = TextFieldIndexing::default()
-        .set_tokenizer(analyzer)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+fn text_field(schema: &mut tantivy::schema::SchemaBuilder, name: &str, analyzer: &str, stored: bool) -> Field {
+    let indexing =
+        TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let mut options = TextOptions::default().set_indexing_options(indexing);
     if stored {
         options = options.set_stored();
@@ -126,21 +113,13 @@ impl SearchIndex {
             path: builder.add_text_field("path", STORED),
             title: builder.add_text_field("title", STORED),
             raw: text_field(&mut builder, "raw", "observa_raw", true),
-            stemmed: LANGUAGES.map(|(code, _)| {
-                text_field(
-                    &mut builder,
-                    &format!("text_{code}"),
-                    &format!("observa_{code}"),
-                    false,
-                )
-            }),
+            stemmed: LANGUAGES
+                .map(|(code, _)| text_field(&mut builder, &format!("text_{code}"), &format!("observa_{code}"), false)),
         };
         let index = Index::create_in_ram(builder.build());
         index.tokenizers().register("observa_raw", analyzer(None));
         for (code, language) in LANGUAGES {
-            index
-                .tokenizers()
-                .register(&format!("observa_{code}"), analyzer(Some(language)));
+            index.tokenizers().register(&format!("observa_{code}"), analyzer(Some(language)));
         }
         let mut writer = index.writer(50_000_000)?;
         for e in entries(snapshot) {
@@ -162,20 +141,13 @@ impl SearchIndex {
     }
 
     /// Searches; an empty or unparsable query is a 400.
-    pub fn search(
-        &self,
-        q: &str,
-        params: &SearchParams,
-        limit: usize,
-    ) -> Result<Results, WebError> {
+    pub fn search(&self, q: &str, params: &SearchParams, limit: usize) -> Result<Results, WebError> {
         let q = q.trim();
         if q.is_empty() {
             return Err(WebError::BadRequest("the query `q` is empty".into()));
         }
         if q.chars().count() > 200 {
-            return Err(WebError::BadRequest(
-                "the query `q` is longer than 200 characters".into(),
-            ));
+            return Err(WebError::BadRequest("the query `q` is longer than 200 characters".into()));
         }
         let mut fields = vec![self.f.raw];
         fields.extend(self.f.stemmed);
@@ -188,38 +160,21 @@ impl SearchIndex {
         let mut facets: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
         for (_, address) in &all {
             let d: TantivyDocument = searcher.doc(*address)?;
-            for (name, field) in [
-                ("state", self.f.state),
-                ("kind", self.f.kind),
-                ("focal_point", self.f.focal_point),
-            ] {
+            for (name, field) in [("state", self.f.state), ("kind", self.f.kind), ("focal_point", self.f.focal_point)] {
                 if let Some(v) = d.get_first(field).and_then(|v| v.as_str()) {
-                    *facets
-                        .entry(name.into())
-                        .or_default()
-                        .entry(v.to_string())
-                        .or_default() += 1;
+                    *facets.entry(name.into()).or_default().entry(v.to_string()).or_default() += 1;
                 }
             }
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
-        for (value, field) in [
-            (&params.state, self.f.state),
-            (&params.kind, self.f.kind),
-            (&params.focal_point, self.f.focal_point),
-        ] {
+        for (value, field) in
+            [(&params.state, self.f.state), (&params.kind, self.f.kind), (&params.focal_point, self.f.focal_point)]
+        {
             if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
-                let v = if field == self.f.state {
-                    v.to_ascii_uppercase()
-                } else {
-                    v.to_string()
-                };
+                let v = if field == self.f.state { v.to_ascii_uppercase() } else { v.to_string() };
                 clauses.push((
                     Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &v),
-                        IndexRecordOption::Basic,
-                    )),
+                    Box::new(TermQuery::new(Term::from_field_text(field, &v), IndexRecordOption::Basic)),
                 ));
             }
         }
@@ -227,11 +182,7 @@ impl SearchIndex {
         let total = searcher.search(&query, &tantivy::collector::Count)?;
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         let snippets = SnippetGenerator::create(&searcher, &*text_query, self.f.raw)?;
-        let text = |d: &TantivyDocument, field| {
-            d.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(String::from)
-        };
+        let text = |d: &TantivyDocument, field| d.get_first(field).and_then(|v| v.as_str()).map(String::from);
         let hits = top
             .into_iter()
             .map(|(score, address)| {
@@ -247,12 +198,7 @@ impl SearchIndex {
                 })
             })
             .collect::<Result<Vec<_>, tantivy::TantivyError>>()?;
-        Ok(Results {
-            query: q.to_string(),
-            total,
-            hits,
-            facets,
-        })
+        Ok(Results { query: q.to_string(), total, hits, facets })
     }
 }
 
@@ -262,25 +208,12 @@ fn snippet_or_start(generator: &SnippetGenerator, d: &TantivyDocument, raw: Fiel
     if !html.is_empty() {
         return html;
     }
-    let text: String = d
-        .get_first(raw)
-        .and_then(|v| v.as_str())
-        .unwrap_or("")
-        .chars()
-        .take(160)
-        .collect();
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let text: String = d.get_first(raw).and_then(|v| v.as_str()).unwrap_or("").chars().take(160).collect();
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn join(parts: &[Option<&str>]) -> String {
-    parts
-        .iter()
-        .flatten()
-        .copied()
-        .collect::<Vec<_>>()
-        .join(". ")
+    parts.iter().flatten().copied().collect::<Vec<_>>().join(". ")
 }
 
 fn focal(fp: observa_domain::facts::FocalPoint) -> &'static str {
@@ -334,12 +267,8 @@ fn entries(snap: &Snapshot) -> Vec<Entry> {
             .filter_map(|m| ds.organisations.iter().find(|o| o.id == m.organisation))
             .map(|o| o.name.as_str())
             .collect();
-        let text = join(&[
-            b.acronym.as_deref(),
-            b.summary.as_deref(),
-            b.legal_basis.as_deref(),
-            Some(&members.join(", ")),
-        ]);
+        let text =
+            join(&[b.acronym.as_deref(), b.summary.as_deref(), b.legal_basis.as_deref(), Some(&members.join(", "))]);
         out.push(Entry {
             kind: "body",
             state: Some(b.state.to_string()),
@@ -362,11 +291,7 @@ fn entries(snap: &Snapshot) -> Vec<Entry> {
     }
     for l in &ds.laws {
         let translations: Vec<&str> = l.translations.values().map(String::as_str).collect();
-        let text = join(&[
-            l.number.as_deref(),
-            Some(&translations.join(". ")),
-            l.summary.as_deref(),
-        ]);
+        let text = join(&[l.number.as_deref(), Some(&translations.join(". ")), l.summary.as_deref()]);
         out.push(Entry {
             kind: "law",
             state: Some(l.state.to_string()),
@@ -377,11 +302,7 @@ fn entries(snap: &Snapshot) -> Vec<Entry> {
         });
     }
     for a in &ds.actions {
-        let text = join(&[
-            a.summary.as_deref(),
-            a.target_population.as_deref(),
-            a.evaluation_result.as_deref(),
-        ]);
+        let text = join(&[a.summary.as_deref(), a.target_population.as_deref(), a.evaluation_result.as_deref()]);
         out.push(Entry {
             kind: "action",
             state: Some(a.state.to_string()),

@@ -47,19 +47,10 @@ impl Snapshot {
     pub fn new(dataset: Dataset) -> Self {
         let as_of = chrono::Utc::now().date_naive();
         let reporting = reporting(&dataset, as_of);
-        let categories = dataset
-            .states
-            .iter()
-            .map(|s| (s.code.to_string(), category(&dataset, s.code.as_str())))
-            .collect();
+        let categories =
+            dataset.states.iter().map(|s| (s.code.to_string(), category(&dataset, s.code.as_str()))).collect();
         let appearances = appearances(&dataset);
-        Snapshot {
-            dataset,
-            as_of,
-            reporting,
-            categories,
-            appearances,
-        }
+        Snapshot { dataset, as_of, reporting, categories, appearances }
     }
 
     pub fn organisation(&self, id: &str) -> Option<&Organisation> {
@@ -74,44 +65,24 @@ impl Snapshot {
             .iter()
             .filter(|o| o.state.is_none())
             .map(|o| {
-                let seen = self
-                    .appearances
-                    .get(&o.id)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
+                let seen = self.appearances.get(&o.id).map(Vec::as_slice).unwrap_or_default();
                 let mut states: Vec<&str> = seen.iter().map(|a| a.state.as_str()).collect();
                 states.sort();
                 states.dedup();
                 (o, states.len(), seen.len())
             })
             .collect();
-        list.sort_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then(b.2.cmp(&a.2))
-                .then(a.0.name.cmp(&b.0.name))
-        });
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.name.cmp(&b.0.name)));
         list
     }
 
     /// Key figures for the home page.
     pub fn figures(&self, on: NaiveDate) -> Figures {
         let ds = &self.dataset;
-        let specific = self
-            .categories
-            .values()
-            .filter(|c| **c == Category::SpecificPlan)
-            .count();
-        let in_force = ds
-            .plans
-            .iter()
-            .filter(|p| p.validity.in_force_on(on, p.adopted.date()) == Answer::Yes)
-            .count();
-        let mut answered: Vec<&str> = ds
-            .responses
-            .iter()
-            .filter(|r| r.cycle == 2014)
-            .map(|r| r.state.as_str())
-            .collect();
+        let specific = self.categories.values().filter(|c| **c == Category::SpecificPlan).count();
+        let in_force = ds.plans.iter().filter(|p| p.validity.in_force_on(on, p.adopted.date()) == Answer::Yes).count();
+        let mut answered: Vec<&str> =
+            ds.responses.iter().filter(|r| r.cycle == 2014).map(|r| r.state.as_str()).collect();
         answered.dedup();
         Figures {
             states: ds.states.len(),
@@ -135,11 +106,7 @@ pub struct Figures {
 }
 
 fn category(ds: &Dataset, state: &str) -> Category {
-    let plans: Vec<_> = ds
-        .plans
-        .iter()
-        .filter(|p| p.state.as_str() == state)
-        .collect();
+    let plans: Vec<_> = ds.plans.iter().filter(|p| p.state.as_str() == state).collect();
     if plans.iter().any(|p| p.kind == PlanKind::SpecificSec) {
         Category::SpecificPlan
     } else if plans.is_empty() {
@@ -156,33 +123,18 @@ fn appearances(ds: &Dataset) -> BTreeMap<String, Vec<Appearance>> {
         let role = format!("{:?}", m.role).to_lowercase();
         add(
             &m.organisation,
-            Appearance {
-                state: m.state.to_string(),
-                role,
-                body: Some(m.body.clone()),
-                detail: m.functions.clone(),
-            },
+            Appearance { state: m.state.to_string(), role, body: Some(m.body.clone()), detail: m.functions.clone() },
         );
     }
     for c in &ds.contributions {
         let kinds: Vec<String> = c
             .kinds
             .iter()
-            .map(|k| {
-                serde_json::to_value(k)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default()
-            })
+            .map(|k| serde_json::to_value(k).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default())
             .collect();
         add(
             &c.organisation,
-            Appearance {
-                state: c.state.to_string(),
-                role: kinds.join(", "),
-                body: None,
-                detail: c.summary.clone(),
-            },
+            Appearance { state: c.state.to_string(), role: kinds.join(", "), body: None, detail: c.summary.clone() },
         );
     }
     for a in &ds.actions {

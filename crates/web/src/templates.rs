@@ -1,6 +1,8 @@
 //! Page templates (minijinja), embedded in the binary. `t("key")` in a template gives the
 //! interface text in the page's language (the `lang` variable of the context).
 
+use std::fmt::Write;
+
 use minijinja::value::Serde;
 use minijinja::{Environment, State, Value};
 
@@ -22,10 +24,7 @@ macro_rules! embed {
 }
 
 fn page_lang(state: &State) -> Lang {
-    state
-        .lookup("lang")
-        .and_then(|v| v.as_str().and_then(Lang::from_code))
-        .unwrap_or(Lang::ALL[0])
+    state.lookup("lang").and_then(|v| v.as_str().and_then(Lang::from_code)).unwrap_or(Lang::ALL[0])
 }
 
 /// `t("key")`: interface text in the page's language.
@@ -51,6 +50,28 @@ fn localised(state: &State, record: Value, field: &str) -> Value {
     Value::UNDEFINED
 }
 
+/// HTML escaping of `& < > " '`. minijinja's default also escapes `/`, which is safe but turns
+/// every interpolated path into `&#x2f;` soup in the page source.
+fn escape_without_slashes(out: &mut minijinja::Output, state: &mut State, value: &Value) -> Result<(), minijinja::Error> {
+    if *state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
+        if let Some(s) = value.as_str() {
+            for c in s.chars() {
+                match c {
+                    '&' => out.write_str("&amp;"),
+                    '<' => out.write_str("&lt;"),
+                    '>' => out.write_str("&gt;"),
+                    '"' => out.write_str("&quot;"),
+                    '\'' => out.write_str("&#39;"),
+                    c => out.write_char(c),
+                }
+                .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "writing the page"))?;
+            }
+            return Ok(());
+        }
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
 impl Templates {
     pub fn new() -> Self {
         let mut env = Environment::new();
@@ -70,6 +91,7 @@ impl Templates {
             "search.html",
             "downloads.html",
         );
+        env.set_formatter(escape_without_slashes);
         env.add_function("t", translate);
         env.add_function("localised", localised);
         Templates { env }

@@ -102,14 +102,9 @@ fn summary(ds: &Dataset) -> String {
 
 fn print_curation(ds: &Dataset) {
     let report = curation_report(ds, today());
-    let scope = |s: &Option<observa_domain::StateCode>| {
-        s.as_ref().map_or("region".to_string(), |c| c.to_string())
-    };
+    let scope = |s: &Option<observa_domain::StateCode>| s.as_ref().map_or("region".to_string(), |c| c.to_string());
     println!("\nCuration report");
-    println!(
-        "\n  Corrections ({}): where the data departs from what the source prints",
-        report.corrections.len()
-    );
+    println!("\n  Corrections ({}): where the data departs from what the source prints", report.corrections.len());
     for c in report.corrections {
         println!(
             "    [{}] {}: source says `{}`; recorded `{}`. Why: {} ({})",
@@ -121,26 +116,14 @@ fn print_curation(ds: &Dataset) {
             c.source
         );
     }
-    println!(
-        "\n  Disagreements between sources recorded by the curators ({})",
-        report.disagreements.len()
-    );
+    println!("\n  Disagreements between sources recorded by the curators ({})", report.disagreements.len());
     for d in report.disagreements {
-        println!(
-            "    [{}] {}: {} | {}",
-            scope(&d.state),
-            d.topic,
-            d.first,
-            d.second
-        );
+        println!("    [{}] {}: {} | {}", scope(&d.state), d.topic, d.first, d.second);
         if let Some(c) = &d.conclusion {
             println!("        concluded: {c}");
         }
     }
-    println!(
-        "\n  Disagreements found by the rules ({})",
-        report.flags.len()
-    );
+    println!("\n  Disagreements found by the rules ({})", report.flags.len());
     for (who, flag) in &report.flags {
         println!("    [{who}] {}: {}", flag.code, flag.message);
     }

@@ -1,5 +1,6 @@
 //! `observa export`: the whole database as one JSON document (lossless: importing it gives the
-//! same database) or as one CSV file per table, plus the computed OPSC reporting view.
+//! same database), one CSV file per table (plus the computed OPSC reporting view), one XLSX
+//! workbook, or a Frictionless Data Package.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -26,21 +27,37 @@ pub fn csv(db: &Path, out: &Path, as_of: Option<NaiveDate>) -> Result<ExitCode> 
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut written = 0;
     for table in store.tables()? {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(&table.columns)?;
-        for row in &table.rows {
-            w.write_record(row.iter().map(|c| c.as_deref().unwrap_or("")))?;
-        }
-        write_atomically(&out.join(format!("{}.csv", table.name)), &w.into_inner()?)?;
+        let bytes = observa_opendata::csv(&table).map_err(anyhow::Error::msg)?;
+        write_atomically(&out.join(format!("{}.csv", table.name)), &bytes)?;
         written += 1;
     }
-    write_atomically(
-        &out.join("reporting.csv"),
-        &reporting_csv(&store.load()?, as_of.unwrap_or_else(today))?,
-    )?;
+    write_atomically(&out.join("reporting.csv"), &reporting_csv(&store.load()?, as_of.unwrap_or_else(today))?)?;
     println!("wrote {} CSV files to {}", written + 1, out.display());
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn xlsx(db: &Path, out: &Path) -> Result<ExitCode> {
+    let store = bundled::open_seeded(db)?;
+    let bytes = observa_opendata::xlsx(&store.tables()?).map_err(anyhow::Error::msg)?;
+    write_atomically(out, &bytes)?;
+    println!("wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn datapackage(db: &Path, out: &Path) -> Result<ExitCode> {
+    let store = bundled::open_seeded(db)?;
+    let files = observa_opendata::datapackage(&store.tables()?, TITLE, &chrono::Utc::now().to_rfc3339())
+        .map_err(anyhow::Error::msg)?;
+    std::fs::create_dir_all(out.join("data")).with_context(|| format!("creating {}", out.display()))?;
+    for f in &files {
+        write_atomically(&out.join(&f.name), &f.bytes)?;
+    }
+    println!("wrote a data package of {} files to {}", files.len(), out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The data package's title.
+pub const TITLE: &str = "Observa: national plans against the sexual exploitation of children in the Americas";
 
 /// The computed OPSC view, flattened: one row per report with the rule's values and flags.
 fn reporting_csv(ds: &observa_domain::Dataset, as_of: NaiveDate) -> Result<Vec<u8>> {
@@ -64,14 +81,8 @@ fn reporting_csv(ds: &observa_domain::Dataset, as_of: NaiveDate) -> Result<Vec<u
     let text = |d: Option<String>| d.unwrap_or_default();
     for item in reporting(ds, as_of) {
         let r = &item.report;
-        let standing = item
-            .standing
-            .map(|s| serde_json::to_string(&s).unwrap_or_default());
-        let flags: Vec<String> = item
-            .flags
-            .iter()
-            .map(|f| format!("{}: {}", f.code, f.message))
-            .collect();
+        let standing = item.standing.map(|s| serde_json::to_string(&s).unwrap_or_default());
+        let flags: Vec<String> = item.flags.iter().map(|f| format!("{}: {}", f.code, f.message)).collect();
         w.write_record([
             r.state.to_string(),
             r.treaty.clone(),
@@ -96,7 +107,6 @@ fn reporting_csv(ds: &observa_domain::Dataset, as_of: NaiveDate) -> Result<Vec<u
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("partial");
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
     Ok(())
 }

@@ -34,18 +34,13 @@ pub fn read(path: &Path) -> Result<Dataset> {
     if path.is_dir() {
         return bundled::dataset_from(&bundled::files_in(path)?);
     }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read it as UTF-8 text", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("{}: cannot read it as UTF-8 text", path.display()))?;
     let dataset = from_document(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let problems = dataset.validate();
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-        anyhow::bail!(
-            "{}: {} problem(s):\n{}",
-            path.display(),
-            problems.len(),
-            list.join("\n")
-        );
+        anyhow::bail!("{}: {} problem(s):\n{}", path.display(), problems.len(), list.join("\n"));
     }
     Ok(dataset)
 }

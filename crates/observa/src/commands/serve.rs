@@ -19,10 +19,8 @@ pub fn run(db: &Path, addr: SocketAddr) -> Result<ExitCode> {
         .init();
     let store = bundled::open_seeded(db)?;
     let dataset = store.load()?;
-    let state = observa_web::AppState::new(dataset).context("building the portal")?;
+    let state = observa_web::AppState::new(dataset, store.tables()?).context("building the portal")?;
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime
-        .block_on(observa_web::serve(addr, state))
-        .with_context(|| format!("serving on {addr}"))?;
+    runtime.block_on(observa_web::serve(addr, state)).with_context(|| format!("serving on {addr}"))?;
     Ok(ExitCode::SUCCESS)
 }

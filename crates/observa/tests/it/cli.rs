@@ -9,22 +9,10 @@ fn check_on_the_bundled_data_passes_and_prints_the_curation_report() {
     let shown = text(&out);
     assert!(out.status.success(), "{shown}");
     assert!(shown.contains("Curation report"));
-    assert!(
-        shown.contains("Appendix 3/GD/name: source says `Granada`"),
-        "{shown}"
-    );
-    assert!(
-        shown.contains("[SR OPSC report 1] ratification-date-differs"),
-        "{shown}"
-    );
-    assert!(
-        shown.contains("The database holds exactly the data files' content."),
-        "{shown}"
-    );
-    assert!(
-        s.path("observa.db").exists(),
-        "check creates and seeds the database"
-    );
+    assert!(shown.contains("Appendix 3/GD/name: source says `Granada`"), "{shown}");
+    assert!(shown.contains("[SR OPSC report 1] ratification-date-differs"), "{shown}");
+    assert!(shown.contains("The database holds exactly the data files' content."), "{shown}");
+    assert!(s.path("observa.db").exists(), "check creates and seeds the database");
 }
 
 #[test]
@@ -43,12 +31,7 @@ fn check_fails_on_a_broken_data_folder_and_names_the_place() {
     let shown = text(&out);
     assert!(!out.status.success());
     assert!(shown.contains("instruments.toml"), "{shown}");
-    assert!(
-        shown.contains("Antigua & Barbuda")
-            && shown.contains("CRC")
-            && shown.contains("05/13/1993"),
-        "{shown}"
-    );
+    assert!(shown.contains("Antigua & Barbuda") && shown.contains("CRC") && shown.contains("05/13/1993"), "{shown}");
 }
 
 #[test]
@@ -58,81 +41,30 @@ fn json_export_is_lossless_through_import() {
     let second = s.path("second.json");
     let day = "2026-01-01";
     assert!(s
-        .observa(
-            "a.db",
-            &[
-                "export",
-                "--format",
-                "json",
-                "--out",
-                first.to_str().unwrap(),
-                "--as-of",
-                day
-            ]
-        )
+        .observa("a.db", &["export", "--format", "json", "--out", first.to_str().unwrap(), "--as-of", day])
         .status
         .success());
     let out = s.observa("b.db", &["import", first.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(s
-        .observa(
-            "b.db",
-            &[
-                "export",
-                "--format",
-                "json",
-                "--out",
-                second.to_str().unwrap(),
-                "--as-of",
-                day
-            ]
-        )
+        .observa("b.db", &["export", "--format", "json", "--out", second.to_str().unwrap(), "--as-of", day])
         .status
         .success());
-    let (a, b) = (
-        std::fs::read_to_string(&first).unwrap(),
-        std::fs::read_to_string(&second).unwrap(),
-    );
+    let (a, b) = (std::fs::read_to_string(&first).unwrap(), std::fs::read_to_string(&second).unwrap());
     assert_eq!(a, b, "export → import → export gives the same document");
     // The same database, table by table.
     let (ca, cb) = (s.path("csv-a"), s.path("csv-b"));
     assert!(s
-        .observa(
-            "a.db",
-            &[
-                "export",
-                "--format",
-                "csv",
-                "--out",
-                ca.to_str().unwrap(),
-                "--as-of",
-                day
-            ]
-        )
+        .observa("a.db", &["export", "--format", "csv", "--out", ca.to_str().unwrap(), "--as-of", day])
         .status
         .success());
     assert!(s
-        .observa(
-            "b.db",
-            &[
-                "export",
-                "--format",
-                "csv",
-                "--out",
-                cb.to_str().unwrap(),
-                "--as-of",
-                day
-            ]
-        )
+        .observa("b.db", &["export", "--format", "csv", "--out", cb.to_str().unwrap(), "--as-of", day])
         .status
         .success());
     for entry in std::fs::read_dir(&ca).unwrap() {
         let name = entry.unwrap().file_name();
-        assert_eq!(
-            std::fs::read(ca.join(&name)).unwrap(),
-            std::fs::read(cb.join(&name)).unwrap(),
-            "{name:?}"
-        );
+        assert_eq!(std::fs::read(ca.join(&name)).unwrap(), std::fs::read(cb.join(&name)).unwrap(), "{name:?}");
     }
 }
 
@@ -140,64 +72,28 @@ fn json_export_is_lossless_through_import() {
 fn json_export_follows_the_public_contract() {
     let s = Scratch::new();
     let out = s.path("export.json");
-    assert!(s
-        .observa(
-            "a.db",
-            &["export", "--format", "json", "--out", out.to_str().unwrap()]
-        )
-        .status
-        .success());
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    for key in [
-        "states",
-        "plans",
-        "bodies",
-        "laws",
-        "treaties",
-        "ratifications",
-        "reporting",
-    ] {
+    assert!(s.observa("a.db", &["export", "--format", "json", "--out", out.to_str().unwrap()]).status.success());
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    for key in ["states", "plans", "bodies", "laws", "treaties", "ratifications", "reporting"] {
         assert!(doc[key].is_array(), "top-level array `{key}`");
     }
     let rat = &doc["ratifications"][0];
     for key in ["state", "treaty", "status", "date"] {
-        assert!(
-            rat.get(key).is_some(),
-            "ratifications items have `{key}`: {rat}"
-        );
+        assert!(rat.get(key).is_some(), "ratifications items have `{key}`: {rat}");
     }
-    let statuses = [
-        "ratification",
-        "accession",
-        "succession",
-        "signature",
-        "none",
-    ];
+    let statuses = ["ratification", "accession", "succession", "signature", "none"];
     for r in doc["ratifications"].as_array().unwrap() {
         assert!(statuses.contains(&r["status"].as_str().unwrap()), "{r}");
         assert!(r["date"].is_null() || r["date"].as_str().unwrap().len() >= 4);
     }
-    let cl = doc["reporting"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["state"] == "CL")
-        .unwrap();
+    let cl = doc["reporting"].as_array().unwrap().iter().find(|r| r["state"] == "CL").unwrap();
     assert_eq!(cl["entry_into_force"], "2003-03-06");
     assert_eq!(cl["initial_report_due"], "2005-03-06");
     assert_eq!(cl["source_due"], "2005-02-06");
-    assert!(cl["flags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["code"] == "due-date-differs"));
+    assert!(cl["flags"].as_array().unwrap().iter().any(|f| f["code"] == "due-date-differs"));
     for table in ["plans", "bodies", "laws", "ratifications", "reporting"] {
         for item in doc[table].as_array().unwrap() {
-            assert!(
-                item["state"].is_string(),
-                "{table} item without `state`: {item}"
-            );
+            assert!(item["state"].is_string(), "{table} item without `state`: {item}");
         }
     }
 }
@@ -206,30 +102,14 @@ fn json_export_follows_the_public_contract() {
 fn csv_export_writes_one_file_per_table_with_headers() {
     let s = Scratch::new();
     let out = s.path("csv");
-    assert!(s
-        .observa(
-            "a.db",
-            &["export", "--format", "csv", "--out", out.to_str().unwrap()]
-        )
-        .status
-        .success());
+    assert!(s.observa("a.db", &["export", "--format", "csv", "--out", out.to_str().unwrap()]).status.success());
     let mut reader = csv::Reader::from_path(out.join("ratifications.csv")).unwrap();
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
         ["state", "treaty", "status", "date", "source_text", "source"]
     );
     assert_eq!(reader.records().count(), 340);
-    for table in [
-        "states",
-        "plans",
-        "bodies",
-        "members",
-        "laws",
-        "treaties",
-        "reports",
-        "corrections",
-        "reporting",
-    ] {
+    for table in ["states", "plans", "bodies", "members", "laws", "treaties", "reports", "corrections", "reporting"] {
         assert!(out.join(format!("{table}.csv")).exists(), "{table}.csv");
     }
 }
@@ -241,95 +121,43 @@ fn a_malformed_import_changes_nothing_and_says_where() {
     let after = s.path("after.json");
     let day = "2026-01-01";
     assert!(s
-        .observa(
-            "a.db",
-            &[
-                "export",
-                "--format",
-                "json",
-                "--out",
-                before.to_str().unwrap(),
-                "--as-of",
-                day
-            ]
-        )
+        .observa("a.db", &["export", "--format", "json", "--out", before.to_str().unwrap(), "--as-of", day])
         .status
         .success());
 
     // A record with a wrong enum value.
     let doc = std::fs::read_to_string(&before).unwrap();
     let bad = s.path("bad.json");
-    std::fs::write(
-        &bad,
-        doc.replacen("\"status\": \"accession\"", "\"status\": \"accepted\"", 1),
-    )
-    .unwrap();
+    std::fs::write(&bad, doc.replacen("\"status\": \"accession\"", "\"status\": \"accepted\"", 1)).unwrap();
     let out = s.observa("a.db", &["import", bad.to_str().unwrap()]);
     assert!(!out.status.success());
-    assert!(
-        text(&out).contains("ratifications[") && text(&out).contains("accepted"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("ratifications[") && text(&out).contains("accepted"), "{}", text(&out));
 
     // A reference to a State that does not exist.
-    std::fs::write(
-        &bad,
-        doc.replacen("\"state\": \"CL\"", "\"state\": \"XX\"", 1),
-    )
-    .unwrap();
+    std::fs::write(&bad, doc.replacen("\"state\": \"CL\"", "\"state\": \"XX\"", 1)).unwrap();
     let out = s.observa("a.db", &["import", bad.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(text(&out).contains("XX"), "{}", text(&out));
 
     // Not JSON at all, and a missing file.
     std::fs::write(&bad, "<html>").unwrap();
-    assert!(!s
-        .observa("a.db", &["import", bad.to_str().unwrap()])
-        .status
-        .success());
-    let out = s.observa(
-        "a.db",
-        &["import", s.path("nowhere.json").to_str().unwrap()],
-    );
+    assert!(!s.observa("a.db", &["import", bad.to_str().unwrap()]).status.success());
+    let out = s.observa("a.db", &["import", s.path("nowhere.json").to_str().unwrap()]);
     assert!(!out.status.success() && text(&out).contains("nowhere.json"));
 
     // A data folder with a TOML syntax error names the file and the line.
     let data = s.path("data");
     copy_data(&data);
-    std::fs::write(
-        data.join("states.toml"),
-        "[[states]]\ncode = \"AR\"\nname_en = \n",
-    )
-    .unwrap();
+    std::fs::write(data.join("states.toml"), "[[states]]\ncode = \"AR\"\nname_en = \n").unwrap();
     let out = s.observa("a.db", &["import", data.to_str().unwrap()]);
     assert!(!out.status.success());
-    assert!(
-        text(&out).contains("states.toml") && text(&out).contains("line 3"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("states.toml") && text(&out).contains("line 3"), "{}", text(&out));
 
     assert!(s
-        .observa(
-            "a.db",
-            &[
-                "export",
-                "--format",
-                "json",
-                "--out",
-                after.to_str().unwrap(),
-                "--as-of",
-                day
-            ]
-        )
+        .observa("a.db", &["export", "--format", "json", "--out", after.to_str().unwrap(), "--as-of", day])
         .status
         .success());
-    assert_eq!(
-        std::fs::read_to_string(&before).unwrap(),
-        std::fs::read_to_string(&after).unwrap(),
-        "nothing changed"
-    );
+    assert_eq!(std::fs::read_to_string(&before).unwrap(), std::fs::read_to_string(&after).unwrap(), "nothing changed");
 }
 
 #[test]
@@ -337,18 +165,7 @@ fn a_bad_format_or_date_argument_is_refused_by_the_parser() {
     let s = Scratch::new();
     let out = s.observa("a.db", &["export", "--format", "pdf", "--out", "x"]);
     assert!(!out.status.success() && text(&out).contains("pdf"));
-    let out = s.observa(
-        "a.db",
-        &[
-            "export",
-            "--format",
-            "json",
-            "--out",
-            "x",
-            "--as-of",
-            "2014-13-01",
-        ],
-    );
+    let out = s.observa("a.db", &["export", "--format", "json", "--out", "x", "--as-of", "2014-13-01"]);
     assert!(!out.status.success() && text(&out).contains("2014-13-01"));
 }
 
@@ -362,20 +179,11 @@ fn a_typo_in_a_state_file_is_reported_with_its_line_and_the_values_expected() {
     let out = s.observa("observa.db", &["check", "--data", data.to_str().unwrap()]);
     let shown = text(&out);
     assert!(!out.status.success());
-    assert!(
-        shown.contains("CU.toml") && shown.contains("line 7"),
-        "{shown}"
-    );
-    assert!(
-        shown.contains("unknown variant `specifc-sec`, expected one of `specific-sec`"),
-        "{shown}"
-    );
+    assert!(shown.contains("CU.toml") && shown.contains("line 7"), "{shown}");
+    assert!(shown.contains("unknown variant `specifc-sec`, expected one of `specific-sec`"), "{shown}");
 
     let wrong_state = plan.replace("kind = \"specifc-sec\"", "kind = \"other\"\nstate = \"CL\"");
     std::fs::write(data.join("states/CU.toml"), wrong_state).unwrap();
     let shown = text(&s.observa("observa.db", &["check", "--data", data.to_str().unwrap()]));
-    assert!(
-        shown.contains("plans.cu-x: state `CL` in the file of `CU`"),
-        "{shown}"
-    );
+    assert!(shown.contains("plans.cu-x: state `CL` in the file of `CU`"), "{shown}");
 }

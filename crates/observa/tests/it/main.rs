@@ -5,6 +5,7 @@ mod checks;
 mod cli;
 mod data;
 mod openapi;
+mod opendata;
 mod store;
 mod web;
 
@@ -18,9 +19,7 @@ pub struct Scratch {
 
 impl Default for Scratch {
     fn default() -> Self {
-        Scratch {
-            dir: tempfile::tempdir().expect("temporary folder"),
-        }
+        Scratch { dir: tempfile::tempdir().expect("temporary folder") }
     }
 }
 
@@ -47,11 +46,7 @@ impl Scratch {
 }
 
 pub fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 /// The repository's `data/` folder.
@@ -66,10 +61,7 @@ pub fn bundled() -> observa_domain::Dataset {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "toml") {
-                files.push((
-                    path.display().to_string(),
-                    std::fs::read_to_string(&path).unwrap(),
-                ));
+                files.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
             }
         }
     }

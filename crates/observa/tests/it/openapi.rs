@@ -63,10 +63,9 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
             }
         }
     }
-    if let (Some(extra), Some(object)) = (
-        schema.get("additionalProperties").filter(|e| e.is_object()),
-        value.as_object(),
-    ) {
+    if let (Some(extra), Some(object)) =
+        (schema.get("additionalProperties").filter(|e| e.is_object()), value.as_object())
+    {
         for (k, v) in object {
             check(doc, extra, v, &format!("{at}.{k}"), errors);
         }
@@ -86,23 +85,13 @@ fn every_documented_operation_answers_as_documented() {
     let body = crate::bundled().bodies[0].id.clone();
     let samples = |path: &str| -> Vec<String> {
         match path {
-            "/states/{code}" => vec![
-                "/states/CL".into(),
-                "/states/br".into(),
-                "/states/BS".into(),
-            ],
+            "/states/{code}" => vec!["/states/CL".into(), "/states/br".into(), "/states/BS".into()],
             "/plans/{id}" => vec!["/plans/cl-segundo-marco-2012".into()],
             "/bodies/{id}" => vec![format!("/bodies/{body}")],
             "/agencies/{id}" => vec!["/agencies/unicef".into(), "/agencies/ilo".into()],
-            "/ratifications" => vec![
-                "/ratifications".into(),
-                "/ratifications?state=LC&treaty=PALERMO".into(),
-            ],
+            "/ratifications" => vec!["/ratifications".into(), "/ratifications?state=LC&treaty=PALERMO".into()],
             "/reporting" => vec!["/reporting".into(), "/reporting?state=US".into()],
-            "/search" => vec![
-                "/search?q=trata".into(),
-                "/search?q=unicef&kind=agency&limit=5".into(),
-            ],
+            "/search" => vec!["/search?q=trata".into(), "/search?q=unicef&kind=agency&limit=5".into()],
             other => vec![other.to_string()],
         }
     };
@@ -115,18 +104,11 @@ fn every_documented_operation_answers_as_documented() {
             assert_eq!(answer.status, 200, "{url}");
             let mut errors = Vec::new();
             check(&doc, schema, &answer.json(), &url, &mut errors);
-            assert!(
-                errors.is_empty(),
-                "{url} does not match its schema:\n{}",
-                errors.join("\n")
-            );
+            assert!(errors.is_empty(), "{url} does not match its schema:\n{}", errors.join("\n"));
         }
         for code in ["400", "404"] {
             if item["get"]["responses"].get(code).is_some() {
-                assert!(
-                    item["get"]["responses"][code]["content"]["application/json"]["schema"]["$ref"]
-                        .is_string()
-                );
+                assert!(item["get"]["responses"][code]["content"]["application/json"]["schema"]["$ref"].is_string());
             }
         }
     }
@@ -147,21 +129,9 @@ fn the_checker_itself_catches_a_mismatch() {
     let doc = serde_json::json!({"components": {"schemas": {}}});
     let schema = serde_json::json!({"type": "object", "required": ["state"], "properties": {"state": {"type": "string", "pattern": "^[A-Z]{2}$"}, "n": {"type": "integer"}}});
     let mut errors = Vec::new();
-    check(
-        &doc,
-        &schema,
-        &serde_json::json!({"state": "chile", "n": "3"}),
-        "x",
-        &mut errors,
-    );
+    check(&doc, &schema, &serde_json::json!({"state": "chile", "n": "3"}), "x", &mut errors);
     assert_eq!(errors.len(), 2, "{errors:?}");
     errors.clear();
-    check(
-        &doc,
-        &schema,
-        &serde_json::json!({"n": 3}),
-        "x",
-        &mut errors,
-    );
+    check(&doc, &schema, &serde_json::json!({"n": 3}), "x", &mut errors);
     assert_eq!(errors, ["x: missing required `\"state\"`"]);
 }

@@ -27,20 +27,14 @@ fn the_database_runs_in_wal_mode_with_full_synchronous_writes() {
     let db = s.path("w.db");
     drop(SqliteStore::open(&db).unwrap());
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal", "WAL is a property of the file and persists");
-    let applied: i64 = conn
-        .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
-        .unwrap();
+    let applied: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
     assert_eq!(applied, 1);
     drop(conn);
     drop(SqliteStore::open(&db).unwrap());
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let applied_again: i64 = conn
-        .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
-        .unwrap();
+    let applied_again: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
     assert_eq!(applied_again, 1, "a migration is applied once");
 }
 
@@ -54,10 +48,7 @@ fn a_failed_replacement_leaves_the_previous_content() {
     let mut ghost = broken.ratifications[0].clone();
     ghost.treaty = "NOPE".into();
     broken.ratifications.push(ghost);
-    let err = store
-        .replace_all(&broken, "second")
-        .unwrap_err()
-        .to_string();
+    let err = store.replace_all(&broken, "second").unwrap_err().to_string();
     assert!(err.contains("ratifications"), "{err}");
     assert_eq!(store.load().unwrap(), ds);
     assert_eq!(store.meta("origin").unwrap().as_deref(), Some("first"));

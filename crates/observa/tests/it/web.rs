@@ -27,27 +27,17 @@ impl Answer {
 impl TestApp {
     /// Starts the real application on 127.0.0.1 with an OS-chosen port.
     pub fn spawn() -> Self {
-        let state = observa_web::AppState::new(bundled()).expect("the portal builds");
+        let mut store = observa_store::SqliteStore::in_memory().unwrap();
+        observa_store::Store::replace_all(&mut store, &bundled(), "test").unwrap();
+        let dataset = observa_store::Store::load(&store).unwrap();
+        let tables = observa_store::Store::tables(&store).unwrap();
+        let state = observa_web::AppState::new(dataset, tables).expect("the portal builds");
         let runtime = tokio::runtime::Runtime::new().unwrap();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        runtime.spawn(observa_web::serve_on(
-            listener,
-            state,
-            std::future::pending(),
-        ));
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .build()
-            .into();
-        TestApp {
-            base,
-            agent,
-            _runtime: runtime,
-        }
+        runtime.spawn(observa_web::serve_on(listener, state, std::future::pending()));
+        let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+        TestApp { base, agent, _runtime: runtime }
     }
 
     pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
@@ -62,11 +52,7 @@ impl TestApp {
             .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
             .collect();
         let body = response.body_mut().read_to_string().unwrap_or_default();
-        Answer {
-            status: response.status().as_u16(),
-            headers,
-            body,
-        }
+        Answer { status: response.status().as_u16(), headers, body }
     }
 
     pub fn get(&self, path: &str) -> Answer {
@@ -93,27 +79,14 @@ fn a_state_profile_is_served_in_each_language_with_its_sources() {
     ] {
         let a = app.get(&format!("/{lang}/states/CL"));
         assert_eq!(a.status, 200, "{lang}");
-        assert!(
-            a.body.contains(&format!("<html lang=\"{lang}\">")),
-            "{lang}"
-        );
-        assert!(
-            a.body
-                .contains(&format!("<h1>{name} <span class=\"code\">(CL)</span></h1>")),
-            "{lang}"
-        );
+        assert!(a.body.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+        assert!(a.body.contains(&format!("<h1>{name} <span class=\"code\">(CL)</span></h1>")), "{lang}");
         assert!(a.body.contains(heading), "{lang}: focal point heading");
-        assert!(
-            a.body.contains("Segundo Marco"),
-            "{lang}: the plan in its original language"
-        );
+        assert!(a.body.contains("Segundo Marco"), "{lang}: the plan in its original language");
         assert!(a.body.contains("SENAME"), "{lang}: governing body members");
         assert!(a.body.contains("class=\"src\""), "{lang}: sources shown");
         for other in ["en", "es", "pt", "fr"] {
-            assert!(
-                a.body.contains(&format!("href=\"/{other}/states/CL\"")),
-                "{lang}: switcher to {other}"
-            );
+            assert!(a.body.contains(&format!("href=\"/{other}/states/CL\"")), "{lang}: switcher to {other}");
         }
     }
     let a = app.get("/en/states/cl");
@@ -140,11 +113,7 @@ fn every_page_answers_and_unknown_ones_get_a_page_in_the_visitors_language() {
     assert_eq!(app.get(&format!("/en/bodies/{body_id}")).status, 200);
     let a = app.get("/es/states/XX");
     assert_eq!(a.status, 404);
-    assert!(
-        a.body.contains("Página no encontrada") && a.body.contains("<html lang=\"es\">"),
-        "{}",
-        a.body
-    );
+    assert!(a.body.contains("Página no encontrada") && a.body.contains("<html lang=\"es\">"), "{}", a.body);
     let a = app.get_with("/nowhere", &[("Accept-Language", "fr")]);
     assert_eq!(a.status, 404);
     assert!(a.body.contains("Page introuvable"));
@@ -156,59 +125,30 @@ fn the_treaty_page_shows_the_matrix_and_the_computed_reporting_table() {
     let app = TestApp::spawn();
     let a = app.get("/en/treaties");
     assert_eq!(
-        a.body
-            .matches("<tr><th scope=\"row\"><a href=\"/en/states/")
-            .count(),
+        a.body.matches("<tr><th scope=\"row\"><a href=\"/en/states/").count(),
         34 + 35,
         "matrix rows and reporting rows"
     );
     assert!(a.body.contains("2004-01-18"), "Panama's computed due date");
     assert!(a.body.contains("ratification-date-differs"));
-    assert!(
-        a.body.contains("Cuba"),
-        "the State missing from Appendix 3 is named"
-    );
+    assert!(a.body.contains("Cuba"), "the State missing from Appendix 3 is named");
 }
 
 #[test]
 fn search_is_stemmed_accent_insensitive_and_faceted() {
     let app = TestApp::spawn();
     let r = app.get("/api/v1/search?q=ninas").json();
-    assert!(
-        r["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|h| h["title"].as_str().unwrap().contains("Niñas")),
-        "{r}"
-    );
-    assert!(
-        r["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|h| h["snippet"].as_str().unwrap().contains("<b>")),
-        "{r}"
-    );
+    assert!(r["hits"].as_array().unwrap().iter().any(|h| h["title"].as_str().unwrap().contains("Niñas")), "{r}");
+    assert!(r["hits"].as_array().unwrap().iter().any(|h| h["snippet"].as_str().unwrap().contains("<b>")), "{r}");
     let r = app.get("/api/v1/search?q=planes").json();
-    assert!(
-        r["total"].as_u64().unwrap() > 5,
-        "Spanish plural finds singular: {r}"
-    );
+    assert!(r["total"].as_u64().unwrap() > 5, "Spanish plural finds singular: {r}");
     let all = app.get("/api/v1/search?q=trata").json();
     let pe = app.get("/api/v1/search?q=trata&state=PE").json();
     assert!(pe["total"].as_u64() < all["total"].as_u64());
-    assert!(pe["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|h| h["state"] == "PE"));
+    assert!(pe["hits"].as_array().unwrap().iter().all(|h| h["state"] == "PE"));
     assert!(all["facets"]["state"]["PE"].as_u64().unwrap() > 0);
     let page = app.get("/es/search?q=explotaci%C3%B3n");
-    assert!(
-        page.body.contains("resultados") && page.body.contains("<b>"),
-        "the HTML search works without JavaScript"
-    );
+    assert!(page.body.contains("resultados") && page.body.contains("<b>"), "the HTML search works without JavaScript");
 }
 
 #[test]
@@ -218,11 +158,7 @@ fn the_api_follows_the_export_contract_and_answers_errors_in_json() {
     assert_eq!(states["states"].as_array().unwrap().len(), 35);
     let cl = app.get("/api/v1/states/cl").json();
     assert_eq!(cl["state"]["state"], "CL");
-    assert!(cl["plans"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|p| p["state"] == "CL"));
+    assert!(cl["plans"].as_array().unwrap().iter().all(|p| p["state"] == "CL"));
     let r = app.get("/api/v1/ratifications?state=US&treaty=CRC").json();
     assert_eq!(r["ratifications"][0]["status"], "signature");
     let rep = app.get("/api/v1/reporting?state=PA").json();
@@ -240,11 +176,7 @@ fn the_api_follows_the_export_contract_and_answers_errors_in_json() {
     ] {
         let a = app.get(path);
         assert_eq!(a.status, status, "{path}");
-        assert!(
-            a.json()["message"].as_str().unwrap().contains(needle),
-            "{path}: {}",
-            a.body
-        );
+        assert!(a.json()["message"].as_str().unwrap().contains(needle), "{path}: {}", a.body);
     }
 }
 
@@ -257,11 +189,7 @@ fn reads_carry_etags_cache_control_and_open_cors() {
     assert_eq!(a.headers["access-control-allow-origin"], "*");
     let again = app.get_with("/api/v1/states/CL", &[("If-None-Match", &etag)]);
     assert_eq!((again.status, again.body.as_str()), (304, ""));
-    assert_eq!(
-        app.get_with("/api/v1/states/AR", &[("If-None-Match", &etag)])
-            .status,
-        200
-    );
+    assert_eq!(app.get_with("/api/v1/states/AR", &[("If-None-Match", &etag)]).status, 200);
 }
 
 #[test]

@@ -12,9 +12,7 @@ use crate::templates::v;
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/{lang}/agencies", get(index))
-        .route("/{lang}/agencies/{id}", get(agency))
+    Router::new().route("/{lang}/agencies", get(index)).route("/{lang}/agencies/{id}", get(agency))
 }
 
 async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
@@ -30,11 +28,7 @@ async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Respons
     respond(&app, &lang, result)
 }
 
-async fn agency(
-    State(app): State<AppState>,
-    Path((lang, id)): Path<(String, String)>,
-    uri: Uri,
-) -> Response {
+async fn agency(State(app): State<AppState>, Path((lang, id)): Path<(String, String)>, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
         let snap = &app.snapshot;
         let org = snap
@@ -47,10 +41,7 @@ async fn agency(
             .unwrap_or_default()
             .iter()
             .map(|a| {
-                let state = snap
-                    .dataset
-                    .state(&a.state)
-                    .map(|s| s.name(l.0).to_string());
+                let state = snap.dataset.state(&a.state).map(|s| s.name(l.0).to_string());
                 let body = a
                     .body
                     .as_ref()
@@ -59,13 +50,7 @@ async fn agency(
                 context! { appearance => v(a), state_name => state, body_name => body }
             })
             .collect();
-        Ok(render(
-            &app,
-            l,
-            &uri,
-            "agency.html",
-            context! { agency => v(org), appearances },
-        ))
+        Ok(render(&app, l, &uri, "agency.html", context! { agency => v(org), appearances }))
     });
     respond(&app, &lang, result)
 }

@@ -43,8 +43,7 @@ const SMALL: f64 = 60.0;
 fn map() -> &'static MapData {
     static MAP: OnceLock<MapData> = OnceLock::new();
     MAP.get_or_init(|| {
-        serde_json::from_str(include_str!("../../assets/americas.json"))
-            .expect("the committed map parses")
+        serde_json::from_str(include_str!("../../assets/americas.json")).expect("the committed map parses")
     })
 }
 

@@ -20,6 +20,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(root))
         .route("/static/style.css", get(style))
+        .route("/downloads/{*path}", get(crate::downloads::file))
         .route("/{lang}", get(home::page))
         .route("/{lang}/", get(home::page))
         .merge(states::router())
@@ -37,7 +38,7 @@ async fn language_guard(
     next: axum::middleware::Next,
 ) -> Response {
     let first = request.uri().path().split('/').nth(1).unwrap_or("");
-    if first.is_empty() || first == "static" || Lang::from_code(first).is_some() {
+    if first.is_empty() || first == "static" || first == "downloads" || Lang::from_code(first).is_some() {
         return next.run(request).await;
     }
     let (uri, headers) = (request.uri().clone(), request.headers().clone());
@@ -46,20 +47,13 @@ async fn language_guard(
 
 /// Sends the visitor to the home page in the best language their browser asks for.
 async fn root(headers: HeaderMap) -> Redirect {
-    let lang = Lang::negotiate(
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
+    let lang = Lang::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     Redirect::to(&format!("/{}/", lang.code()))
 }
 
 async fn style() -> Response {
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../assets/style.css"),
     )
         .into_response()
@@ -71,15 +65,8 @@ async fn not_found(State(app): State<AppState>, uri: Uri, headers: HeaderMap) ->
         .split('/')
         .nth(1)
         .and_then(Lang::from_code)
-        .unwrap_or_else(|| {
-            Lang::negotiate(
-                headers
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok()),
-            )
-        });
-    WebError::NotFound(format!("{} {}", lang.text("error-no-page"), uri.path()))
-        .page(lang, &app.templates)
+        .unwrap_or_else(|| Lang::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())));
+    WebError::NotFound(format!("{} {}", lang.text("error-no-page"), uri.path())).page(lang, &app.templates)
 }
 
 /// The language of a page from its URL prefix; an unknown prefix is a 404.
@@ -125,10 +112,7 @@ pub fn render(app: &AppState, lang: Lang, uri: &Uri, template: &str, ctx: Value)
 pub fn respond(app: &AppState, lang_code: &str, result: Result<Response, WebError>) -> Response {
     match result {
         Ok(r) => r,
-        Err(e) => e.page(
-            Lang::from_code(lang_code).unwrap_or(Lang::ALL[0]),
-            &app.templates,
-        ),
+        Err(e) => e.page(Lang::from_code(lang_code).unwrap_or(Lang::ALL[0]), &app.templates),
     }
 }
 

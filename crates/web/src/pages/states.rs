@@ -38,11 +38,7 @@ async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Respons
                 }
             })
             .collect();
-        states.sort_by_key(|v| {
-            v.get_attr("name")
-                .map(|n| n.to_string())
-                .unwrap_or_default()
-        });
+        states.sort_by_key(|v| v.get_attr("name").map(|n| n.to_string()).unwrap_or_default());
         render(&app, lang, &uri, "states.html", context! { states })
     });
     respond(&app, &lang, result)
@@ -57,11 +53,7 @@ fn of_state<T: serde::Serialize>(rows: &[T], state: &str, key: impl Fn(&T) -> &s
 pub fn state_context(snap: &Snapshot, code: &str) -> Option<Value> {
     let ds: &Dataset = &snap.dataset;
     let state = ds.state(code)?;
-    let mut plans: Vec<_> = ds
-        .plans
-        .iter()
-        .filter(|p| p.state.as_str() == code)
-        .collect();
+    let mut plans: Vec<_> = ds.plans.iter().filter(|p| p.state.as_str() == code).collect();
     plans.sort_by_key(|p| p.adopted.date());
     let plans: Vec<Value> = plans.into_iter().map(v).collect();
     let bodies: Vec<Value> = ds
@@ -79,11 +71,7 @@ pub fn state_context(snap: &Snapshot, code: &str) -> Option<Value> {
         })
         .collect();
     let org_name = |id: &String| {
-        ds.organisations
-            .iter()
-            .find(|o| &o.id == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_else(|| id.clone())
+        ds.organisations.iter().find(|o| &o.id == id).map(|o| o.name.clone()).unwrap_or_else(|| id.clone())
     };
     let contributions: Vec<Value> = ds
         .contributions
@@ -97,12 +85,7 @@ pub fn state_context(snap: &Snapshot, code: &str) -> Option<Value> {
         .filter(|r| r.state.as_str() == code)
         .map(|r| context! { item => v(r), treaty => v(ds.treaties.iter().find(|t| t.code == r.treaty)) })
         .collect();
-    let reporting: Vec<Value> = snap
-        .reporting
-        .iter()
-        .filter(|r| r.report.state.as_str() == code)
-        .map(v)
-        .collect();
+    let reporting: Vec<Value> = snap.reporting.iter().filter(|r| r.report.state.as_str() == code).map(v).collect();
     Some(context! {
         state => v(state),
         category => v(snap.categories.get(code)),
@@ -121,11 +104,7 @@ pub fn state_context(snap: &Snapshot, code: &str) -> Option<Value> {
     })
 }
 
-async fn profile(
-    State(app): State<AppState>,
-    Path((lang, code)): Path<(String, String)>,
-    uri: Uri,
-) -> Response {
+async fn profile(State(app): State<AppState>, Path((lang, code)): Path<(String, String)>, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
         let ctx = state_context(&app.snapshot, &code.to_ascii_uppercase())
             .ok_or_else(|| WebError::NotFound(format!("{} `{code}`", l.text("error-no-state"))))?;
@@ -134,11 +113,7 @@ async fn profile(
     respond(&app, &lang, result)
 }
 
-async fn plan(
-    State(app): State<AppState>,
-    Path((lang, id)): Path<(String, String)>,
-    uri: Uri,
-) -> Response {
+async fn plan(State(app): State<AppState>, Path((lang, id)): Path<(String, String)>, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
         let ds = &app.snapshot.dataset;
         let plan = ds
@@ -147,30 +122,15 @@ async fn plan(
             .find(|p| p.id == id)
             .ok_or_else(|| WebError::NotFound(format!("{} `{id}`", l.text("error-no-plan"))))?;
         let state = ds.state(plan.state.as_str());
-        let bodies: Vec<Value> = ds
-            .bodies
-            .iter()
-            .filter(|b| b.plans.contains(&plan.id))
-            .map(v)
-            .collect();
+        let bodies: Vec<Value> = ds.bodies.iter().filter(|b| b.plans.contains(&plan.id)).map(v).collect();
         let linked: Vec<Value> = ds
             .plans
             .iter()
-            .filter(|p| {
-                p.links.iter().any(|k| k.plan == plan.id)
-                    || plan.links.iter().any(|k| k.plan == p.id)
-            })
+            .filter(|p| p.links.iter().any(|k| k.plan == plan.id) || plan.links.iter().any(|k| k.plan == p.id))
             .map(v)
             .collect();
-        let actions: Vec<Value> = ds
-            .actions
-            .iter()
-            .filter(|a| a.plan.as_ref() == Some(&plan.id))
-            .map(v)
-            .collect();
-        let in_force = plan
-            .validity
-            .in_force_on(app.snapshot.as_of, plan.adopted.date());
+        let actions: Vec<Value> = ds.actions.iter().filter(|a| a.plan.as_ref() == Some(&plan.id)).map(v).collect();
+        let in_force = plan.validity.in_force_on(app.snapshot.as_of, plan.adopted.date());
         let ctx = context! {
             plan => v(plan), state => v(state), bodies, linked, actions,
             in_force => v(in_force), as_of => app.snapshot.as_of.to_string(),
@@ -180,11 +140,7 @@ async fn plan(
     respond(&app, &lang, result)
 }
 
-async fn body(
-    State(app): State<AppState>,
-    Path((lang, id)): Path<(String, String)>,
-    uri: Uri,
-) -> Response {
+async fn body(State(app): State<AppState>, Path((lang, id)): Path<(String, String)>, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
         let ds = &app.snapshot.dataset;
         let body = ds.bodies.iter().find(|b| b.id == id).ok_or_else(|| WebError::NotFound(format!("{} `{id}`", l.text("error-no-body"))))?;

@@ -43,7 +43,12 @@ async fn treaties(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Resp
             .iter()
             .map(|r| context! { item => v(r), name => ds.state(r.report.state.as_str()).map(|s| s.name(l.0)) })
             .collect();
-        let missing: Vec<String> = ds.states.iter().filter(|s| !ds.ratifications.iter().any(|r| r.state == s.code)).map(|s| s.name(l.0).to_string()).collect();
+        let missing: Vec<String> = ds
+            .states
+            .iter()
+            .filter(|s| !ds.ratifications.iter().any(|r| r.state == s.code))
+            .map(|s| s.name(l.0).to_string())
+            .collect();
         let ctx = context! {
             treaties => v(&ds.treaties), rows, reporting, missing,
             as_of => app.snapshot.as_of.to_string(),
@@ -60,7 +65,11 @@ async fn sources(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Respo
             .snapshot
             .reporting
             .iter()
-            .flat_map(|r| r.flags.iter().map(move |f| context! { state => r.report.state.as_str(), sequence => r.report.sequence, flag => v(f) }))
+            .flat_map(|r| {
+                r.flags.iter().map(
+                    move |f| context! { state => r.report.state.as_str(), sequence => r.report.sequence, flag => v(f) },
+                )
+            })
             .collect();
         let ctx = context! {
             documents => v(&ds.documents),
@@ -73,12 +82,7 @@ async fn sources(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Respo
     respond(&app, &lang, result)
 }
 
-async fn search(
-    State(app): State<AppState>,
-    lang: LangPath,
-    uri: Uri,
-    Query(params): Query<SearchParams>,
-) -> Response {
+async fn search(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(params): Query<SearchParams>) -> Response {
     let result = page_lang(&lang).and_then(|l| {
         let q = params.q.clone().unwrap_or_default();
         let results = if q.trim().is_empty() {
@@ -95,6 +99,7 @@ async fn search(
 }
 
 async fn downloads(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
-    let result = page_lang(&lang).map(|l| render(&app, l, &uri, "downloads.html", context! {}));
+    let result = page_lang(&lang)
+        .map(|l| render(&app, l, &uri, "downloads.html", context! { files => v(app.downloads.listing()) }));
     respond(&app, &lang, result)
 }
