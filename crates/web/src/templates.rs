@@ -52,7 +52,11 @@ fn localised(state: &State, record: Value, field: &str) -> Value {
 
 /// HTML escaping of `& < > " '`. minijinja's default also escapes `/`, which is safe but turns
 /// every interpolated path into `&#x2f;` soup in the page source.
-fn escape_without_slashes(out: &mut minijinja::Output, state: &mut State, value: &Value) -> Result<(), minijinja::Error> {
+fn escape_without_slashes(
+    out: &mut minijinja::Output,
+    state: &mut State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
     if *state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
         if let Some(s) = value.as_str() {
             for c in s.chars() {

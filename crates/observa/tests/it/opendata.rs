@@ -13,7 +13,8 @@ use crate::{text, Scratch};
 /// The Python interpreter that has the validators, or None (and why) when it is missing.
 fn python() -> Option<String> {
     let python = std::env::var("OBSERVA_PYTHON").unwrap_or_else(|_| "python3".into());
-    let ok = Command::new(&python).args(["-c", "import frictionless, openpyxl"]).output().is_ok_and(|o| o.status.success());
+    let ok =
+        Command::new(&python).args(["-c", "import frictionless, openpyxl"]).output().is_ok_and(|o| o.status.success());
     if ok {
         return Some(python);
     }
@@ -35,7 +36,8 @@ fn the_data_package_validates_with_frictionless() {
         .current_dir(&dir)
         .output()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&report)));
+    let json: serde_json::Value =
+        serde_json::from_slice(&report.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&report)));
     assert_eq!(json["valid"], true, "{}", serde_json::to_string_pretty(&json).unwrap());
     assert_eq!(json["tasks"].as_array().unwrap().len(), 22, "one validated resource per table");
 }
