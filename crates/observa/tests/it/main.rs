@@ -6,6 +6,7 @@ mod cli;
 mod data;
 mod openapi;
 mod opendata;
+mod snapshots;
 mod store;
 mod web;
 
