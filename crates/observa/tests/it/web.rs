@@ -121,6 +121,26 @@ fn every_page_answers_and_unknown_ones_get_a_page_in_the_visitors_language() {
 }
 
 #[test]
+fn the_home_page_counts_plans_in_force_on_a_chosen_date() {
+    let app = TestApp::spawn();
+    let a = app.get("/en/?on=2014-09-30");
+    assert_eq!(a.status, 200);
+    let count = |body: &str| -> u32 {
+        let at = body.find("Plans in force on").unwrap();
+        let dd = &body[at..];
+        let start = dd.find("<dd>").unwrap() + 4;
+        dd[start..].split(' ').next().unwrap().parse().unwrap()
+    };
+    let in_2014 = count(&a.body);
+    let in_2030 = count(&app.get("/en/?on=2030-01-01").body);
+    assert!(in_2014 > in_2030, "{in_2014} plans in force in 2014, {in_2030} in 2030");
+    assert!(a.body.contains("value=\"2014-09-30\""));
+    let bad = app.get("/es/?on=yesterday");
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("yesterday") && bad.body.contains("<html lang=\"es\">"));
+}
+
+#[test]
 fn the_treaty_page_shows_the_matrix_and_the_computed_reporting_table() {
     let app = TestApp::spawn();
     let a = app.get("/en/treaties");

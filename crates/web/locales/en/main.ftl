@@ -241,3 +241,5 @@ download-datapackage = Frictionless Data Package: table schemas and one CSV per 
 download-files = All files
 col-file = File
 col-size = Size
+figures-on-date = Plans in force on another date
+figures-update = Show

@@ -241,3 +241,5 @@ download-datapackage = Frictionless Data Package: esquemas de tabla y un CSV por
 download-files = Todos los archivos
 col-file = Archivo
 col-size = Tamaño
+figures-on-date = Planes vigentes en otra fecha
+figures-update = Mostrar

@@ -241,3 +241,5 @@ download-datapackage = Frictionless Data Package : schémas de table et un CSV p
 download-files = Tous les fichiers
 col-file = Fichier
 col-size = Taille
+figures-on-date = Plans en vigueur à une autre date
+figures-update = Afficher

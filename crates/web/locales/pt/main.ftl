@@ -241,3 +241,5 @@ download-datapackage = Frictionless Data Package: esquemas de tabela e um CSV po
 download-files = Todos os arquivos
 col-file = Arquivo
 col-size = Tamanho
+figures-on-date = Planos vigentes em outra data
+figures-update = Mostrar

@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::Response;
 use minijinja::context;
@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::{page_lang, render, respond, LangPath};
 use crate::templates::v;
-use crate::AppState;
+use crate::{AppState, WebError};
 
 #[derive(Deserialize)]
 struct MapData {
@@ -47,8 +47,22 @@ fn map() -> &'static MapData {
     })
 }
 
-pub async fn page(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
-    let result = page_lang(&lang).map(|lang| {
+#[derive(Deserialize)]
+pub struct HomeParams {
+    /// The date for "plans in force" (ISO 8601); today by default.
+    on: Option<String>,
+}
+
+pub async fn page(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(params): Query<HomeParams>) -> Response {
+    let on = match params.on.as_deref().map(|d| d.parse::<chrono::NaiveDate>()) {
+        None => Ok(app.snapshot.as_of),
+        Some(Ok(d)) => Ok(d),
+        Some(Err(_)) => Err(WebError::BadRequest(format!(
+            "`on` must be a date YYYY-MM-DD; `{}` is not",
+            params.on.unwrap_or_default()
+        ))),
+    };
+    let result = page_lang(&lang).and_then(|l| on.map(|on| (l, on))).map(|(lang, on)| {
         let snap = &app.snapshot;
         let map = map();
         let states: Vec<_> = map
@@ -79,7 +93,7 @@ pub async fn page(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Resp
         table.sort_by_key(|v| v.get_attr("name").map(|n| n.to_string()).unwrap_or_default());
         let ctx = context! {
             view_box => map.view_box.as_str(), attribution => map.attribution.as_str(), map_states => states,
-            context_paths => context_paths, table => table, figures => v(snap.figures(snap.as_of)),
+            context_paths => context_paths, table => table, figures => v(snap.figures(on)),
         };
         render(&app, lang, &uri, "home.html", ctx)
     });
