@@ -26,7 +26,7 @@ pub struct Snapshot {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
-    /// A plan specifically against the sexual exploitation of children.
+    /// The last approved plan is specifically against the sexual exploitation of children.
     SpecificPlan,
     /// Only other instruments (trafficking, child protection, development plans, protocols).
     OtherInstrument,
@@ -105,9 +105,14 @@ pub struct Figures {
     pub on: NaiveDate,
 }
 
+/// The State's last approved plan decides; without one marked, any plan it lists.
 fn category(ds: &Dataset, state: &str) -> Category {
     let plans: Vec<_> = ds.plans.iter().filter(|p| p.state.as_str() == state).collect();
-    if plans.iter().any(|p| p.kind == PlanKind::SpecificSec) {
+    let deciding: Vec<_> = match plans.iter().find(|p| p.last_approved) {
+        Some(last) => vec![*last],
+        None => plans.clone(),
+    };
+    if deciding.iter().any(|p| p.kind == PlanKind::SpecificSec) {
         Category::SpecificPlan
     } else if plans.is_empty() {
         Category::NoInformation

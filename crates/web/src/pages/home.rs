@@ -38,7 +38,7 @@ struct MapContext {
 }
 
 /// Below this area (in map units) a State is too small to click: it also gets a marker.
-const SMALL: f64 = 60.0;
+const SMALL: f64 = 65.0;
 
 fn map() -> &'static MapData {
     static MAP: OnceLock<MapData> = OnceLock::new();
