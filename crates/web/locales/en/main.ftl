@@ -243,3 +243,4 @@ col-file = File
 col-size = Size
 figures-on-date = Plans in force on another date
 figures-update = Show
+search-site = Search the site

@@ -243,3 +243,4 @@ col-file = Archivo
 col-size = Tamaño
 figures-on-date = Planes vigentes en otra fecha
 figures-update = Mostrar
+search-site = Buscar en el sitio

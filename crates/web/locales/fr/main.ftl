@@ -243,3 +243,4 @@ col-file = Fichier
 col-size = Taille
 figures-on-date = Plans en vigueur à une autre date
 figures-update = Afficher
+search-site = Rechercher sur le site

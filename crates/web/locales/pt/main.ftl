@@ -243,3 +243,4 @@ col-file = Arquivo
 col-size = Tamanho
 figures-on-date = Planos vigentes em outra data
 figures-update = Mostrar
+search-site = Pesquisar no site

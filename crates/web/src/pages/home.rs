@@ -86,7 +86,7 @@ pub async fn page(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(p
                 let last = snap.dataset.plans.iter().find(|p| p.state == s.code && p.last_approved);
                 context! {
                     code => s.code.as_str(), name => s.name(lang.0), category => v(snap.categories.get(s.code.as_str())),
-                    plan => last.map(|p| p.name.clone()),
+                    plan => last.map(|p| p.name.clone()), plan_lang => last.map(|p| p.lang.code()),
                 }
             })
             .collect();
