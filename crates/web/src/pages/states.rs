@@ -49,6 +49,15 @@ fn of_state<T: serde::Serialize>(rows: &[T], state: &str, key: impl Fn(&T) -> &s
     rows.iter().filter(|r| key(r) == state).map(v).collect()
 }
 
+/// A body's members, each with its organisation record.
+fn members_of(ds: &Dataset, body: &str) -> Vec<Value> {
+    ds.members
+        .iter()
+        .filter(|m| m.body == body)
+        .map(|m| context! { member => v(m), organisation => v(ds.organisations.iter().find(|o| o.id == m.organisation)) })
+        .collect()
+}
+
 /// Everything the registry holds about one State.
 pub fn state_context(snap: &Snapshot, code: &str) -> Option<Value> {
     let ds: &Dataset = &snap.dataset;
@@ -60,15 +69,7 @@ pub fn state_context(snap: &Snapshot, code: &str) -> Option<Value> {
         .bodies
         .iter()
         .filter(|b| b.state.as_str() == code)
-        .map(|b| {
-            let members: Vec<Value> = ds
-                .members
-                .iter()
-                .filter(|m| m.body == b.id)
-                .map(|m| context! { member => v(m), organisation => v(ds.organisations.iter().find(|o| o.id == m.organisation)) })
-                .collect();
-            context! { body => v(b), members }
-        })
+        .map(|b| context! { body => v(b), members => members_of(ds, &b.id) })
         .collect();
     let org_name = |id: &String| {
         ds.organisations.iter().find(|o| &o.id == id).map(|o| o.name.clone()).unwrap_or_else(|| id.clone())
@@ -143,15 +144,15 @@ async fn plan(State(app): State<AppState>, Path((lang, id)): Path<(String, Strin
 async fn body(State(app): State<AppState>, Path((lang, id)): Path<(String, String)>, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
         let ds = &app.snapshot.dataset;
-        let body = ds.bodies.iter().find(|b| b.id == id).ok_or_else(|| WebError::NotFound(format!("{} `{id}`", l.text("error-no-body"))))?;
-        let members: Vec<Value> = ds
-            .members
+        let body = ds
+            .bodies
             .iter()
-            .filter(|m| m.body == body.id)
-            .map(|m| context! { member => v(m), organisation => v(ds.organisations.iter().find(|o| o.id == m.organisation)) })
-            .collect();
+            .find(|b| b.id == id)
+            .ok_or_else(|| WebError::NotFound(format!("{} `{id}`", l.text("error-no-body"))))?;
+        let members = members_of(ds, &body.id);
         let plans: Vec<Value> = ds.plans.iter().filter(|p| body.plans.contains(&p.id)).map(v).collect();
-        let local: Vec<Value> = ds.local_expressions.iter().filter(|e| e.body.as_ref() == Some(&body.id)).map(v).collect();
+        let local: Vec<Value> =
+            ds.local_expressions.iter().filter(|e| e.body.as_ref() == Some(&body.id)).map(v).collect();
         let ctx = context! { body => v(body), state => v(ds.state(body.state.as_str())), members, plans, local };
         Ok(render(&app, l, &uri, "body.html", ctx))
     });
