@@ -61,3 +61,58 @@ fn every_correction_says_what_the_source_says_and_why() {
     let grenada = ds.corrections.iter().find(|c| c.subject == "Appendix 3/GD/name").unwrap();
     assert_eq!((grenada.source_says.as_str(), grenada.recorded.as_str()), ("Granada", "Grenada"));
 }
+
+/// The fourteen States the methodology lists as having answered.
+const RESPONDENTS: [&str; 14] = ["AR", "BR", "CA", "CL", "CR", "EC", "SV", "JM", "MX", "NI", "PA", "PY", "PE", "UY"];
+
+#[test]
+fn every_responding_state_has_its_answer_and_one_last_approved_plan() {
+    let ds = bundled();
+    for code in RESPONDENTS {
+        assert!(ds.responses.iter().any(|r| r.state.as_str() == code && r.cycle == 2014), "{code}: response");
+        let last: Vec<_> = ds.plans.iter().filter(|p| p.state.as_str() == code && p.last_approved).collect();
+        assert_eq!(last.len(), 1, "{code}: one last approved plan");
+        let participation = ds.participation.iter().filter(|p| p.state.as_str() == code).count();
+        assert!(participation <= 1, "{code}: at most one participation record");
+    }
+    let not_respondents: Vec<_> = ds.responses.iter().filter(|r| !RESPONDENTS.contains(&r.state.as_str())).collect();
+    assert!(not_respondents.is_empty(), "{not_respondents:?}");
+    // Brazil is counted by the methodology but missing from Appendix 1, and the data says so.
+    let br = ds.responses.iter().find(|r| r.state.as_str() == "BR").unwrap();
+    assert!(!br.listed_in_appendix);
+    assert!(ds.disagreements.iter().any(|d| d.state.as_ref().is_some_and(|s| s.as_str() == "BR")));
+}
+
+#[test]
+fn the_status_table_keeps_partial_dates_statuses_and_wordings() {
+    use observa_domain::period::{Adoption, ValidityStatus};
+    let ds = bundled();
+    let plan = |id: &str| ds.plans.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("plan {id}"));
+    let br = plan("br-plano-enfrentamento-2013");
+    assert_eq!((br.adopted.to_string(), br.validity.to.unwrap().to_string()), ("2013-05".into(), "2020".into()));
+    assert_eq!(plan("ca-national-strategy-2004").validity.duration_years, Some(5));
+    let pa = plan("pa-plan-escnna-2008");
+    assert_eq!(pa.validity.status, Some(ValidityStatus::Extended));
+    let jm_pending =
+        ds.plans.iter().filter(|p| p.state.as_str() == "JM" && p.adopted == Adoption::PendingApproval).count();
+    assert_eq!(jm_pending, 2, "NFAC and the Child Diversion Policy are pending approval by Cabinet");
+    assert!(ds.plans.iter().any(|p| p.state.as_str() == "JM" && p.adopted == Adoption::ToBeSubmitted));
+    let uy = plan("uy-plan-2011");
+    assert_eq!(uy.validity.to.unwrap().to_string(), "2015-12");
+    assert!(!uy.links.is_empty(), "the 2011 plan is a redesign of the 2007 plan");
+    assert_eq!(ds.plans.iter().filter(|p| p.state.as_str() == "CR").count(), 3);
+}
+
+#[test]
+fn law_rows_split_across_pages_are_returned_to_their_state() {
+    let ds = bundled();
+    // El Salvador's rows printed under "Colombia", Peru's under "Uruguay": both corrected.
+    let moved = |state: &str, says: &str| {
+        ds.corrections
+            .iter()
+            .any(|c| c.state.as_ref().is_some_and(|s| s.as_str() == state) && c.source_says.contains(says))
+    };
+    assert!(moved("SV", "Colombia"), "El Salvador's law rows");
+    assert!(moved("PE", "Uruguay"), "Peru's law rows");
+    assert!(!ds.laws.iter().any(|l| l.state.as_str() == "CO"), "Colombia did not answer");
+}
