@@ -1,13 +1,12 @@
 //! The read API under `/api/v1`: JSON with the export contract's field names, described by the
 //! OpenAPI document at `/api/v1/openapi.json`. GET only; ETag and Cache-Control on every
-//! answer; CORS open. Unknown codes answer 404, bad parameters 400, both as JSON.
+//! answer (from [`crate::cache`]); CORS open. Unknown codes answer 404, bad parameters 400, both as JSON.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, Method};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -19,7 +18,7 @@ use crate::{AppState, WebError};
 
 type Params = Query<HashMap<String, String>>;
 
-pub fn router() -> Router<AppState> {
+pub fn router(app: AppState) -> Router<AppState> {
     let api = Router::new()
         .route("/states", get(states))
         .route("/states/{code}", get(state))
@@ -33,34 +32,9 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(search))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { WebError::NotFound("no such API path; see /api/v1/openapi.json".into()) })
-        .layer(middleware::from_fn(etag))
+        .layer(middleware::from_fn_with_state(app, crate::cache::cached))
         .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD, Method::OPTIONS]));
     Router::new().nest("/api/v1", api)
-}
-
-/// Adds a strong ETag (a hash of the body) and Cache-Control to successful answers, and answers
-/// 304 when the client already has that version.
-async fn etag(request: Request, next: Next) -> Response {
-    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
-    let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
-        return WebError::Internal("response body too large".into()).into_response();
-    };
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    let tag = format!("\"{:016x}\"", hasher.finish());
-    let tag_value = HeaderValue::from_str(&tag).expect("hex is a valid header");
-    parts.headers.insert(header::ETAG, tag_value.clone());
-    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
-    if if_none_match.is_some_and(|v| v.to_str().is_ok_and(|s| s.split(',').any(|t| t.trim() == tag || t.trim() == "*")))
-    {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag_value)]).into_response();
-    }
-    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Refuses query parameters the operation does not know, so typos do not silently match all.
@@ -104,8 +78,9 @@ fn value<T: serde::Serialize>(v: T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-fn of_state<T: serde::Serialize>(rows: &[T], code: &str) -> Vec<Value> {
-    rows.iter().map(value).filter(|v| v["state"] == code).collect()
+/// The rows that `keep` selects, as JSON (filtered first: converting is the expensive part).
+fn pick<T: serde::Serialize>(rows: &[T], keep: impl Fn(&T) -> bool) -> Vec<Value> {
+    rows.iter().filter(|r| keep(r)).map(value).collect()
 }
 
 async fn states(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
@@ -143,24 +118,24 @@ async fn state(
     let reporting: Vec<Value> = snap.reporting.iter().filter(|r| r.report.state.as_str() == code).map(value).collect();
     Ok(Json(json!({
         "state": state,
-        "plans": of_state(&ds.plans, &code),
-        "bodies": of_state(&ds.bodies, &code),
-        "members": of_state(&ds.members, &code),
-        "organisations": of_state(&ds.organisations, &code),
-        "local_expressions": of_state(&ds.local_expressions, &code),
-        "agreements": of_state(&ds.agreements, &code),
-        "contributions": of_state(&ds.contributions, &code),
-        "actions": of_state(&ds.actions, &code),
-        "laws": of_state(&ds.laws, &code),
-        "services": of_state(&ds.services, &code),
-        "participation": of_state(&ds.participation, &code),
-        "protection": of_state(&ds.protection, &code),
-        "evaluations": of_state(&ds.evaluations, &code),
-        "responses": of_state(&ds.responses, &code),
-        "ratifications": of_state(&ds.ratifications, &code),
+        "plans": pick(&ds.plans, |r| r.state.as_str() == code),
+        "bodies": pick(&ds.bodies, |r| r.state.as_str() == code),
+        "members": pick(&ds.members, |r| r.state.as_str() == code),
+        "organisations": pick(&ds.organisations, |r| r.state.as_ref().is_some_and(|s| s.as_str() == code)),
+        "local_expressions": pick(&ds.local_expressions, |r| r.state.as_str() == code),
+        "agreements": pick(&ds.agreements, |r| r.state.as_str() == code),
+        "contributions": pick(&ds.contributions, |r| r.state.as_str() == code),
+        "actions": pick(&ds.actions, |r| r.state.as_str() == code),
+        "laws": pick(&ds.laws, |r| r.state.as_str() == code),
+        "services": pick(&ds.services, |r| r.state.as_str() == code),
+        "participation": pick(&ds.participation, |r| r.state.as_str() == code),
+        "protection": pick(&ds.protection, |r| r.state.as_str() == code),
+        "evaluations": pick(&ds.evaluations, |r| r.state.as_str() == code),
+        "responses": pick(&ds.responses, |r| r.state.as_str() == code),
+        "ratifications": pick(&ds.ratifications, |r| r.state.as_str() == code),
         "reporting": reporting,
-        "corrections": of_state(&ds.corrections, &code),
-        "disagreements": of_state(&ds.disagreements, &code),
+        "corrections": pick(&ds.corrections, |r| r.state.as_ref().is_some_and(|s| s.as_str() == code)),
+        "disagreements": pick(&ds.disagreements, |r| r.state.as_ref().is_some_and(|s| s.as_str() == code)),
     })))
 }
 

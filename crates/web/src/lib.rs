@@ -3,6 +3,7 @@
 //! the store after every write, so reads never wait on the database.
 
 mod api;
+mod cache;
 mod downloads;
 mod error;
 mod i18n;
@@ -29,6 +30,7 @@ pub struct AppState {
     pub templates: Arc<templates::Templates>,
     pub search: Arc<search::SearchIndex>,
     pub downloads: Arc<downloads::Downloads>,
+    pub cache: Arc<cache::ResponseCache>,
 }
 
 impl AppState {
@@ -37,7 +39,13 @@ impl AppState {
         let snapshot = Arc::new(Snapshot::new(dataset));
         let search = Arc::new(search::SearchIndex::build(&snapshot)?);
         let downloads = Arc::new(downloads::Downloads::build(&snapshot, &tables)?);
-        Ok(AppState { snapshot, templates: Arc::new(templates::Templates::new()), search, downloads })
+        Ok(AppState {
+            snapshot,
+            templates: Arc::new(templates::Templates::new()),
+            search,
+            downloads,
+            cache: Default::default(),
+        })
     }
 }
 
@@ -46,7 +54,7 @@ pub fn router(state: AppState) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
         .on_response(DefaultOnResponse::new().level(Level::INFO));
-    Router::new().merge(pages::router(state.clone())).merge(api::router()).layer(trace).with_state(state)
+    Router::new().merge(pages::router(state.clone())).merge(api::router(state.clone())).layer(trace).with_state(state)
 }
 
 /// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight.

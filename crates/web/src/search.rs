@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
@@ -107,9 +107,9 @@ impl SearchIndex {
     pub fn build(snapshot: &Snapshot) -> Result<Self, WebError> {
         let mut builder = Schema::builder();
         let f = Fields {
-            kind: builder.add_text_field("kind", STRING | STORED),
-            state: builder.add_text_field("state", STRING | STORED),
-            focal_point: builder.add_text_field("focal_point", STRING | STORED),
+            kind: builder.add_text_field("kind", STRING | STORED | FAST),
+            state: builder.add_text_field("state", STRING | STORED | FAST),
+            focal_point: builder.add_text_field("focal_point", STRING | STORED | FAST),
             path: builder.add_text_field("path", STORED),
             title: builder.add_text_field("title", STORED),
             raw: text_field(&mut builder, "raw", "observa_raw", true),
@@ -151,21 +151,12 @@ impl SearchIndex {
         }
         let mut fields = vec![self.f.raw];
         fields.extend(self.f.stemmed);
-        let parser = QueryParser::for_index(&self.index, fields);
+        let mut parser = QueryParser::for_index(&self.index, fields);
+        // Every word must match (in some language's form): "Save the Children" is not "the".
+        parser.set_conjunction_by_default();
         let (text_query, _errors) = parser.parse_query_lenient(q);
         let searcher = self.reader.searcher();
-
-        // Facet counts over every match, then the filtered hits.
-        let all = searcher.search(&text_query, &TopDocs::with_limit(10_000).order_by_score())?;
-        let mut facets: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-        for (_, address) in &all {
-            let d: TantivyDocument = searcher.doc(*address)?;
-            for (name, field) in [("state", self.f.state), ("kind", self.f.kind), ("focal_point", self.f.focal_point)] {
-                if let Some(v) = d.get_first(field).and_then(|v| v.as_str()) {
-                    *facets.entry(name.into()).or_default().entry(v.to_string()).or_default() += 1;
-                }
-            }
-        }
+        let facets = self.facets(&searcher, &*text_query)?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
         for (value, field) in
             [(&params.state, self.f.state), (&params.kind, self.f.kind), (&params.focal_point, self.f.focal_point)]
@@ -199,6 +190,41 @@ impl SearchIndex {
             })
             .collect::<Result<Vec<_>, tantivy::TantivyError>>()?;
         Ok(Results { query: q.to_string(), total, hits, facets })
+    }
+}
+
+impl SearchIndex {
+    /// Facet counts over every match, read from the fast fields (no document is loaded).
+    fn facets(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+    ) -> Result<BTreeMap<String, BTreeMap<String, usize>>, WebError> {
+        let matches = searcher.search(query, &tantivy::collector::DocSetCollector)?;
+        let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for address in matches {
+            by_segment.entry(address.segment_ord).or_default().push(address.doc_id);
+        }
+        let mut facets: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        for (segment, docs) in by_segment {
+            let reader = searcher.segment_reader(segment);
+            for name in ["state", "kind", "focal_point"] {
+                let Some(column) = reader.fast_fields().str(name)? else { continue };
+                let mut counts: BTreeMap<u64, usize> = BTreeMap::new();
+                for doc in &docs {
+                    for ord in column.term_ords(*doc) {
+                        *counts.entry(ord).or_default() += 1;
+                    }
+                }
+                let mut text = String::new();
+                for (ord, count) in counts {
+                    if column.ord_to_str(ord, &mut text).map_err(|e| WebError::Internal(e.to_string()))? {
+                        *facets.entry(name.into()).or_default().entry(text.clone()).or_default() += count;
+                    }
+                }
+            }
+        }
+        Ok(facets)
     }
 }
 

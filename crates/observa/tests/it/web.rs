@@ -248,3 +248,19 @@ fn no_input_makes_it_answer_500() {
         }
     }
 }
+
+#[test]
+fn pages_are_cached_with_etags_and_facets_count_every_match() {
+    let app = TestApp::spawn();
+    let first = app.get("/es/states/PE");
+    let second = app.get("/es/states/PE");
+    assert_eq!(first.body, second.body);
+    assert_eq!(first.headers["etag"], second.headers["etag"]);
+    assert_eq!(app.get_with("/es/states/PE", &[("If-None-Match", &first.headers["etag"])]).status, 304);
+    assert_ne!(app.get("/fr/states/PE").headers["etag"], first.headers["etag"], "each language is its own answer");
+    let r = app.get("/api/v1/search?q=plan").json();
+    let by_kind: u64 = r["facets"]["kind"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(by_kind, r["total"].as_u64().unwrap(), "every match has exactly one kind");
+    let narrow = app.get("/api/v1/search?q=save%20the%20children").json();
+    assert!(narrow["total"].as_u64().unwrap() < 20, "all words must match: {}", narrow["total"]);
+}

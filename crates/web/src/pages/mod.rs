@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(agencies::router())
         .merge(treaties::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))
 }
 
