@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # All of Observa's tests, as the README promises: installs what the tests use that cargo does not
 # (Python with frictionless and openpyxl, Debian's Chromium, the npm packages of the browser test),
-# then runs the Rust tests and the end-to-end browser test. Safe to rerun.
+# then runs the Rust tests and the end-to-end browser test, and ends with one line counting both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,13 +11,27 @@ if ! "$VENV/bin/python" -c "import frictionless, openpyxl" 2>/dev/null; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check frictionless openpyxl
 fi
-export OBSERVA_PYTHON="$PWD/$VENV/bin/python"
+export OBSERVA_PYTHON="$(cd "$VENV" && pwd)/bin/python"
 export OBSERVA_REQUIRE_TOOLS=1
 
-echo "== cargo test --workspace"
-cargo test --workspace
+LOG=$(mktemp -d)
+trap 'rm -rf "$LOG"' EXIT
 
+echo "== cargo test --workspace"
+cargo test --workspace 2>&1 | tee "$LOG/cargo.txt"
+rust_passed=$(awk '/^test result:/ { s += $4 } END { print s + 0 }' "$LOG/cargo.txt")
+rust_failed=$(awk '/^test result:/ { s += $6 } END { print s + 0 }' "$LOG/cargo.txt")
+
+e2e_passed=0
+e2e_failed=0
 if [ -f tests/e2e/run.sh ]; then
     echo "== end-to-end browser test"
-    bash tests/e2e/run.sh
+    status=0
+    bash tests/e2e/run.sh 2>&1 | tee "$LOG/e2e.txt" || status=$?
+    e2e_passed=$(awk '/^# pass / { print $3 }' "$LOG/e2e.txt" | tail -1)
+    e2e_failed=$(awk '/^# fail / { print $3 }' "$LOG/e2e.txt" | tail -1)
+    [ "$status" -eq 0 ] || { echo "total: $((rust_passed + ${e2e_passed:-0})) passed, $((rust_failed + ${e2e_failed:-1})) failed"; exit "$status"; }
 fi
+
+echo "== Rust: $rust_passed passed, $rust_failed failed; browser: ${e2e_passed:-0} passed, ${e2e_failed:-0} failed"
+echo "total: $((rust_passed + ${e2e_passed:-0})) passed, $((rust_failed + ${e2e_failed:-0})) failed"
