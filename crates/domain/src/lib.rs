@@ -9,6 +9,7 @@ pub mod date;
 pub mod export;
 pub mod facts;
 pub mod period;
+pub mod questionnaire;
 pub mod registry;
 pub mod rules;
 pub mod source;

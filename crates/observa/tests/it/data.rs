@@ -116,3 +116,25 @@ fn law_rows_split_across_pages_are_returned_to_their_state() {
     assert!(moved("PE", "Uruguay"), "Peru's law rows");
     assert!(!ds.laws.iter().any(|l| l.state.as_str() == "CO"), "Colombia did not answer");
 }
+
+#[test]
+fn the_2014_questionnaire_loads_in_four_languages_with_projections() {
+    use observa_domain::questionnaire::{AnswerType, Questionnaire};
+    let path = crate::data_dir().join("questionnaires/2014.toml");
+    let q =
+        Questionnaire::parse("2014.toml", &std::fs::read_to_string(path).unwrap()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((q.cycle, q.parts.len()), (2014, 3));
+    let ids: Vec<&str> = q.questions().map(|x| x.id.as_str()).collect();
+    for id in ["plans.list", "coordination.body", "protection.laws", "participation.heard", "opinion.strengths"] {
+        assert!(ids.contains(&id), "{id}");
+    }
+    let plans = q.questions().find(|x| x.id == "plans.list").unwrap();
+    assert_eq!(plans.kind, AnswerType::Table);
+    assert!(plans.columns.iter().any(|c| c.projects_to == ["plans.validity"]));
+    assert_eq!(q.questions().filter(|x| x.kind == AnswerType::ListOfThree).count(), 4, "the SWOT");
+
+    // A label missing a language, or a projection to no registry table, is refused.
+    let text = std::fs::read_to_string(crate::data_dir().join("questionnaires/2014.toml")).unwrap();
+    let broken = text.replacen("projects_to = [\"plans.name\"]", "projects_to = [\"nowhere.name\"]", 1);
+    assert!(Questionnaire::parse("broken.toml", &broken).unwrap_err().contains("nowhere.name"));
+}
