@@ -11,10 +11,14 @@ use observa_store::{SqliteStore, Store};
 
 static DATA: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../data");
 
-/// The embedded data files as (name, text), in a stable order.
+/// The embedded registry data files as (name, text), in a stable order: the top folder and
+/// `states/` (as [`files_in`] reads a folder on disk; `questionnaires/` is not registry data).
 pub fn files() -> Vec<(String, String)> {
     let mut files = Vec::new();
     collect(&DATA, &mut files);
+    if let Some(states) = DATA.get_dir("states") {
+        collect(states, &mut files);
+    }
     files.sort();
     files
 }
@@ -23,9 +27,6 @@ fn collect(dir: &Dir<'_>, out: &mut Vec<(String, String)>) {
     for f in dir.files().filter(|f| f.path().extension().is_some_and(|e| e == "toml")) {
         let text = f.contents_utf8().expect("data files are UTF-8").to_string();
         out.push((format!("data/{}", f.path().display()), text));
-    }
-    for d in dir.dirs() {
-        collect(d, out);
     }
 }
 
