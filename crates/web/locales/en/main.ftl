@@ -244,3 +244,5 @@ col-size = Size
 figures-on-date = Plans in force on another date
 figures-update = Show
 search-site = Search the site
+timeline-title = Plans on a timeline
+timeline-caption = Each bar runs from the plan's start (or adoption) to the end of its validity; dashed bars are still in force or have no stated end; the last approved plan is green. The list below gives the same information as text.

@@ -244,3 +244,5 @@ col-size = Tamaño
 figures-on-date = Planes vigentes en otra fecha
 figures-update = Mostrar
 search-site = Buscar en el sitio
+timeline-title = Planes en una línea de tiempo
+timeline-caption = Cada barra va del inicio (o la aprobación) del plan al fin de su vigencia; las barras punteadas siguen vigentes o no tienen fin indicado; el último plan aprobado está en verde. La lista siguiente da la misma información en texto.

@@ -244,3 +244,5 @@ col-size = Taille
 figures-on-date = Plans en vigueur à une autre date
 figures-update = Afficher
 search-site = Rechercher sur le site
+timeline-title = Plans sur une frise chronologique
+timeline-caption = Chaque barre va du début (ou de l'adoption) du plan à la fin de sa validité ; les barres en pointillé sont toujours en vigueur ou sans fin indiquée ; le dernier plan approuvé est en vert. La liste ci-dessous donne la même information en texte.

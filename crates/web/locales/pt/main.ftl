@@ -244,3 +244,5 @@ col-size = Tamanho
 figures-on-date = Planos vigentes em outra data
 figures-update = Mostrar
 search-site = Pesquisar no site
+timeline-title = Planos em uma linha do tempo
+timeline-caption = Cada barra vai do início (ou da aprovação) do plano ao fim de sua vigência; barras tracejadas seguem vigentes ou não têm fim indicado; o último plano aprovado está em verde. A lista abaixo traz a mesma informação em texto.

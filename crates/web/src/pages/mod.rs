@@ -4,6 +4,7 @@
 mod agencies;
 mod home;
 mod states;
+mod timeline;
 mod treaties;
 
 use axum::extract::{Path, State};

@@ -64,6 +64,7 @@ pub fn state_context(snap: &Snapshot, code: &str) -> Option<Value> {
     let state = ds.state(code)?;
     let mut plans: Vec<_> = ds.plans.iter().filter(|p| p.state.as_str() == code).collect();
     plans.sort_by_key(|p| p.adopted.date());
+    let timeline = super::timeline::timeline(&plans, snap.as_of);
     let plans: Vec<Value> = plans.into_iter().map(v).collect();
     let bodies: Vec<Value> = ds
         .bodies
@@ -90,7 +91,7 @@ pub fn state_context(snap: &Snapshot, code: &str) -> Option<Value> {
     Some(context! {
         state => v(state),
         category => v(snap.categories.get(code)),
-        plans, bodies, contributions, ratifications, reporting,
+        plans, bodies, contributions, ratifications, reporting, timeline => v(timeline),
         local => of_state(&ds.local_expressions, code, |r| r.state.as_str()),
         agreements => of_state(&ds.agreements, code, |r| r.state.as_str()),
         actions => of_state(&ds.actions, code, |r| r.state.as_str()),
