@@ -56,6 +56,9 @@ macro_rules! define_dataset {
             $( #[serde(default)] pub $table: Vec<$record>, )*
         }
 
+        /// The table names, in export and dependency order (a table only references earlier ones).
+        pub const TABLE_NAMES: &[&str] = &[$(stringify!($table)),*];
+
         impl Dataset {
             /// Adds another dataset's records (used to merge data files).
             pub fn extend(&mut self, other: Dataset) {

@@ -11,31 +11,8 @@ use serde_json::{Map, Number, Value};
 
 use crate::{Result, StoreError};
 
-/// The registry tables in dependency order (a table only references earlier ones).
-pub const TABLES: [&str; 22] = [
-    "documents",
-    "states",
-    "organisations",
-    "plans",
-    "bodies",
-    "members",
-    "local_expressions",
-    "agreements",
-    "contributions",
-    "actions",
-    "laws",
-    "services",
-    "participation",
-    "protection",
-    "evaluations",
-    "responses",
-    "swot",
-    "treaties",
-    "ratifications",
-    "reports",
-    "corrections",
-    "disagreements",
-];
+/// The registry tables in dependency order: the domain's own list, so they cannot drift apart.
+pub use observa_domain::dataset::TABLE_NAMES as TABLES;
 
 fn table_error(table: &str, message: impl Into<String>) -> StoreError {
     StoreError::Table { table: table.to_string(), message: message.into() }

@@ -107,7 +107,7 @@ impl Store for SqliteStore {
         for table in TABLES.iter().rev() {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
-        for table in TABLES {
+        for &table in TABLES {
             let rows = match tables.remove(table) {
                 Some(Value::Array(rows)) => rows,
                 _ => Vec::new(),
