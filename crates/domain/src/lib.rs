@@ -3,6 +3,7 @@
 //! checks. Pure code: no file, network or database access happens here.
 
 pub mod analysis;
+pub mod audit;
 pub mod checks;
 pub mod datafile;
 pub mod dataset;

@@ -44,6 +44,11 @@ enum Command {
         /// A `.json` export, or a folder of data files laid out like `data/`.
         path: PathBuf,
     },
+    /// Read or verify the append-only audit log of every write.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Write the whole database as JSON, CSV files, an XLSX workbook or a Frictionless Data Package.
     Export {
         #[arg(long, value_enum)]
@@ -54,6 +59,18 @@ enum Command {
         /// The date on which reporting standings (overdue, due) are computed; today by default.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain; exits non-zero and names the entry if it was changed.
+    Verify,
+    /// Print the audit log, newest last.
+    List {
+        /// Only the last N entries.
+        #[arg(long)]
+        last: Option<usize>,
     },
 }
 
@@ -71,6 +88,8 @@ fn main() -> ExitCode {
         Command::Serve { addr } => commands::serve::run(&cli.db, addr),
         Command::Check { data, quiet } => commands::check::run(&cli.db, data.as_deref(), quiet),
         Command::Import { path } => commands::import::run(&cli.db, &path),
+        Command::Audit { command: AuditCommand::Verify } => commands::audit::verify(&cli.db),
+        Command::Audit { command: AuditCommand::List { last } } => commands::audit::list(&cli.db, last),
         Command::Export { format: Format::Json, out, as_of } => commands::export::json(&cli.db, &out, as_of),
         Command::Export { format: Format::Csv, out, as_of } => commands::export::csv(&cli.db, &out, as_of),
         Command::Export { format: Format::Xlsx, out, .. } => commands::export::xlsx(&cli.db, &out),

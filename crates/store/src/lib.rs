@@ -32,10 +32,13 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub trait Store {
     /// Whether the registry holds any data yet (a fresh database does not).
     fn is_seeded(&self) -> Result<bool>;
-    /// Replaces the whole registry with `dataset`, atomically: on error nothing changes.
+    /// Replaces the whole registry with `dataset`, atomically, with an audit entry: on error
+    /// nothing changes.
     fn replace_all(&mut self, dataset: &Dataset, origin: &str) -> Result<()>;
     /// Reads the whole registry.
     fn load(&self) -> Result<Dataset>;
+    /// The audit log, oldest first (verify it with `observa_domain::audit::verify`).
+    fn audit(&self) -> Result<Vec<observa_domain::audit::AuditEntry>>;
     /// Every table as (name, column names, rows of text cells), for CSV export.
     fn tables(&self) -> Result<Vec<Table>>;
 }

@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use observa_domain::audit::AuditEntry;
 use observa_domain::Dataset;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
@@ -14,7 +15,10 @@ use crate::rows::{insert_rows, read_rows, read_text, TABLES};
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 1] = [("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql"))];
+const MIGRATIONS: [(&str, &str); 2] = [
+    ("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql")),
+    ("0002_audit", include_str!("../migrations/sqlite/0002_audit.sql")),
+];
 
 pub struct SqliteStore {
     conn: Connection,
@@ -92,6 +96,51 @@ impl SqliteStore {
     }
 }
 
+/// Who writes, for the audit log: the operating-system user of the command line (the web
+/// interface will pass its signed-in account).
+fn actor() -> String {
+    format!("cli:{}", std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()))
+}
+
+/// Row counts per table and a fingerprint of the whole content, as JSON: what "before" and
+/// "after" record for a whole-registry write.
+fn summary(conn: &Connection) -> Result<String> {
+    let mut counts = serde_json::Map::new();
+    let mut all = String::new();
+    for table in TABLES {
+        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        counts.insert(table.to_string(), n.into());
+        all.push_str(&serde_json::to_string(&read_rows(conn, table)?).unwrap_or_default());
+    }
+    let doc = serde_json::json!({ "rows": counts, "sha256": observa_domain::audit::fingerprint(&all) });
+    Ok(doc.to_string())
+}
+
+/// Appends one hash-chained entry to the audit log (inside the caller's transaction).
+fn append_audit(
+    conn: &Connection,
+    actor: String,
+    action: &str,
+    subject: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Result<()> {
+    let (seq, prev): (i64, String) = conn
+        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get::<_, i64>(0)? + 1, r.get(1)?))
+        })
+        .optional()?
+        .unwrap_or((1, observa_domain::audit::GENESIS.to_string()));
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let content = observa_domain::audit::Content { seq, at: &at, actor: &actor, action, subject, before, after };
+    let hash = content.hash(&prev);
+    conn.execute(
+        "INSERT INTO audit (seq, at, actor, action, subject, before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![seq, at, actor, action, subject, before, after, prev, hash],
+    )?;
+    Ok(())
+}
+
 impl Store for SqliteStore {
     fn is_seeded(&self) -> Result<bool> {
         Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM states)", [], |r| r.get(0))?)
@@ -104,6 +153,7 @@ impl Store for SqliteStore {
             unreachable!("a dataset serialises to an object")
         };
         let tx = self.conn.transaction()?;
+        let before = summary(&tx)?;
         for table in TABLES.iter().rev() {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
@@ -119,8 +169,30 @@ impl Store for SqliteStore {
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [origin],
         )?;
+        let after = summary(&tx)?;
+        append_audit(&tx, actor(), "replace-registry", origin, Some(&before), Some(&after))?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn audit(&self) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, actor, action, subject, before, after, prev_hash, hash FROM audit ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(AuditEntry {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                subject: r.get(4)?,
+                before: r.get(5)?,
+                after: r.get(6)?,
+                prev_hash: r.get(7)?,
+                hash: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn load(&self) -> Result<Dataset> {
