@@ -94,6 +94,10 @@ impl Templates {
             "sources.html",
             "search.html",
             "downloads.html",
+            "analysis.html",
+            "analysis_status.html",
+            "analysis_comparison.html",
+            "analysis_swot.html",
         );
         env.set_formatter(escape_without_slashes);
         env.add_function("t", translate);

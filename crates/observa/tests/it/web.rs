@@ -285,3 +285,27 @@ fn every_record_page_renders_in_every_language() {
     assert_eq!(jm.body.matches("<rect class=\"bar").count(), 6);
     assert_eq!(jm.body.matches("<a href=\"/en/plans/jm-").count(), 7);
 }
+
+#[test]
+fn analysis_pages_show_the_computed_comparison_status_and_findings() {
+    let app = TestApp::spawn();
+    for lang in ["en", "es", "pt", "fr"] {
+        for path in ["analysis", "analysis/status?on=2014-09-30", "analysis/comparison?on=2014-09-30", "analysis/swot"]
+        {
+            let a = app.get(&format!("/{lang}/{path}"));
+            assert_eq!(a.status, 200, "/{lang}/{path}: {}", a.body);
+        }
+    }
+    let cmp = app.get("/en/analysis/comparison?on=2014-09-30");
+    assert_eq!(
+        cmp.body.matches("<tr><th scope=\"row\"><a href=\"/en/states/").count(),
+        14,
+        "one row per responding State"
+    );
+    assert!(cmp.body.contains("href=\"/en/plans/cl-segundo-marco-2012\""), "evidence links");
+    let status = app.get("/es/analysis/status?on=2014-09-30");
+    assert!(status.body.contains("uy-plan-2011"));
+    assert_eq!(app.get("/en/analysis/status?on=soon").status, 400);
+    let findings = app.get("/en/analysis");
+    assert!(findings.body.contains("href=\"/en/agencies/ilo\""), "the most mentioned agency");
+}

@@ -2,6 +2,7 @@
 //! (`/en/...`, `/es/...`); `/` redirects to the visitor's language.
 
 mod agencies;
+mod analysis;
 mod home;
 mod states;
 mod timeline;
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/{lang}/", get(home::page))
         .merge(states::router())
         .merge(agencies::router())
+        .merge(analysis::router())
         .merge(treaties::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))

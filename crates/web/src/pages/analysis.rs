@@ -1,0 +1,100 @@
+//! Analysis pages: the report's findings as computed facts, the status table on a date, the
+//! comparison of States by Stockholm focal point (each cell linked to its evidence), and the SWOT
+//! synthesis by theme. The analyses themselves are `observa_domain::analysis`.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Query, State};
+use axum::http::Uri;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use minijinja::context;
+use observa_domain::analysis::{comparison, findings, status, swot};
+use serde::Deserialize;
+
+use super::{page_lang, render, respond, LangPath};
+use crate::templates::v;
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{lang}/analysis", get(index))
+        .route("/{lang}/analysis/status", get(status_table))
+        .route("/{lang}/analysis/comparison", get(comparison_matrix))
+        .route("/{lang}/analysis/swot", get(swot_synthesis))
+}
+
+#[derive(Deserialize)]
+struct OnDate {
+    on: Option<String>,
+}
+
+/// The date of an analysis: `?on=YYYY-MM-DD`, today by default; anything else is a 400.
+fn date(app: &AppState, on: &OnDate) -> Result<chrono::NaiveDate, WebError> {
+    match on.on.as_deref() {
+        None | Some("") => Ok(app.snapshot.as_of),
+        Some(text) => {
+            text.parse().map_err(|_| WebError::BadRequest(format!("`on` must be a date YYYY-MM-DD; `{text}` is not")))
+        }
+    }
+}
+
+/// State code → name in the page's language (the analyses carry English names for ordering).
+fn state_names(app: &AppState, lang: crate::Lang) -> BTreeMap<String, String> {
+    app.snapshot.dataset.states.iter().map(|s| (s.code.to_string(), s.name(lang.0).to_string())).collect()
+}
+
+async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
+    let result = page_lang(&lang).and_then(|l| {
+        let on = date(&app, &on)?;
+        let f = findings::findings(&app.snapshot.dataset, on);
+        Ok(render(&app, l, &uri, "analysis.html", context! { findings => v(f), on => on.to_string() }))
+    });
+    respond(&app, &lang, result)
+}
+
+async fn status_table(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
+    let result = page_lang(&lang).and_then(|l| {
+        let on = date(&app, &on)?;
+        let rows = status::status_table(&app.snapshot.dataset, on);
+        let names = state_names(&app, l);
+        Ok(render(&app, l, &uri, "analysis_status.html", context! { rows => v(rows), names, on => on.to_string() }))
+    });
+    respond(&app, &lang, result)
+}
+
+async fn comparison_matrix(
+    State(app): State<AppState>,
+    lang: LangPath,
+    uri: Uri,
+    Query(on): Query<OnDate>,
+) -> Response {
+    let result = page_lang(&lang).and_then(|l| {
+        let on = date(&app, &on)?;
+        let matrix = comparison::comparison(&app.snapshot.dataset, on);
+        let names = state_names(&app, l);
+        Ok(render(
+            &app,
+            l,
+            &uri,
+            "analysis_comparison.html",
+            context! { matrix => v(matrix), names, on => on.to_string() },
+        ))
+    });
+    respond(&app, &lang, result)
+}
+
+async fn swot_synthesis(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
+    let result = page_lang(&lang).map(|l| {
+        let ds = &app.snapshot.dataset;
+        let groups = swot::swot_by_theme(ds, &BTreeMap::new());
+        let items: BTreeMap<&str, &observa_domain::facts::SwotItem> = ds.swot.iter().map(|s| (s.id.as_str(), s)).collect();
+        let groups: Vec<_> = groups
+            .iter()
+            .map(|g| context! { group => v(g), items => v(g.items.iter().filter_map(|id| items.get(id.as_str())).collect::<Vec<_>>()) })
+            .collect();
+        render(&app, l, &uri, "analysis_swot.html", context! { groups })
+    });
+    respond(&app, &lang, result)
+}
