@@ -98,6 +98,8 @@ impl Templates {
             "analysis_status.html",
             "analysis_comparison.html",
             "analysis_swot.html",
+            "analysis_timeline.html",
+            "timeline.html",
         );
         env.set_formatter(escape_without_slashes);
         env.add_function("t", translate);

@@ -306,6 +306,9 @@ fn analysis_pages_show_the_computed_comparison_status_and_findings() {
     let status = app.get("/es/analysis/status?on=2014-09-30");
     assert!(status.body.contains("uy-plan-2011"));
     assert_eq!(app.get("/en/analysis/status?on=soon").status, 400);
+    let chart = app.get("/pt/analysis/timeline");
+    assert!(chart.body.matches("<rect class=\"bar").count() >= 20, "every dated plan of the region");
+    assert!(chart.body.contains("JM · "), "labels name the State");
     let findings = app.get("/en/analysis");
     assert!(findings.body.contains("href=\"/en/agencies/ilo\""), "the most mentioned agency");
 }

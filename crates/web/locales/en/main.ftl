@@ -286,3 +286,6 @@ swot-strength = Strength
 swot-weakness = Weakness
 swot-opportunity = Opportunity
 swot-threat = Threat
+analysis-timeline = Plan validity across the region
+timeline-text-alternative = the same plans as a table
+timeline-caption-region = Each bar runs from a plan's start (or adoption) to the end of its validity; dashed bars are still in force or have no stated end; last approved plans are green. The status table gives the same information as text.

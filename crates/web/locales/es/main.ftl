@@ -286,3 +286,6 @@ swot-strength = Fortaleza
 swot-weakness = Debilidad
 swot-opportunity = Oportunidad
 swot-threat = Amenaza
+analysis-timeline = Vigencia de los planes en la región
+timeline-text-alternative = los mismos planes en una tabla
+timeline-caption-region = Cada barra va del inicio (o la aprobación) de un plan al fin de su vigencia; las barras punteadas siguen vigentes o no tienen fin indicado; los últimos planes aprobados están en verde. La tabla de situación da la misma información en texto.

@@ -286,3 +286,6 @@ swot-strength = Force
 swot-weakness = Faiblesse
 swot-opportunity = Opportunité
 swot-threat = Menace
+analysis-timeline = Validité des plans dans la région
+timeline-text-alternative = les mêmes plans sous forme de tableau
+timeline-caption-region = Chaque barre va du début (ou de l'adoption) d'un plan à la fin de sa validité ; les barres en pointillé sont toujours en vigueur ou sans fin indiquée ; les derniers plans approuvés sont en vert. Le tableau de situation donne la même information en texte.

@@ -286,3 +286,6 @@ swot-strength = Força
 swot-weakness = Fraqueza
 swot-opportunity = Oportunidade
 swot-threat = Ameaça
+analysis-timeline = Vigência dos planos na região
+timeline-text-alternative = os mesmos planos em uma tabela
+timeline-caption-region = Cada barra vai do início (ou da aprovação) de um plano ao fim de sua vigência; barras tracejadas seguem vigentes ou não têm fim indicado; os últimos planos aprovados estão em verde. A tabela de situação traz a mesma informação em texto.

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/analysis/status", get(status_table))
         .route("/{lang}/analysis/comparison", get(comparison_matrix))
         .route("/{lang}/analysis/swot", get(swot_synthesis))
+        .route("/{lang}/analysis/timeline", get(timeline))
 }
 
 #[derive(Deserialize)]
@@ -95,6 +96,26 @@ async fn swot_synthesis(State(app): State<AppState>, lang: LangPath, uri: Uri) -
             .map(|g| context! { group => v(g), items => v(g.items.iter().filter_map(|id| items.get(id.as_str())).collect::<Vec<_>>()) })
             .collect();
         render(&app, l, &uri, "analysis_swot.html", context! { groups })
+    });
+    respond(&app, &lang, result)
+}
+
+/// Every dated plan of every State on one chart, grouped by State.
+async fn timeline(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
+    let result = page_lang(&lang).map(|l| {
+        let ds = &app.snapshot.dataset;
+        let mut plans: Vec<&observa_domain::registry::Plan> = ds.plans.iter().collect();
+        plans.sort_by_key(|p| {
+            (ds.state(p.state.as_str()).map(|s| s.name_en.clone()), p.validity.from.or(p.adopted.date()))
+        });
+        let chart = super::timeline::timeline(&plans, app.snapshot.as_of, true);
+        render(
+            &app,
+            l,
+            &uri,
+            "analysis_timeline.html",
+            context! { timeline => v(chart), caption => "timeline-caption-region" },
+        )
     });
     respond(&app, &lang, result)
 }

@@ -5,7 +5,7 @@ mod agencies;
 mod analysis;
 mod home;
 mod states;
-mod timeline;
+pub(crate) mod timeline;
 mod treaties;
 
 use axum::extract::{Path, State};

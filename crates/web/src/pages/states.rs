@@ -64,7 +64,7 @@ pub fn state_context(snap: &Snapshot, code: &str) -> Option<Value> {
     let state = ds.state(code)?;
     let mut plans: Vec<_> = ds.plans.iter().filter(|p| p.state.as_str() == code).collect();
     plans.sort_by_key(|p| p.adopted.date());
-    let timeline = super::timeline::timeline(&plans, snap.as_of);
+    let timeline = super::timeline::timeline(&plans, snap.as_of, false);
     let plans: Vec<Value> = plans.into_iter().map(v).collect();
     let bodies: Vec<Value> = ds
         .bodies

@@ -59,8 +59,9 @@ fn short(text: &str, n: usize) -> String {
     text.chars().take(n - 1).collect::<String>() + "…"
 }
 
-/// The timeline of `plans` up to `today`; None when no plan has a date to place it.
-pub fn timeline(plans: &[&Plan], today: NaiveDate) -> Option<Timeline> {
+/// The timeline of `plans` up to `today`; None when no plan has a date to place it. With
+/// `with_state`, labels start with the State's code (the regional timeline).
+pub fn timeline(plans: &[&Plan], today: NaiveDate, with_state: bool) -> Option<Timeline> {
     let dated: Vec<&&Plan> = plans.iter().filter(|p| start(p).is_some()).collect();
     let first = dated.iter().filter_map(|p| start(p)).min()?.year();
     let last_end = dated.iter().filter_map(|p| end(p)).max().map(|d| d.year()).unwrap_or(first);
@@ -88,8 +89,9 @@ pub fn timeline(plans: &[&Plan], today: NaiveDate) -> Option<Timeline> {
                 _ => format!("{}–…", from.year()),
             };
             let width = (to - x).max(4.0);
-            let (label_x, anchor) = if x > WIDTH / 2.0 { (x + width, "end") } else { (x, "start") };
-            let label = short(&p.name, 90);
+            // Labels start at the bar unless that would run them off the right edge.
+            let (label_x, anchor) = if x > WIDTH * 0.4 { (0.0, "start") } else { (x, "start") };
+            let label = if with_state { format!("{} · {}", p.state, short(&p.name, 72)) } else { short(&p.name, 90) };
             Bar {
                 id: p.id.clone(),
                 label,
