@@ -99,6 +99,7 @@ impl Templates {
             "analysis_comparison.html",
             "analysis_swot.html",
             "analysis_timeline.html",
+            "analysis_rio.html",
             "timeline.html",
         );
         env.set_formatter(escape_without_slashes);

@@ -5,6 +5,8 @@ pub mod agencies;
 pub mod comparison;
 pub mod findings;
 pub mod indicators;
+pub mod rio;
+pub mod rio_rules;
 pub mod status;
 pub mod swot;
 

@@ -309,6 +309,9 @@ fn analysis_pages_show_the_computed_comparison_status_and_findings() {
     let chart = app.get("/pt/analysis/timeline");
     assert!(chart.body.matches("<rect class=\"bar").count() >= 20, "every dated plan of the region");
     assert!(chart.body.contains("JM · "), "labels name the State");
+    let rio = app.get("/en/analysis/rio");
+    assert_eq!(rio.body.matches("<dt id=\"rule-").count(), 10, "every criterion's rule is published");
+    assert!(rio.body.contains("13 / 14"), "Chile's score with its denominator");
     let findings = app.get("/en/analysis");
     assert!(findings.body.contains("href=\"/en/agencies/ilo\""), "the most mentioned agency");
 }

@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use minijinja::context;
-use observa_domain::analysis::{comparison, findings, status, swot};
+use observa_domain::analysis::{comparison, findings, rio, status, swot};
 use serde::Deserialize;
 
 use super::{page_lang, render, respond, LangPath};
@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/analysis/comparison", get(comparison_matrix))
         .route("/{lang}/analysis/swot", get(swot_synthesis))
         .route("/{lang}/analysis/timeline", get(timeline))
+        .route("/{lang}/analysis/rio", get(rio_commitment))
 }
 
 #[derive(Deserialize)]
@@ -116,6 +117,20 @@ async fn timeline(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Resp
             "analysis_timeline.html",
             context! { timeline => v(chart), caption => "timeline-caption-region" },
         )
+    });
+    respond(&app, &lang, result)
+}
+
+/// Each responding State's last approved plan against the Rio de Janeiro commitment, with the
+/// rule of every criterion, the evidence of every answer and the score's arithmetic shown.
+async fn rio_commitment(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
+    let result = page_lang(&lang).map(|l| {
+        // States' replies to their assessment are written by analysts (consultation workflow);
+        // until then there are none to show.
+        let assessments = rio::rio_assessment(&app.snapshot.dataset, &BTreeMap::new());
+        let names = state_names(&app, l);
+        let ctx = context! { assessments => v(assessments), criteria => v(rio::CRITERIA), names };
+        render(&app, l, &uri, "analysis_rio.html", ctx)
     });
     respond(&app, &lang, result)
 }
