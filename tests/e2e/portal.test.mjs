@@ -209,6 +209,16 @@ describe('Observa public portal', () => {
     await finish(page, errors, problems, '/en/downloads');
   });
 
+  for (const path of ['/en/analysis', '/es/analysis/comparison?on=2014-09-30', '/fr/analysis/rio', '/pt/analysis/timeline']) {
+    test(`analysis page ${path}`, async () => {
+      const { page, errors } = await openPage();
+      await load(page, path);
+      const problems = [];
+      if ((await page.locator('main table, main svg, main dl').count()) === 0) problems.push('no table, chart or list');
+      await finish(page, errors, problems, path);
+    });
+  }
+
   test('without JavaScript: search results by URL and by the header form', async () => {
     const { page, errors } = await openPage(noJsContext);
     await load(page, '/en/search?q=ninez');
