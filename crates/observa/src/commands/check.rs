@@ -68,6 +68,13 @@ fn check_database(db: &Path, files: Option<&Dataset>) -> Result<usize> {
         println!("ERROR database: {found}");
         errors += 1;
     }
+    match observa_domain::audit::verify(&store.audit()?) {
+        Ok(n) => println!("Audit log: {n} entries, hash chain intact."),
+        Err(b) => {
+            println!("ERROR database: audit entry {} is not as written: {}", b.seq, b.reason);
+            errors += 1;
+        }
+    }
     let origin = store.meta("origin")?.unwrap_or_else(|| "unknown".into());
     println!("{} (loaded from: {origin})", summary(&stored));
     if let Some(files) = files {
