@@ -81,9 +81,8 @@ impl Snapshot {
         let ds = &self.dataset;
         let specific = self.categories.values().filter(|c| **c == Category::SpecificPlan).count();
         let in_force = ds.plans.iter().filter(|p| p.validity.in_force_on(on, p.adopted.date()) == Answer::Yes).count();
-        let mut answered: Vec<&str> =
+        let answered: std::collections::BTreeSet<&str> =
             ds.responses.iter().filter(|r| r.cycle == 2014).map(|r| r.state.as_str()).collect();
-        answered.dedup();
         Figures {
             states: ds.states.len(),
             specific_plan_states: specific,

@@ -11,11 +11,10 @@ use axum::routing::get;
 use axum::Router;
 use minijinja::context;
 use observa_domain::analysis::{comparison, findings, rio, status, swot};
-use serde::Deserialize;
 
-use super::{page_lang, render, respond, LangPath};
+use super::{page_lang, render, respond, LangPath, OnDate};
 use crate::templates::v;
-use crate::{AppState, WebError};
+use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,21 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/analysis/rio", get(rio_commitment))
 }
 
-#[derive(Deserialize)]
-struct OnDate {
-    on: Option<String>,
-}
-
-/// The date of an analysis: `?on=YYYY-MM-DD`, today by default; anything else is a 400.
-fn date(app: &AppState, on: &OnDate) -> Result<chrono::NaiveDate, WebError> {
-    match on.on.as_deref() {
-        None | Some("") => Ok(app.snapshot.as_of),
-        Some(text) => {
-            text.parse().map_err(|_| WebError::BadRequest(format!("`on` must be a date YYYY-MM-DD; `{text}` is not")))
-        }
-    }
-}
-
 /// State code → name in the page's language (the analyses carry English names for ordering).
 fn state_names(app: &AppState, lang: crate::Lang) -> BTreeMap<String, String> {
     app.snapshot.dataset.states.iter().map(|s| (s.code.to_string(), s.name(lang.0).to_string())).collect()
@@ -49,7 +33,7 @@ fn state_names(app: &AppState, lang: crate::Lang) -> BTreeMap<String, String> {
 
 async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let on = date(&app, &on)?;
+        let on = on.date(&app)?;
         let f = findings::findings(&app.snapshot.dataset, on);
         Ok(render(&app, l, &uri, "analysis.html", context! { findings => v(f), on => on.to_string() }))
     });
@@ -58,7 +42,7 @@ async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on):
 
 async fn status_table(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let on = date(&app, &on)?;
+        let on = on.date(&app)?;
         let rows = status::status_table(&app.snapshot.dataset, on);
         let names = state_names(&app, l);
         Ok(render(&app, l, &uri, "analysis_status.html", context! { rows => v(rows), names, on => on.to_string() }))
@@ -73,7 +57,7 @@ async fn comparison_matrix(
     Query(on): Query<OnDate>,
 ) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let on = date(&app, &on)?;
+        let on = on.date(&app)?;
         let matrix = comparison::comparison(&app.snapshot.dataset, on);
         let names = state_names(&app, l);
         Ok(render(

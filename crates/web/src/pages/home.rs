@@ -10,9 +10,9 @@ use axum::response::Response;
 use minijinja::context;
 use serde::Deserialize;
 
-use super::{page_lang, render, respond, LangPath};
+use super::{page_lang, render, respond, LangPath, OnDate};
 use crate::templates::v;
-use crate::{AppState, WebError};
+use crate::AppState;
 
 #[derive(Deserialize)]
 struct MapData {
@@ -47,21 +47,8 @@ fn map() -> &'static MapData {
     })
 }
 
-#[derive(Deserialize)]
-pub struct HomeParams {
-    /// The date for "plans in force" (ISO 8601); today by default.
-    on: Option<String>,
-}
-
-pub async fn page(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(params): Query<HomeParams>) -> Response {
-    let on = match params.on.as_deref().map(|d| d.parse::<chrono::NaiveDate>()) {
-        None => Ok(app.snapshot.as_of),
-        Some(Ok(d)) => Ok(d),
-        Some(Err(_)) => Err(WebError::BadRequest(format!(
-            "`on` must be a date YYYY-MM-DD; `{}` is not",
-            params.on.unwrap_or_default()
-        ))),
-    };
+pub async fn page(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
+    let on = on.date(&app);
     let result = page_lang(&lang).and_then(|l| on.map(|on| (l, on))).map(|(lang, on)| {
         let snap = &app.snapshot;
         let map = map();

@@ -73,6 +73,24 @@ async fn not_found(State(app): State<AppState>, uri: Uri, headers: HeaderMap) ->
     WebError::NotFound(format!("{} {}", lang.text("error-no-page"), uri.path())).page(lang, &app.templates)
 }
 
+/// The `?on=YYYY-MM-DD` date of pages that compute something on a date.
+#[derive(serde::Deserialize)]
+pub struct OnDate {
+    on: Option<String>,
+}
+
+impl OnDate {
+    /// The date asked for, the snapshot's date when none is given; anything else is a 400.
+    pub fn date(&self, app: &AppState) -> Result<chrono::NaiveDate, WebError> {
+        match self.on.as_deref() {
+            None | Some("") => Ok(app.snapshot.as_of),
+            Some(text) => text
+                .parse()
+                .map_err(|_| WebError::BadRequest(format!("`on` must be a date YYYY-MM-DD; `{text}` is not"))),
+        }
+    }
+}
+
 /// The language of a page from its URL prefix; an unknown prefix is a 404.
 pub fn page_lang(code: &str) -> Result<Lang, WebError> {
     Lang::from_code(code).ok_or_else(|| WebError::NotFound(format!("no language `{code}`")))

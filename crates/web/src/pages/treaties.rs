@@ -11,7 +11,7 @@ use minijinja::{context, Value};
 use super::{page_lang, render, respond, LangPath};
 use crate::search::SearchParams;
 use crate::templates::v;
-use crate::{AppState, WebError};
+use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -88,10 +88,7 @@ async fn search(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(par
         let results = if q.trim().is_empty() {
             None
         } else {
-            Some(app.search.search(&q, &params, 50).map_err(|e| match e {
-                WebError::BadRequest(m) => WebError::BadRequest(m),
-                other => other,
-            })?)
+            Some(app.search.search(&q, &params, 50)?)
         };
         Ok(render(&app, l, &uri, "search.html", context! { q, results => v(&results), params => v(context!{ state => params.state, kind => params.kind, focal_point => params.focal_point }) }))
     });
