@@ -103,17 +103,15 @@ fn actor() -> String {
 }
 
 /// Row counts per table and a fingerprint of the whole content, as JSON: what "before" and
-/// "after" record for a whole-registry write.
-fn summary(conn: &Connection) -> Result<String> {
-    let mut counts = serde_json::Map::new();
-    let mut all = String::new();
-    for table in TABLES {
-        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-        counts.insert(table.to_string(), n.into());
-        all.push_str(&serde_json::to_string(&read_rows(conn, table)?).unwrap_or_default());
-    }
-    let doc = serde_json::json!({ "rows": counts, "sha256": observa_domain::audit::fingerprint(&all) });
-    Ok(doc.to_string())
+/// "after" record for a whole-registry write. Computed from the rows being written, and kept in
+/// `meta` so that the next write's "before" needs no second read of every table.
+fn summary(tables: &serde_json::Map<String, Value>) -> String {
+    let counts: serde_json::Map<String, Value> = TABLES
+        .iter()
+        .map(|t| (t.to_string(), tables.get(*t).and_then(Value::as_array).map_or(0, Vec::len).into()))
+        .collect();
+    let content = serde_json::to_string(tables).unwrap_or_default();
+    serde_json::json!({ "rows": counts, "sha256": observa_domain::audit::fingerprint(&content) }).to_string()
 }
 
 /// Appends one hash-chained entry to the audit log (inside the caller's transaction).
@@ -152,8 +150,10 @@ impl Store for SqliteStore {
         else {
             unreachable!("a dataset serialises to an object")
         };
+        let after = summary(&tables);
         let tx = self.conn.transaction()?;
-        let before = summary(&tx)?;
+        let before: Option<String> =
+            tx.query_row("SELECT value FROM meta WHERE key = 'summary'", [], |r| r.get(0)).optional()?;
         for table in TABLES.iter().rev() {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
@@ -165,12 +165,11 @@ impl Store for SqliteStore {
             insert_rows(&tx, table, &rows)?;
         }
         tx.execute(
-            "INSERT INTO meta VALUES ('origin', ?1), ('seeded_at', datetime('now'))
+            "INSERT INTO meta VALUES ('origin', ?1), ('seeded_at', datetime('now')), ('summary', ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [origin],
+            [origin, &after],
         )?;
-        let after = summary(&tx)?;
-        append_audit(&tx, actor(), "replace-registry", origin, Some(&before), Some(&after))?;
+        append_audit(&tx, actor(), "replace-registry", origin, before.as_deref(), Some(&after))?;
         tx.commit()?;
         Ok(())
     }
