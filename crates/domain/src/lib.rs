@@ -8,6 +8,7 @@ pub mod checks;
 pub mod datafile;
 pub mod dataset;
 pub mod date;
+pub mod editorial;
 pub mod export;
 pub mod facts;
 pub mod period;

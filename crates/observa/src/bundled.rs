@@ -6,6 +6,8 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use include_dir::{include_dir, Dir};
 use observa_domain::datafile::load_files;
+use observa_domain::editorial::EditorialBlock;
+use observa_domain::questionnaire::Questionnaire;
 use observa_domain::Dataset;
 use observa_store::{SqliteStore, Store};
 
@@ -72,5 +74,43 @@ pub fn open_seeded(db: &Path) -> Result<SqliteStore> {
         store.replace_all(&dataset, "bundled 2014 data set")?;
         eprintln!("created {} and seeded it with the bundled 2014 data", db.display());
     }
+    // Databases made before editorial blocks existed get them too; a block once saved is the
+    // analysts' own and is never overwritten from the bundle.
+    for block in editorial()? {
+        let stored = store.editorial(block.cycle)?;
+        if !stored.iter().any(|b| b.key == block.key && b.lang == block.lang) {
+            store.save_editorial(&block, "seed:bundled")?;
+        }
+    }
     Ok(store)
+}
+
+/// The bundled editorial blocks (`data/editorial/*.toml`).
+pub fn editorial() -> Result<Vec<EditorialBlock>> {
+    let mut blocks = Vec::new();
+    for f in DATA.get_dir("editorial").map(|d| d.files().collect::<Vec<_>>()).unwrap_or_default() {
+        let name = format!("data/{}", f.path().display());
+        let text = f.contents_utf8().with_context(|| format!("{name}: not UTF-8"))?;
+        blocks.extend(observa_domain::editorial::parse_file(&name, text).map_err(anyhow::Error::msg)?);
+    }
+    Ok(blocks)
+}
+
+/// The questionnaire a cycle uses: its own file, or the latest earlier one (a cycle's
+/// questionnaire is copied from the last).
+pub fn questionnaire(cycle: i32) -> Result<Option<Questionnaire>> {
+    let Some(dir) = DATA.get_dir("questionnaires") else { return Ok(None) };
+    let mut best: Option<(i32, &include_dir::File)> = None;
+    for f in dir.files() {
+        let year: Option<i32> = f.path().file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse().ok());
+        if let Some(year) = year.filter(|y| *y <= cycle) {
+            if best.is_none_or(|(b, _)| year > b) {
+                best = Some((year, f));
+            }
+        }
+    }
+    let Some((_, f)) = best else { return Ok(None) };
+    let name = format!("data/{}", f.path().display());
+    let text = f.contents_utf8().with_context(|| format!("{name}: not UTF-8"))?;
+    Ok(Some(Questionnaire::parse(&name, text).map_err(anyhow::Error::msg)?))
 }

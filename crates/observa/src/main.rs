@@ -44,6 +44,28 @@ enum Command {
         /// A `.json` export, or a folder of data files laid out like `data/`.
         path: PathBuf,
     },
+    /// Write the annual report of a cycle (HTML, PDF, DOCX, XLSX or Markdown) in one language,
+    /// or with `--all` every format in every language into the folder `--out`.
+    Report {
+        /// The consultation cycle (year).
+        #[arg(long, default_value_t = 2014)]
+        cycle: i32,
+        /// en, es, pt or fr.
+        #[arg(long, default_value = "en", value_parser = parse_lang)]
+        lang: observa_domain::Lang,
+        /// html, pdf, docx, xlsx or md; guessed from `--out`'s extension when omitted.
+        #[arg(long, value_parser = parse_report_format)]
+        format: Option<observa_report::Format>,
+        /// The file to write (with `--all`, the folder).
+        #[arg(long)]
+        out: PathBuf,
+        /// The date plans are judged in force on; 31 December of the cycle's year by default.
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+        /// Every format in every language.
+        #[arg(long)]
+        all: bool,
+    },
     /// Read or verify the append-only audit log of every write.
     Audit {
         #[command(subcommand)]
@@ -88,6 +110,9 @@ fn main() -> ExitCode {
         Command::Serve { addr } => commands::serve::run(&cli.db, addr),
         Command::Check { data, quiet } => commands::check::run(&cli.db, data.as_deref(), quiet),
         Command::Import { path } => commands::import::run(&cli.db, &path),
+        Command::Report { cycle, lang, format, out, on, all } => {
+            commands::report::run(&cli.db, commands::report::Request { cycle, lang, format, out, on, all })
+        }
         Command::Audit { command: AuditCommand::Verify } => commands::audit::verify(&cli.db),
         Command::Audit { command: AuditCommand::List { last } } => commands::audit::list(&cli.db, last),
         Command::Export { format: Format::Json, out, as_of } => commands::export::json(&cli.db, &out, as_of),
@@ -102,4 +127,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn parse_lang(text: &str) -> Result<observa_domain::Lang, String> {
+    observa_domain::Lang::ALL
+        .into_iter()
+        .find(|l| l.code() == text)
+        .ok_or_else(|| format!("`{text}` is not a working language; use en, es, pt or fr"))
+}
+
+fn parse_report_format(text: &str) -> Result<observa_report::Format, String> {
+    observa_report::Format::from_extension(text)
+        .ok_or_else(|| format!("`{text}` is not a report format; use html, pdf, docx, xlsx or md"))
 }

@@ -9,6 +9,7 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
+use observa_domain::editorial::EditorialBlock;
 use observa_domain::Dataset;
 
 /// What can go wrong in storage. Messages name the table or file concerned.
@@ -24,6 +25,9 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("the data is invalid: {0}")]
     Invalid(String),
+    /// A save based on a version that is no longer the stored one: someone saved in between.
+    #[error("{subject} was changed by someone else (now version {current}, the save was based on {based_on})")]
+    Conflict { subject: String, current: i64, based_on: i64 },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -41,6 +45,12 @@ pub trait Store {
     fn audit(&self) -> Result<Vec<observa_domain::audit::AuditEntry>>;
     /// Every table as (name, column names, rows of text cells), for CSV export.
     fn tables(&self) -> Result<Vec<Table>>;
+    /// The editorial blocks of a cycle, in every language.
+    fn editorial(&self, cycle: i32) -> Result<Vec<EditorialBlock>>;
+    /// Saves one editorial block with an audit entry by `actor`, if `block.version` is the stored
+    /// version (0 for a block not written yet); returns the new version. Otherwise nothing
+    /// changes and the answer is [`StoreError::Conflict`].
+    fn save_editorial(&mut self, block: &EditorialBlock, actor: &str) -> Result<i64>;
 }
 
 /// A table's content as text, in the database's own column order.

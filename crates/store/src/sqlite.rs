@@ -7,7 +7,8 @@
 use std::path::Path;
 
 use observa_domain::audit::AuditEntry;
-use observa_domain::Dataset;
+use observa_domain::editorial::EditorialBlock;
+use observa_domain::{Dataset, Lang};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 
@@ -15,9 +16,10 @@ use crate::rows::{insert_rows, read_rows, read_text, TABLES};
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 2] = [
+const MIGRATIONS: [(&str, &str); 3] = [
     ("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql")),
     ("0002_audit", include_str!("../migrations/sqlite/0002_audit.sql")),
+    ("0003_editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
 ];
 
 pub struct SqliteStore {
@@ -204,5 +206,58 @@ impl Store for SqliteStore {
 
     fn tables(&self) -> Result<Vec<Table>> {
         TABLES.iter().map(|t| read_text(&self.conn, t)).collect()
+    }
+
+    fn editorial(&self, cycle: i32) -> Result<Vec<EditorialBlock>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, lang, body, source, version, updated_at, updated_by FROM editorial WHERE cycle = ?1 ORDER BY key, lang",
+        )?;
+        let rows = stmt.query_map([cycle], |r| {
+            let lang: String = r.get(1)?;
+            Ok(EditorialBlock {
+                cycle,
+                key: r.get(0)?,
+                lang: Lang::ALL.into_iter().find(|l| l.code() == lang).unwrap_or(Lang::En),
+                body: r.get(2)?,
+                source: r.get(3)?,
+                version: r.get(4)?,
+                updated_at: r.get(5)?,
+                updated_by: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn save_editorial(&mut self, block: &EditorialBlock, actor: &str) -> Result<i64> {
+        block.check().map_err(StoreError::Invalid)?;
+        let subject = format!("editorial/{}/{}/{}", block.cycle, block.key, block.lang.code());
+        // IMMEDIATE takes the write lock before reading the version, so two saves from the same
+        // version cannot both pass the check.
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let stored: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT version, body FROM editorial WHERE cycle = ?1 AND key = ?2 AND lang = ?3",
+                rusqlite::params![block.cycle, block.key, block.lang.code()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let current = stored.as_ref().map_or(0, |s| s.0);
+        if current != block.version {
+            return Err(StoreError::Conflict { subject, current, based_on: block.version });
+        }
+        let version = current + 1;
+        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        tx.execute(
+            "INSERT INTO editorial (cycle, key, lang, body, source, version, updated_at, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (cycle, key, lang) DO UPDATE SET body = excluded.body, source = excluded.source,
+                 version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            rusqlite::params![block.cycle, block.key, block.lang.code(), block.body, block.source, version, at, actor],
+        )?;
+        let before = stored.map(|(v, body)| serde_json::json!({ "version": v, "body": body }).to_string());
+        let after = serde_json::json!({ "version": version, "body": block.body }).to_string();
+        append_audit(&tx, actor.to_string(), "save-editorial", &subject, before.as_deref(), Some(&after))?;
+        tx.commit()?;
+        Ok(version)
     }
 }

@@ -1,5 +1,5 @@
 //! The four working languages: the URL prefix (`/es/...`), negotiation from `Accept-Language`,
-//! and interface text from Fluent files under `locales/<lang>/main.ftl`.
+//! and interface text from Fluent files under the workspace's `locales/<lang>/` (shared with the report).
 
 use fluent_templates::{static_loader, Loader};
 use serde::Serialize;
@@ -7,7 +7,7 @@ use unic_langid::LanguageIdentifier;
 
 static_loader! {
     static LOCALES = {
-        locales: "./locales",
+        locales: "../../locales",
         fallback_language: "en",
         customise: |bundle| bundle.set_use_isolating(false),
     };
@@ -83,7 +83,7 @@ mod tests {
 
     #[test]
     fn every_interface_key_exists_in_all_four_languages() {
-        let english = include_str!("../locales/en/main.ftl");
+        let english = include_str!("../../../locales/en/main.ftl");
         let keys: Vec<&str> = english
             .lines()
             .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" ="))

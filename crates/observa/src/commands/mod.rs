@@ -4,4 +4,5 @@ pub mod audit;
 pub mod check;
 pub mod export;
 pub mod import;
+pub mod report;
 pub mod serve;

@@ -1,0 +1,107 @@
+//! The report as a Word document that editors can polish in Word or LibreOffice: real heading
+//! styles (so the navigation pane and the table of contents work), real tables with a column grid
+//! and a header row that repeats across pages, page numbers in the footer, A4.
+
+use docx_rs::{
+    AlignmentType, Docx, Footer, PageMargin, PageNum, Paragraph, Run, RunFonts, Style, StyleType, Table, TableCell,
+    TableOfContents, TableRow, WidthType,
+};
+
+use crate::document::{Block, Document, Inline};
+use crate::ReportError;
+
+/// A4 in twentieths of a point, and the text width left by 2 cm margins.
+const A4: (u32, u32) = (11906, 16838);
+const MARGIN: i32 = 1134;
+const TEXT_WIDTH: usize = 11906 - 2 * 1134;
+
+pub fn write(doc: &Document) -> Result<Vec<u8>, ReportError> {
+    let mut docx = Docx::new()
+        .page_size(A4.0, A4.1)
+        .page_margin(PageMargin::new().top(MARGIN).bottom(MARGIN).left(MARGIN).right(MARGIN))
+        .default_fonts(RunFonts::new().ascii("Liberation Serif").hi_ansi("Liberation Serif").cs("Liberation Serif"))
+        .default_size(21)
+        .footer(
+            Footer::new().add_paragraph(Paragraph::new().align(AlignmentType::Center).add_page_num(PageNum::new())),
+        );
+    for (level, size) in [(1, 32), (2, 26), (3, 22)] {
+        docx = docx.add_style(
+            Style::new(format!("Heading{level}"), StyleType::Paragraph)
+                .name(format!("Heading {level}"))
+                .size(size)
+                .bold()
+                .color("0B4F6C")
+                .outline_lvl(level - 1),
+        );
+    }
+    docx = docx
+        .add_style(Style::new("Title", StyleType::Paragraph).name("Title").size(44).bold())
+        .add_style(Style::new("Caption", StyleType::Paragraph).name("Caption").size(18).bold());
+    docx = docx
+        .add_paragraph(Paragraph::new().style("Title").add_run(Run::new().add_text(&doc.title)))
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(&doc.subtitle).italic()))
+        .add_table_of_contents(TableOfContents::new().heading_styles_range(1, 2).alias(&doc.contents_label).auto());
+    for block in &doc.blocks {
+        docx = match block {
+            Block::Heading { level, text, .. } => {
+                let p = Paragraph::new().style(&format!("Heading{level}")).add_run(Run::new().add_text(text));
+                docx.add_paragraph(if *level == 1 { p.page_break_before(true) } else { p })
+            }
+            Block::Paragraph(inlines) => docx.add_paragraph(runs(Paragraph::new(), inlines)),
+            Block::List(items) => items.iter().fold(docx, |d, item| {
+                d.add_paragraph(runs(Paragraph::new().add_run(Run::new().add_text("• ")), item).indent(
+                    Some(360),
+                    Some(docx_rs::SpecialIndentType::Hanging(240)),
+                    None,
+                    None,
+                ))
+            }),
+            Block::Table(t) => {
+                let caption =
+                    Paragraph::new().style("Caption").keep_next(true).add_run(Run::new().add_text(&t.caption));
+                docx.add_paragraph(caption).add_table(table(t)).add_paragraph(Paragraph::new())
+            }
+        };
+    }
+    let mut xml = docx.build();
+    // docx-rs cannot mark a header row; every row it marks "cannot split" is a header row here,
+    // so the mark is extended with `tblHeader`, which makes Word and LibreOffice repeat it.
+    let document = String::from_utf8(xml.document)
+        .map_err(|e| ReportError::Docx(format!("document.xml is not UTF-8: {e}")))?
+        .replace("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />");
+    xml.document = document.into_bytes();
+    let mut out = std::io::Cursor::new(Vec::new());
+    xml.pack(&mut out).map_err(|e| ReportError::Docx(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+fn runs(mut p: Paragraph, inlines: &[Inline]) -> Paragraph {
+    for i in inlines {
+        p = p.add_run(match i {
+            Inline::Text(t) => Run::new().add_text(t),
+            Inline::Strong(t) => Run::new().add_text(t).bold(),
+            Inline::Emph(t) => Run::new().add_text(t).italic(),
+        });
+    }
+    p
+}
+
+fn table(t: &crate::document::Table) -> Table {
+    let total: usize = t.widths.iter().map(|w| *w as usize).sum::<usize>().max(1);
+    let grid: Vec<usize> = t.widths.iter().map(|w| TEXT_WIDTH * *w as usize / total).collect();
+    let small = if t.header.len() > 8 { 14 } else { 16 };
+    let cell = |text: &str, bold: bool, width: usize| {
+        let run = Run::new().add_text(text).size(small);
+        TableCell::new().width(width, WidthType::Dxa).add_paragraph(Paragraph::new().add_run(if bold {
+            run.bold()
+        } else {
+            run
+        }))
+    };
+    let header = TableRow::new(t.header.iter().zip(&grid).map(|(h, w)| cell(h, true, *w)).collect()).cant_split();
+    let mut rows = vec![header];
+    for row in &t.rows {
+        rows.push(TableRow::new(row.iter().zip(&grid).map(|(c, w)| cell(c, false, *w)).collect()));
+    }
+    Table::new(rows).set_grid(grid).width(TEXT_WIDTH, WidthType::Dxa)
+}
