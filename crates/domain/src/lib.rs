@@ -2,6 +2,7 @@
 //! sexual exploitation of children, the treaty rules, the data-file reader and the cross-source
 //! checks. Pure code: no file, network or database access happens here.
 
+pub mod account;
 pub mod analysis;
 pub mod audit;
 pub mod checks;

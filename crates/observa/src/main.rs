@@ -66,6 +66,11 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Manage accounts (administrators, analysts, liaison officers).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Read or verify the append-only audit log of every write.
     Audit {
         #[command(subcommand)]
@@ -81,6 +86,21 @@ enum Command {
         /// The date on which reporting standings (overdue, due) are computed; today by default.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account and print its first password (to be changed at the first sign-in).
+    Add {
+        #[arg(long)]
+        email: String,
+        /// administrator, analyst or liaison.
+        #[arg(long)]
+        role: String,
+        /// For a liaison officer: the State (ISO code), repeatable.
+        #[arg(long = "state")]
+        states: Vec<String>,
     },
 }
 
@@ -112,6 +132,9 @@ fn main() -> ExitCode {
         Command::Import { path } => commands::import::run(&cli.db, &path),
         Command::Report { cycle, lang, format, out, on, all } => {
             commands::report::run(&cli.db, commands::report::Request { cycle, lang, format, out, on, all })
+        }
+        Command::User { command: UserCommand::Add { email, role, states } } => {
+            commands::user::add(&cli.db, &email, &role, &states)
         }
         Command::Audit { command: AuditCommand::Verify } => commands::audit::verify(&cli.db),
         Command::Audit { command: AuditCommand::List { last } } => commands::audit::list(&cli.db, last),

@@ -21,17 +21,19 @@ pub fn standalone(doc: &Document) -> String {
         "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         esc(&doc.title)
     );
+    out.push_str("<main>\n");
     out.push_str(&body(doc));
-    out.push_str("</body>\n</html>\n");
+    out.push_str("</main>\n</body>\n</html>\n");
     out
 }
 
-/// The report's title, contents and blocks, without `<html>` or styles.
+/// The report's title, contents and blocks, without `<html>`, `<main>` or styles (the portal
+/// puts it inside its own layout).
 pub fn body(doc: &Document) -> String {
     let mut out = String::with_capacity(256 * 1024);
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<header><h1 class=\"title\">{}</h1><p class=\"subtitle\">{}</p></header>\n",
+        "<header><h1 class=\"title\">{}</h1><p class=\"subtitle\">{}</p></header>",
         esc(&doc.title),
         esc(&doc.subtitle)
     );
@@ -40,7 +42,7 @@ pub fn body(doc: &Document) -> String {
         let class = if level == 2 { " class=\"sub\"" } else { "" };
         let _ = write!(out, "<li{class}><a href=\"#{}\">{}</a></li>", esc(id), esc(text));
     }
-    out.push_str("</ol></nav>\n<main>\n");
+    out.push_str("</ol></nav>\n");
     for block in &doc.blocks {
         match block {
             Block::Heading { level, id, text } => {
@@ -60,7 +62,6 @@ pub fn body(doc: &Document) -> String {
             Block::Table(t) => table(&mut out, t),
         }
     }
-    out.push_str("</main>\n");
     out
 }
 

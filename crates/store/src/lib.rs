@@ -4,11 +4,13 @@
 //! production database) can be added as one more implementation without touching the domain.
 //! Each engine has its own append-only migrations under `migrations/<engine>/`.
 
+mod accounts;
 mod rows;
 mod sqlite;
 
 pub use sqlite::SqliteStore;
 
+use observa_domain::account::{Account, Role};
 use observa_domain::editorial::EditorialBlock;
 use observa_domain::Dataset;
 
@@ -51,6 +53,42 @@ pub trait Store {
     /// version (0 for a block not written yet); returns the new version. Otherwise nothing
     /// changes and the answer is [`StoreError::Conflict`].
     fn save_editorial(&mut self, block: &EditorialBlock, actor: &str) -> Result<i64>;
+}
+
+/// Accounts and sessions: what signing in needs. Every write and every sign-in attempt is
+/// recorded in the audit log with [`AccountStore::record`].
+pub trait AccountStore {
+    /// Creates an account; an e-mail already in use is [`StoreError::Invalid`].
+    fn create_account(&mut self, account: &NewAccount, actor: &str) -> Result<Account>;
+    /// The account and its password hash.
+    fn account_by_email(&self, email: &str) -> Result<Option<(Account, String)>>;
+    /// Replaces the password hash (and clears "must change"); ends the account's other sessions.
+    fn set_password(&mut self, account: i64, hash: &str, keep_session: Option<&str>, actor: &str) -> Result<()>;
+    /// Starts a session: its token's hash and its CSRF token.
+    fn create_session(&mut self, account: i64, token_hash: &str, csrf: &str, now: &str) -> Result<()>;
+    /// The session's account, CSRF token, start and last use.
+    fn session(&self, token_hash: &str) -> Result<Option<Session>>;
+    fn touch_session(&mut self, token_hash: &str, now: &str) -> Result<()>;
+    fn end_session(&mut self, token_hash: &str) -> Result<()>;
+    /// Appends an audit entry that is not a data write (sign-in, failed sign-in, refused access).
+    fn record(&mut self, actor: &str, action: &str, subject: &str) -> Result<()>;
+}
+
+/// What creating an account needs.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub email: String,
+    pub role: Role,
+    pub states: Vec<observa_domain::StateCode>,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account: Account,
+    pub csrf: String,
+    pub created_at: String,
+    pub last_seen: String,
 }
 
 /// A table's content as text, in the database's own column order.

@@ -16,14 +16,15 @@ use crate::rows::{insert_rows, read_rows, read_text, TABLES};
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 3] = [
+const MIGRATIONS: [(&str, &str); 4] = [
     ("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql")),
     ("0002_audit", include_str!("../migrations/sqlite/0002_audit.sql")),
     ("0003_editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
+    ("0004_accounts", include_str!("../migrations/sqlite/0004_accounts.sql")),
 ];
 
 pub struct SqliteStore {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 impl SqliteStore {
@@ -117,7 +118,7 @@ fn summary(tables: &serde_json::Map<String, Value>) -> String {
 }
 
 /// Appends one hash-chained entry to the audit log (inside the caller's transaction).
-fn append_audit(
+pub(crate) fn append_audit(
     conn: &Connection,
     actor: String,
     action: &str,

@@ -67,7 +67,13 @@ pub async fn cached(State(app): State<AppState>, request: Request, next: Next) -
         return hit.answer(if_none_match.as_ref());
     }
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
+    // Signed-in pages say `no-store`: they differ per account and must never be shared.
+    let private = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store") || v.contains("private"));
+    if response.status() != StatusCode::OK || private {
         return response;
     }
     let (parts, body) = response.into_parts();

@@ -16,6 +16,15 @@ pub enum WebError {
     /// A parameter that cannot be used (400).
     #[error("{0}")]
     BadRequest(String),
+    /// Signed in, but the role or the State does not allow it (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Someone saved in between (409); pages show both versions instead.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many failed sign-ins (429).
+    #[error("{0}")]
+    TooManyAttempts(String),
     /// Anything else (500); the message is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -26,6 +35,9 @@ impl WebError {
         match self {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -46,6 +58,9 @@ impl WebError {
         let title = lang.text(match status {
             StatusCode::NOT_FOUND => "error-not-found",
             StatusCode::BAD_REQUEST => "error-bad-request",
+            StatusCode::FORBIDDEN => "error-forbidden",
+            StatusCode::CONFLICT => "error-conflict",
+            StatusCode::TOO_MANY_REQUESTS => "error-too-many",
             _ => "error-internal",
         });
         let ctx = minijinja::context! { lang => lang.code(), title => title.clone(), detail => self.public_message(), langs => crate::pages::language_links(lang, "") };

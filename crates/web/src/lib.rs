@@ -3,6 +3,7 @@
 //! the store after every write, so reads never wait on the database.
 
 mod api;
+pub mod auth;
 mod cache;
 mod downloads;
 mod error;
@@ -13,9 +14,11 @@ mod snapshot;
 mod templates;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
+use observa_domain::questionnaire::Questionnaire;
+use observa_store::{SqliteStore, Store};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -31,11 +34,20 @@ pub struct AppState {
     pub search: Arc<search::SearchIndex>,
     pub downloads: Arc<downloads::Downloads>,
     pub cache: Arc<cache::ResponseCache>,
+    /// The database, for the signed-in parts (accounts, editorial text). Public pages never
+    /// touch it: they read the snapshot.
+    pub store: Arc<Mutex<SqliteStore>>,
+    pub throttle: Arc<auth::Throttle>,
+    /// The questionnaire versions, for the report's appendix.
+    pub questionnaires: Arc<Vec<Questionnaire>>,
 }
 
 impl AppState {
-    /// Builds the state from a dataset and the store's tables (for the open-data files).
-    pub fn new(dataset: observa_domain::Dataset, tables: Vec<observa_store::Table>) -> Result<Self, WebError> {
+    /// Builds the state from the store: the registry snapshot, its search index and open-data
+    /// files are made once here.
+    pub fn new(store: SqliteStore, questionnaires: Vec<Questionnaire>) -> Result<Self, WebError> {
+        let dataset = store.load().map_err(auth::internal)?;
+        let tables = store.tables().map_err(auth::internal)?;
         let snapshot = Arc::new(Snapshot::new(dataset));
         let search = Arc::new(search::SearchIndex::build(&snapshot)?);
         let downloads = Arc::new(downloads::Downloads::build(&snapshot, &tables)?);
@@ -45,6 +57,9 @@ impl AppState {
             search,
             downloads,
             cache: Default::default(),
+            store: Arc::new(Mutex::new(store)),
+            throttle: Default::default(),
+            questionnaires: Arc::new(questionnaires),
         })
     }
 }
@@ -70,7 +85,9 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    // The peer address is kept for throttling sign-in attempts per address.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 async fn shutdown_signal() {

@@ -82,6 +82,12 @@ impl Templates {
         embed!(
             env,
             "base.html",
+            "report.html",
+            "login.html",
+            "account.html",
+            "password.html",
+            "editorial.html",
+            "editorial_conflict.html",
             "error.html",
             "home.html",
             "states.html",

@@ -6,7 +6,6 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use observa_store::Store;
 
 use crate::bundled;
 
@@ -18,8 +17,8 @@ pub fn run(db: &Path, addr: SocketAddr) -> Result<ExitCode> {
         )
         .init();
     let store = bundled::open_seeded(db)?;
-    let dataset = store.load()?;
-    let state = observa_web::AppState::new(dataset, store.tables()?).context("building the portal")?;
+    let questionnaires = bundled::questionnaire(i32::MAX)?.into_iter().collect();
+    let state = observa_web::AppState::new(store, questionnaires).context("building the portal")?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(observa_web::serve(addr, state)).with_context(|| format!("serving on {addr}"))?;
     Ok(ExitCode::SUCCESS)

@@ -82,3 +82,10 @@ pub fn copy_data(to: &Path) {
         }
     }
 }
+
+/// The 2014 questionnaire from the data folder.
+pub fn questionnaire() -> observa_domain::questionnaire::Questionnaire {
+    let path = data_dir().join("questionnaires/2014.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    observa_domain::questionnaire::Questionnaire::parse("2014.toml", &text).unwrap()
+}

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::bundled;
+use crate::{bundled, questionnaire};
 
 pub struct TestApp {
     pub base: String,
@@ -29,9 +29,12 @@ impl TestApp {
     pub fn spawn() -> Self {
         let mut store = observa_store::SqliteStore::in_memory().unwrap();
         observa_store::Store::replace_all(&mut store, &bundled(), "test").unwrap();
-        let dataset = observa_store::Store::load(&store).unwrap();
-        let tables = observa_store::Store::tables(&store).unwrap();
-        let state = observa_web::AppState::new(dataset, tables).expect("the portal builds");
+        Self::spawn_on(store)
+    }
+
+    /// Starts the application on a store the test prepared (accounts, editorial text).
+    pub fn spawn_on(store: observa_store::SqliteStore) -> Self {
+        let state = observa_web::AppState::new(store, vec![questionnaire()]).expect("the portal builds");
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

@@ -1,9 +1,12 @@
 //! The HTML pages. Each module owns its routes; all pages live under a language prefix
 //! (`/en/...`, `/es/...`); `/` redirects to the visitor's language.
 
+pub(crate) mod account;
 mod agencies;
 mod analysis;
+mod editorial;
 mod home;
+mod report;
 mod states;
 pub(crate) mod timeline;
 mod treaties;
@@ -29,6 +32,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(agencies::router())
         .merge(analysis::router())
         .merge(treaties::router())
+        .merge(report::router())
+        .merge(account::router())
+        .merge(editorial::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))

@@ -1,0 +1,118 @@
+//! [`AccountStore`] for SQLite: accounts, sessions, and audit entries for sign-ins.
+
+use observa_domain::account::{Account, Role};
+use observa_domain::StateCode;
+use rusqlite::{OptionalExtension, Row};
+
+use crate::sqlite::{append_audit, SqliteStore};
+use crate::{AccountStore, NewAccount, Result, Session, StoreError};
+
+const ACCOUNT_COLUMNS: &str = "a.id, a.email, a.role, a.states, a.must_change_password, a.disabled";
+
+fn account(r: &Row) -> rusqlite::Result<Account> {
+    let role: String = r.get(2)?;
+    let states: String = r.get(3)?;
+    Ok(Account {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        role: Role::parse(&role).unwrap_or(Role::Liaison),
+        states: serde_json::from_str::<Vec<StateCode>>(&states).unwrap_or_default(),
+        must_change_password: r.get(4)?,
+        disabled: r.get(5)?,
+    })
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl AccountStore for SqliteStore {
+    fn create_account(&mut self, new: &NewAccount, actor: &str) -> Result<Account> {
+        let tx = self.conn.transaction()?;
+        let taken: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM accounts WHERE email = ?1)", [&new.email], |r| r.get(0))?;
+        if taken {
+            return Err(StoreError::Invalid(format!("an account with the e-mail {} exists already", new.email)));
+        }
+        let states = serde_json::to_string(&new.states).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO accounts (email, role, states, password_hash, must_change_password, disabled, created_at)
+             VALUES (?1, ?2, ?3, ?4, 1, 0, ?5)",
+            rusqlite::params![new.email, new.role.code(), states, new.password_hash, now()],
+        )?;
+        let id = tx.last_insert_rowid();
+        let after =
+            serde_json::json!({ "email": new.email, "role": new.role.code(), "states": new.states }).to_string();
+        append_audit(&tx, actor.to_string(), "create-account", &format!("account/{id}"), None, Some(&after))?;
+        tx.commit()?;
+        Ok(Account {
+            id,
+            email: new.email.clone(),
+            role: new.role,
+            states: new.states.clone(),
+            must_change_password: true,
+            disabled: false,
+        })
+    }
+
+    fn account_by_email(&self, email: &str) -> Result<Option<(Account, String)>> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS}, a.password_hash FROM accounts a WHERE a.email = ?1");
+        Ok(self.conn.query_row(&sql, [email], |r| Ok((account(r)?, r.get(6)?))).optional()?)
+    }
+
+    fn set_password(&mut self, account: i64, hash: &str, keep_session: Option<&str>, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE accounts SET password_hash = ?1, must_change_password = 0 WHERE id = ?2",
+            rusqlite::params![hash, account],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::Invalid(format!("no account {account}")));
+        }
+        tx.execute(
+            "DELETE FROM sessions WHERE account = ?1 AND token_hash IS NOT ?2",
+            rusqlite::params![account, keep_session],
+        )?;
+        append_audit(&tx, actor.to_string(), "change-password", &format!("account/{account}"), None, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn create_session(&mut self, account: i64, token_hash: &str, csrf: &str, now: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sessions (token_hash, account, csrf, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
+            rusqlite::params![token_hash, account, csrf, now],
+        )?;
+        Ok(())
+    }
+
+    fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS}, s.csrf, s.created_at, s.last_seen FROM sessions s JOIN accounts a ON a.id = s.account
+             WHERE s.token_hash = ?1"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, [token_hash], |r| {
+                Ok(Session { account: account(r)?, csrf: r.get(6)?, created_at: r.get(7)?, last_seen: r.get(8)? })
+            })
+            .optional()?)
+    }
+
+    fn touch_session(&mut self, token_hash: &str, now: &str) -> Result<()> {
+        self.conn.execute("UPDATE sessions SET last_seen = ?1 WHERE token_hash = ?2", [now, token_hash])?;
+        Ok(())
+    }
+
+    fn end_session(&mut self, token_hash: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+        Ok(())
+    }
+
+    fn record(&mut self, actor: &str, action: &str, subject: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        append_audit(&tx, actor.to_string(), action, subject, None, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,305 @@
+//! Signing in and out, and changing one's password. Every attempt, success or failure, and
+//! every refused access goes to the audit log. Signed-in pages are never cached (`no-store`).
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use minijinja::context;
+use observa_domain::account::{check_password, parse_email};
+use observa_store::{AccountStore, Session};
+use serde::Deserialize;
+
+use super::{page_lang, render, respond, LangPath};
+use crate::auth::{self, internal};
+use crate::{AppState, Lang, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{lang}/account", get(overview))
+        .route("/{lang}/account/login", get(login_form).post(login))
+        .route("/{lang}/account/logout", post(logout))
+        .route("/{lang}/account/password", get(password_form).post(change_password))
+}
+
+/// A signed-in page's answer: never stored by the cache or the browser.
+pub fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Where a signed-in page's visitor must go instead, or their session.
+pub enum Gate {
+    Pass(Session, String),
+    Redirect(Response),
+}
+
+/// The session of a page that needs one: anonymous visitors go to the sign-in page (and come
+/// back), accounts that must change their password go to that form first.
+pub fn gate(app: &AppState, headers: &HeaderMap, lang: Lang, uri: &Uri) -> Result<Gate, WebError> {
+    let next = uri.path_and_query().map_or("/".to_string(), |p| p.to_string());
+    match auth::current(app, headers)? {
+        None => {
+            let to = format!("/{}/account/login?next={}", lang.code(), urlencode(&next));
+            Ok(Gate::Redirect(Redirect::to(&to).into_response()))
+        }
+        Some((s, _)) if s.account.must_change_password && !uri.path().ends_with("/account/password") => {
+            let to = format!("/{}/account/password?next={}", lang.code(), urlencode(&next));
+            Ok(Gate::Redirect(Redirect::to(&to).into_response()))
+        }
+        Some((s, hash)) => Ok(Gate::Pass(s, hash)),
+    }
+}
+
+/// Refuses (403) and records the attempt.
+pub fn refuse(app: &AppState, session: &Session, what: &str) -> WebError {
+    let mut store = app.store.lock().expect("store lock");
+    let _ = store.record(&session.account.email, "refused-access", what);
+    WebError::Forbidden(format!("{} ({})", session.account.email, session.account.role.code()))
+}
+
+/// Checks a form's CSRF token against the session's.
+pub fn check_csrf(session: &Session, token: &str) -> Result<(), WebError> {
+    if auth::same_token(&session.csrf, token) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden("the form is out of date or was not sent by this site; reload it".into()))
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Only local paths are followed after signing in (never another site).
+fn safe_next(next: Option<&str>, lang: Lang) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => format!("/{}/account", lang.code()),
+    }
+}
+
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+async fn overview(State(app): State<AppState>, lang: LangPath, uri: Uri, headers: HeaderMap) -> Response {
+    let result = page_lang(&lang).and_then(|l| match gate(&app, &headers, l, &uri)? {
+        Gate::Redirect(r) => Ok(r),
+        Gate::Pass(s, _) => Ok(private(render(
+            &app,
+            l,
+            &uri,
+            "account.html",
+            context! { account => crate::templates::v(&s.account), csrf => s.csrf },
+        ))),
+    });
+    respond(&app, &lang, result)
+}
+
+fn login_page(app: &AppState, l: Lang, uri: &Uri, next: &str, error: Option<String>, status: StatusCode) -> Response {
+    let csrf = auth::new_token();
+    let mut response = private(render(app, l, uri, "login.html", context! { csrf => csrf.clone(), next, error }));
+    *response.status_mut() = status;
+    let cookie = auth::set_cookie(auth::LOGIN_CSRF_COOKIE, &csrf, Some(3600));
+    response.headers_mut().append(header::SET_COOKIE, cookie.parse().expect("a valid cookie header"));
+    response
+}
+
+async fn login_form(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(q): Query<Next>) -> Response {
+    let result =
+        page_lang(&lang).map(|l| login_page(&app, l, &uri, &safe_next(q.next.as_deref(), l), None, StatusCode::OK));
+    respond(&app, &lang, result)
+}
+
+#[derive(Deserialize)]
+struct Login {
+    email: String,
+    password: String,
+    csrf: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(app): State<AppState>,
+    lang: LangPath,
+    uri: Uri,
+    headers: HeaderMap,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<Login>,
+) -> Response {
+    let result = async {
+        let l = page_lang(&lang)?;
+        let next = safe_next(form.next.as_deref(), l);
+        let cookie_csrf = auth::cookie(&headers, auth::LOGIN_CSRF_COOKIE).unwrap_or_default();
+        if !auth::same_token(&cookie_csrf, &form.csrf) {
+            let _ = app.store.lock().expect("store lock").record(
+                "anonymous",
+                "refused-access",
+                "login form without a valid CSRF token",
+            );
+            return Err(WebError::Forbidden(l.text("account-form-expired")));
+        }
+        let email = parse_email(&form.email).unwrap_or_else(|_| form.email.trim().to_lowercase());
+        let (account_key, address_key) = (format!("account:{email}"), format!("address:{}", peer.ip()));
+        if !app.throttle.allows(&[(&account_key, auth::PER_ACCOUNT), (&address_key, auth::PER_ADDRESS)]) {
+            let _ = app.store.lock().expect("store lock").record(&email, "login-throttled", &address_key);
+            return Err(WebError::TooManyAttempts(l.text("account-throttled")));
+        }
+        let found = app.store.lock().expect("store lock").account_by_email(&email).map_err(internal)?;
+        // A missing account is checked against a fixed hash so that it takes as long as a wrong
+        // password: the answer's timing does not tell which e-mails have accounts.
+        let hash = found.as_ref().map_or_else(|| auth::dummy_hash().to_string(), |(_, h)| h.clone());
+        let password = form.password.clone();
+        let valid = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let account = match found {
+            Some((account, _)) if valid && !account.disabled => account,
+            _ => {
+                app.throttle.fail(&[&account_key, &address_key]);
+                let _ = app.store.lock().expect("store lock").record(&email, "login-failed", &address_key);
+                return Ok(login_page(&app, l, &uri, &next, Some(l.text("account-wrong")), StatusCode::UNAUTHORIZED));
+            }
+        };
+        app.throttle.clear(&account_key);
+        // A new session id at every sign-in (no fixation), and a fresh CSRF token with it.
+        let token = auth::new_token();
+        {
+            let mut store = app.store.lock().expect("store lock");
+            store
+                .create_session(account.id, &auth::token_hash(&token), &auth::new_token(), &auth::now_text())
+                .map_err(internal)?;
+            store.record(&account.email, "login", &address_key).map_err(internal)?;
+        }
+        let to = if account.must_change_password {
+            format!("/{}/account/password?next={}", l.code(), urlencode(&next))
+        } else {
+            next
+        };
+        let mut response = Redirect::to(&to).into_response();
+        let h = response.headers_mut();
+        h.append(header::SET_COOKIE, auth::set_cookie(auth::SESSION_COOKIE, &token, None).parse().expect("cookie"));
+        h.append(header::SET_COOKIE, auth::set_cookie(auth::LOGIN_CSRF_COOKIE, "", Some(0)).parse().expect("cookie"));
+        Ok(private(response))
+    }
+    .await;
+    respond(&app, &lang, result)
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    csrf: String,
+}
+
+async fn logout(
+    State(app): State<AppState>,
+    lang: LangPath,
+    headers: HeaderMap,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        if let Some((session, hash)) = auth::current(&app, &headers)? {
+            check_csrf(&session, &form.csrf)?;
+            let mut store = app.store.lock().expect("store lock");
+            store.end_session(&hash).map_err(internal)?;
+            store.record(&session.account.email, "logout", "session").map_err(internal)?;
+        }
+        let mut response = Redirect::to(&format!("/{}/", l.code())).into_response();
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, auth::set_cookie(auth::SESSION_COOKIE, "", Some(0)).parse().expect("cookie"));
+        Ok(private(response))
+    })();
+    respond(&app, &lang, result)
+}
+
+async fn password_form(
+    State(app): State<AppState>,
+    lang: LangPath,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(q): Query<Next>,
+) -> Response {
+    let result = page_lang(&lang).and_then(|l| match gate(&app, &headers, l, &uri)? {
+        Gate::Redirect(r) => Ok(r),
+        Gate::Pass(s, _) => Ok(password_page(&app, l, &uri, &s, &safe_next(q.next.as_deref(), l), None)),
+    });
+    respond(&app, &lang, result)
+}
+
+fn password_page(app: &AppState, l: Lang, uri: &Uri, s: &Session, next: &str, error: Option<String>) -> Response {
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let ctx = context! { csrf => s.csrf.clone(), next, error, must_change => s.account.must_change_password };
+    let mut response = private(render(app, l, uri, "password.html", ctx));
+    *response.status_mut() = status;
+    response
+}
+
+#[derive(Deserialize)]
+struct PasswordChange {
+    csrf: String,
+    current: String,
+    new: String,
+    confirm: String,
+    next: Option<String>,
+}
+
+async fn change_password(
+    State(app): State<AppState>,
+    lang: LangPath,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<PasswordChange>,
+) -> Response {
+    let result = async {
+        let l = page_lang(&lang)?;
+        let (session, hash) = match gate(&app, &headers, l, &uri)? {
+            Gate::Redirect(r) => return Ok(r),
+            Gate::Pass(s, h) => (s, h),
+        };
+        check_csrf(&session, &form.csrf)?;
+        let next = safe_next(form.next.as_deref(), l);
+        let stored =
+            app.store.lock().expect("store lock").account_by_email(&session.account.email).map_err(internal)?;
+        let stored_hash = stored.map(|(_, h)| h).unwrap_or_default();
+        let current = form.current.clone();
+        let current_ok = tokio::task::spawn_blocking(move || auth::verify_password(&current, &stored_hash))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let problem = if !current_ok {
+            Some(l.text("account-wrong-current"))
+        } else if form.new != form.confirm {
+            Some(l.text("account-mismatch"))
+        } else if form.new == form.current {
+            Some(l.text("account-same"))
+        } else {
+            check_password(&form.new, &session.account.email).err().map(|p| l.text(&format!("password-{}", p.code())))
+        };
+        if let Some(problem) = problem {
+            return Ok(password_page(&app, l, &uri, &session, &next, Some(problem)));
+        }
+        let new = form.new.clone();
+        let new_hash = tokio::task::spawn_blocking(move || auth::hash_password(&new))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))??;
+        app.store
+            .lock()
+            .expect("store lock")
+            .set_password(session.account.id, &new_hash, Some(&hash), &session.account.email)
+            .map_err(internal)?;
+        Ok(private(Redirect::to(&next).into_response()))
+    }
+    .await;
+    respond(&app, &lang, result)
+}

@@ -1,0 +1,131 @@
+//! The report's editorial text, written by the secretariat (analysts and administrators) in the
+//! web UI: one form per block in the page's language. A save names the version it was based on;
+//! if someone saved in between, the page shows both texts side by side and nothing is lost.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use minijinja::{context, Value};
+use observa_domain::editorial::{EditorialBlock, KEYS};
+use observa_store::{Session, Store, StoreError};
+use serde::Deserialize;
+
+use super::account::{check_csrf, gate, private, refuse, Gate};
+use super::{page_lang, render, respond};
+use crate::auth::internal;
+use crate::templates::v;
+use crate::{AppState, Lang, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/{lang}/editorial/{cycle}", get(editor)).route("/{lang}/editorial/{cycle}/{key}", post(save))
+}
+
+fn cycle_number(text: &str) -> Result<i32, WebError> {
+    text.parse::<i32>()
+        .ok()
+        .filter(|c| (1990..=2100).contains(c))
+        .ok_or_else(|| WebError::NotFound(format!("no consultation cycle `{text}`")))
+}
+
+/// The signed-in secretariat member, or where the visitor goes instead.
+fn secretariat(app: &AppState, headers: &HeaderMap, l: Lang, uri: &Uri) -> Result<Result<Session, Response>, WebError> {
+    match gate(app, headers, l, uri)? {
+        Gate::Redirect(r) => Ok(Err(r)),
+        Gate::Pass(s, _) if s.account.role.is_secretariat() => Ok(Ok(s)),
+        Gate::Pass(s, _) => Err(refuse(app, &s, uri.path())),
+    }
+}
+
+async fn editor(
+    State(app): State<AppState>,
+    Path((lang, cycle)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let cycle = cycle_number(&cycle)?;
+        let session = match secretariat(&app, &headers, l, &uri)? {
+            Ok(s) => s,
+            Err(redirect) => return Ok(redirect),
+        };
+        let stored = app.store.lock().expect("store lock").editorial(cycle).map_err(internal)?;
+        let blocks: Vec<Value> = KEYS
+            .iter()
+            .map(|key| {
+                let block = stored.iter().find(|b| b.key == *key && b.lang == l.0);
+                context! { key => *key, block => v(block) }
+            })
+            .collect();
+        let ctx = context! { cycle, blocks, csrf => session.csrf, email => session.account.email };
+        Ok(private(render(&app, l, &uri, "editorial.html", ctx)))
+    })();
+    respond(&app, &lang, result)
+}
+
+#[derive(Deserialize)]
+struct Save {
+    csrf: String,
+    version: i64,
+    body: String,
+}
+
+async fn save(
+    State(app): State<AppState>,
+    Path((lang, cycle, key)): Path<(String, String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<Save>,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let cycle = cycle_number(&cycle)?;
+        let session = match secretariat(&app, &headers, l, &uri)? {
+            Ok(s) => s,
+            Err(redirect) => return Ok(redirect),
+        };
+        check_csrf(&session, &form.csrf)?;
+        if !KEYS.contains(&key.as_str()) {
+            return Err(WebError::NotFound(format!("no editorial block `{key}`")));
+        }
+        let mut store = app.store.lock().expect("store lock");
+        let source = store
+            .editorial(cycle)
+            .map_err(internal)?
+            .into_iter()
+            .find(|b| b.key == key && b.lang == l.0)
+            .and_then(|b| b.source);
+        let block = EditorialBlock {
+            cycle,
+            key: key.clone(),
+            lang: l.0,
+            body: form.body.replace("\r\n", "\n"),
+            source,
+            version: form.version,
+            updated_at: None,
+            updated_by: None,
+        };
+        match store.save_editorial(&block, &session.account.email) {
+            Ok(_) => {
+                drop(store);
+                // The report pages and files are cached answers: they must be made anew.
+                app.cache.clear();
+                Ok(private(Redirect::to(&format!("/{}/editorial/{cycle}?saved={key}#{key}", l.code())).into_response()))
+            }
+            Err(StoreError::Conflict { .. }) => {
+                let theirs =
+                    store.editorial(cycle).map_err(internal)?.into_iter().find(|b| b.key == key && b.lang == l.0);
+                drop(store);
+                let ctx = context! { cycle, key, mine => form.body, theirs => v(theirs), csrf => session.csrf };
+                let mut response = private(render(&app, l, &uri, "editorial_conflict.html", ctx));
+                *response.status_mut() = StatusCode::CONFLICT;
+                Ok(response)
+            }
+            Err(StoreError::Invalid(message)) => Err(WebError::BadRequest(message)),
+            Err(e) => Err(internal(e)),
+        }
+    })();
+    respond(&app, &lang, result)
+}

@@ -1,0 +1,110 @@
+//! The annual report on the portal: the whole report as a web page, and download links for every
+//! format and language (HTML file, PDF, DOCX, XLSX, Markdown). Reports are generated on first
+//! request and kept by the answer cache until an analyst changes the editorial text.
+
+use axum::extract::{Path, State};
+use axum::http::{header, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use minijinja::{context, Value};
+use observa_domain::editorial::by_key;
+use observa_report::{Document, Format, Inputs};
+use observa_store::Store;
+
+use super::{page_lang, render, respond, LangPath};
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{lang}/analysis/report", get(latest))
+        .route("/{lang}/analysis/report/{cycle}", get(page))
+        .route("/{lang}/analysis/report/{cycle}/{format}", get(download))
+}
+
+/// The cycles with answers in the registry, newest first.
+fn cycles(app: &AppState) -> Vec<i32> {
+    let mut cycles: Vec<i32> = app.snapshot.dataset.responses.iter().map(|r| r.cycle).collect();
+    cycles.sort_unstable_by(|a, b| b.cmp(a));
+    cycles.dedup();
+    cycles
+}
+
+fn known_cycle(app: &AppState, cycle: &str) -> Result<i32, WebError> {
+    cycle
+        .parse::<i32>()
+        .ok()
+        .filter(|c| cycles(app).contains(c))
+        .ok_or_else(|| WebError::NotFound(format!("no consultation cycle `{cycle}`")))
+}
+
+/// Composes the report of a cycle in a language from the snapshot and the stored editorial text.
+pub fn document(app: &AppState, cycle: i32, lang: observa_domain::Lang) -> Result<Document, WebError> {
+    let blocks = app.store.lock().expect("store lock").editorial(cycle).map_err(crate::auth::internal)?;
+    let editorial = by_key(&blocks, cycle, lang);
+    let questionnaire = app.questionnaires.iter().filter(|q| q.cycle <= cycle).max_by_key(|q| (q.cycle, q.version));
+    let on = chrono::NaiveDate::from_ymd_opt(cycle, 12, 31).expect("a valid date");
+    Ok(observa_report::compose(&Inputs {
+        dataset: &app.snapshot.dataset,
+        questionnaire,
+        editorial: &editorial,
+        cycle,
+        lang,
+        on,
+    }))
+}
+
+async fn latest(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
+    let result = page_lang(&lang).and_then(|l| {
+        let cycle = cycles(&app).first().copied().ok_or_else(|| WebError::NotFound("no cycle has answers".into()))?;
+        show(&app, l, &uri, cycle)
+    });
+    respond(&app, &lang, result)
+}
+
+async fn page(State(app): State<AppState>, Path((lang, cycle)): Path<(String, String)>, uri: Uri) -> Response {
+    let result = page_lang(&lang).and_then(|l| show(&app, l, &uri, known_cycle(&app, &cycle)?));
+    respond(&app, &lang, result)
+}
+
+fn show(app: &AppState, l: crate::Lang, uri: &Uri, cycle: i32) -> Result<Response, WebError> {
+    let doc = document(app, cycle, l.0)?;
+    let formats: Vec<Value> = Format::ALL
+        .iter()
+        .map(|f| context! { ext => f.extension(), label => l.text(&format!("report-format-{}", f.extension())) })
+        .collect();
+    let body = Value::from_safe_string(observa_report::html_body(&doc));
+    Ok(render(app, l, uri, "report.html", context! { cycle, cycles => cycles(app), title => doc.title, formats, body }))
+}
+
+async fn download(
+    State(app): State<AppState>,
+    Path((lang, cycle, format)): Path<(String, String, String)>,
+) -> Response {
+    let result = async {
+        let l = page_lang(&lang)?;
+        let cycle = known_cycle(&app, &cycle)?;
+        let format = Format::from_extension(&format).ok_or_else(|| {
+            WebError::NotFound(format!("no report format `{format}`; use html, pdf, docx, xlsx or md"))
+        })?;
+        let doc = document(&app, cycle, l.0)?;
+        // Typesetting a PDF takes a second or two of CPU: off the async workers.
+        let bytes = tokio::task::spawn_blocking(move || observa_report::render(&doc, format))
+            .await
+            .map_err(|e| WebError::Internal(format!("report task: {e}")))?
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let name = format!("observa-report-{cycle}-{}.{}", l.code(), format.extension());
+        Ok::<_, WebError>(
+            (
+                [
+                    (header::CONTENT_TYPE, format.media_type().to_string()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                ],
+                bytes,
+            )
+                .into_response(),
+        )
+    }
+    .await;
+    respond(&app, &lang, result)
+}
