@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # All of Observa's tests, as the README promises: installs what the tests use that cargo does not
-# (Python with frictionless and openpyxl, Debian's Chromium, the npm packages of the browser test),
+# (Python with frictionless, openpyxl and python-docx, poppler-utils, Debian's Chromium, the npm packages of the browser test),
 # then runs the Rust tests and the end-to-end browser test, and ends with one line counting both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV="${OBSERVA_VENV:-.venv}"
-if ! "$VENV/bin/python" -c "import frictionless, openpyxl" 2>/dev/null; then
-    echo "== installing frictionless and openpyxl into $VENV"
+if ! "$VENV/bin/python" -c "import frictionless, openpyxl, docx" 2>/dev/null; then
+    echo "== installing frictionless, openpyxl and python-docx into $VENV"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check frictionless openpyxl
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check frictionless openpyxl python-docx
+fi
+# The report's PDF is read back with poppler's pdftotext and pdfinfo.
+if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null; then
+    echo "== installing poppler-utils"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 fi
 export OBSERVA_PYTHON="$(cd "$VENV" && pwd)/bin/python"
 export OBSERVA_REQUIRE_TOOLS=1

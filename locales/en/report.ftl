@@ -39,7 +39,7 @@ report-col-plan = Plan (original language)
 report-focal-intro = Each focal point of the Stockholm Agenda opens with how many of the responding States meet each indicator, and a table of the answers; a summary per State follows.
 report-indicator-counts = { $indicator }: { $yes } yes, { $partly } partly, { $no } no, { $unknown } not known (of { $total } States).
 report-indicators-caption = Indicators of { $group }, by State
-report-body-line = established { $established }; { $count ->
+report-body-line = established: { $established }; { $count ->
         [one] one member
        *[other] { $count } members
     } ({ $sectors }); local expression: { $local }.

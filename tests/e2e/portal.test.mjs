@@ -219,6 +219,44 @@ describe('Observa public portal', () => {
     });
   }
 
+  test('the annual report page /es/analysis/report with its downloads', async () => {
+    const { page, errors } = await openPage();
+    await load(page, '/es/analysis/report');
+    const problems = [];
+    for (const ext of ['html', 'pdf', 'docx', 'xlsx', 'md']) {
+      const link = page.locator(`main a[href="/es/analysis/report/2014/${ext}"]`);
+      if ((await link.count()) === 0) problems.push(`no download link for ${ext}`);
+    }
+    if ((await page.locator('main table#status-table tbody tr').count()) < 20) problems.push('no status table');
+    const pdf = await page.request.get(BASE + '/es/analysis/report/2014/pdf');
+    if (pdf.status() !== 200 || pdf.headers()['content-type'] !== 'application/pdf') problems.push(`the PDF answered ${pdf.status()}`);
+    await screenshot(page, 'report-es');
+    await finish(page, errors, problems, '/es/analysis/report');
+  });
+
+  // An analyst account made by run.sh with `observa user add` (skipped when run without it).
+  const ANALYST = process.env.E2E_ANALYST_EMAIL;
+  test('an analyst signs in, sets a password and rewrites the Spanish introduction', { skip: !ANALYST }, async () => {
+    const { page, errors } = await openPage();
+    await load(page, '/es/editorial/2014');
+    const problems = [];
+    if (!page.url().includes('/es/account/login')) problems.push(`not sent to sign in: ${page.url()}`);
+    await page.fill('#email', ANALYST);
+    await page.fill('#password', process.env.E2E_ANALYST_PASSWORD);
+    await Promise.all([page.waitForURL(/\/es\/account\/password/), page.click('form.account button[type="submit"]')]);
+    await page.fill('#current', process.env.E2E_ANALYST_PASSWORD);
+    await page.fill('#new', 'una clave nueva para 2015');
+    await page.fill('#confirm', 'una clave nueva para 2015');
+    await Promise.all([page.waitForURL(/\/es\/editorial\/2014/), page.click('form.account button[type="submit"]')]);
+    const box = page.locator('#body-introduction');
+    if (!(await box.inputValue()).length) problems.push('the Spanish introduction is empty before editing');
+    await box.fill('Texto de **prueba** escrito en el navegador.');
+    await Promise.all([page.waitForURL(/saved=introduction/), page.locator('#introduction button[type="submit"]').click()]);
+    await load(page, '/es/analysis/report');
+    if ((await page.locator('main article strong', { hasText: 'prueba' }).count()) === 0) problems.push('the report does not show the new text');
+    await finish(page, errors, problems, 'analyst editing');
+  });
+
   test('without JavaScript: search results by URL and by the header form', async () => {
     const { page, errors } = await openPage(noJsContext);
     await load(page, '/en/search?q=ninez');

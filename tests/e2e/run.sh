@@ -82,6 +82,10 @@ done
 port_free "$PORT" || { echo "e2e: no free port found from ${E2E_PORT:-18080}" >&2; exit 1; }
 
 URL="http://127.0.0.1:$PORT"
+# An analyst for the editing test; `user add` prints the first password on its last line.
+E2E_ANALYST_EMAIL="e2e-analyst@secretariat.example.org"
+E2E_ANALYST_PASSWORD="$("$BIN" --db "$TMP/e2e.db" user add --email "$E2E_ANALYST_EMAIL" --role analyst 2>/dev/null | tail -1 | sed 's/.*: //')"
+export E2E_ANALYST_EMAIL E2E_ANALYST_PASSWORD
 log "starting $BIN serve on $URL"
 OBSERVA_LOG="${OBSERVA_LOG:-warn}" "$BIN" --db "$TMP/e2e.db" serve --addr "127.0.0.1:$PORT" >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!

@@ -32,6 +32,7 @@ const TEMPLATE: &str = r##"
 #show heading.where(level: 2): set text(13pt)
 #show heading.where(level: 3): set text(11pt)
 #set table(stroke: 0.4pt + luma(150), inset: 3.5pt)
+#show table: set par(justify: false)
 #show table.cell.where(y: 0): strong
 #let inl(xs) = xs.map(i => if i.t == "Strong" { strong(i.c) } else if i.t == "Emph" { emph(i.c) } else { i.c }).join()
 

@@ -12,7 +12,8 @@ fn check_on_the_bundled_data_passes_and_prints_the_curation_report() {
     assert!(shown.contains("Appendix 3/GD/name: source says `Granada`"), "{shown}");
     assert!(shown.contains("[SR OPSC report 1] ratification-date-differs"), "{shown}");
     assert!(shown.contains("The database holds exactly the data files' content."), "{shown}");
-    assert!(shown.contains("Audit log: 1 entries, hash chain intact."), "{shown}");
+    // Seeding writes the registry and the 16 bundled editorial blocks (4 blocks × 4 languages).
+    assert!(shown.contains("Audit log: 17 entries, hash chain intact."), "{shown}");
     assert!(s.path("observa.db").exists(), "check creates and seeds the database");
 }
 

@@ -1,11 +1,13 @@
 //! The one integration-test binary: runs the real `observa` binary and the real store against
 //! fresh temporary databases. Modules follow the user-facing paths.
 
+mod accounts;
 mod checks;
 mod cli;
 mod data;
 mod openapi;
 mod opendata;
+mod report;
 mod snapshots;
 mod store;
 mod web;

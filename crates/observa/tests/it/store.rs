@@ -30,12 +30,12 @@ fn the_database_runs_in_wal_mode_with_full_synchronous_writes() {
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal", "WAL is a property of the file and persists");
     let applied: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(applied, 2, "0001_registry and 0002_audit");
+    assert_eq!(applied, 4, "0001_registry to 0004_accounts");
     drop(conn);
     drop(SqliteStore::open(&db).unwrap());
     let conn = rusqlite::Connection::open(&db).unwrap();
     let applied_again: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(applied_again, 2, "a migration is applied once");
+    assert_eq!(applied_again, 4, "a migration is applied once");
 }
 
 #[test]
@@ -63,8 +63,8 @@ fn every_write_is_in_a_hash_chained_audit_log_that_detects_tampering() {
     let out = s.observa("a.db", &["audit", "verify"]);
     assert!(out.status.success(), "{}", crate::text(&out));
     assert!(
-        crate::text(&out).contains("2 entries, hash chain intact"),
-        "seeding and the import: {}",
+        crate::text(&out).contains("18 entries, hash chain intact"),
+        "seeding (the registry and 16 editorial blocks) and the import: {}",
         crate::text(&out)
     );
     let listed = crate::text(&s.observa("a.db", &["audit", "list"]));
@@ -84,4 +84,64 @@ fn every_write_is_in_a_hash_chained_audit_log_that_detects_tampering() {
     let out = s.observa("a.db", &["audit", "verify"]);
     assert!(!out.status.success());
     assert!(crate::text(&out).contains("entry 1 is not as written"), "{}", crate::text(&out));
+}
+
+fn block(version: i64, body: &str) -> observa_domain::editorial::EditorialBlock {
+    observa_domain::editorial::EditorialBlock {
+        cycle: 2014,
+        key: "conclusions".into(),
+        lang: observa_domain::Lang::Fr,
+        body: body.into(),
+        source: None,
+        version,
+        updated_at: None,
+        updated_by: None,
+    }
+}
+
+#[test]
+fn editorial_saves_carry_versions_and_a_stale_one_changes_nothing() {
+    let s = Scratch::new();
+    let mut store = SqliteStore::open(&s.path("e.db")).unwrap();
+    assert_eq!(store.save_editorial(&block(0, "première version"), "ana").unwrap(), 1);
+    assert_eq!(store.save_editorial(&block(1, "deuxième version"), "ana").unwrap(), 2);
+    match store.save_editorial(&block(1, "perdue ?"), "bea") {
+        Err(observa_store::StoreError::Conflict { current: 2, based_on: 1, .. }) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let stored = store.editorial(2014).unwrap();
+    assert_eq!((stored.len(), stored[0].body.as_str(), stored[0].version), (1, "deuxième version", 2));
+    assert_eq!(stored[0].updated_by.as_deref(), Some("ana"));
+    let bad = observa_domain::editorial::EditorialBlock { key: "preface".into(), ..block(2, "x") };
+    assert!(matches!(store.save_editorial(&bad, "ana"), Err(observa_store::StoreError::Invalid(_))));
+    let audit = store.audit().unwrap();
+    assert_eq!(
+        audit.iter().filter(|e| e.action == "save-editorial").count(),
+        2,
+        "one entry per save, none for refusals"
+    );
+}
+
+#[test]
+fn two_analysts_saving_from_the_same_version_at_once_one_wins_and_one_is_told() {
+    let s = Scratch::new();
+    let db = s.path("e.db");
+    SqliteStore::open(&db).unwrap().save_editorial(&block(0, "base"), "ana").unwrap();
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|i| {
+                let db = db.clone();
+                scope.spawn(move || {
+                    let mut store = SqliteStore::open(&db).unwrap();
+                    store.save_editorial(&block(1, &format!("analyst {i}")), &format!("analyst-{i}"))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let wins = results.iter().filter(|r| r.is_ok()).count();
+    let conflicts = results.iter().filter(|r| matches!(r, Err(observa_store::StoreError::Conflict { .. }))).count();
+    assert_eq!((wins, conflicts), (1, 1), "{results:?}");
+    let stored = SqliteStore::open(&db).unwrap().editorial(2014).unwrap();
+    assert_eq!(stored[0].version, 2);
 }

@@ -22,6 +22,22 @@ impl Answer {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
+
+    /// A cookie this answer sets.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let all = self.headers.get("set-cookie")?;
+        all.lines()
+            .filter_map(|l| l.split(';').next()?.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+
+    /// The value of the first hidden `csrf` field of a page.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self.body.find(marker).expect("a form with a CSRF field") + marker.len();
+        self.body[start..].split('"').next().unwrap().to_string()
+    }
 }
 
 impl TestApp {
@@ -49,18 +65,33 @@ impl TestApp {
             request = request.header(*k, *v);
         }
         let mut response = request.call().unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
-            .collect();
-        let body = response.body_mut().read_to_string().unwrap_or_default();
-        Answer { status: response.status().as_u16(), headers, body }
+        answer(&mut response)
+    }
+
+    /// POSTs a form (`application/x-www-form-urlencoded`) with the given cookies.
+    pub fn post_form(&self, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Answer {
+        let mut request = self.agent.post(format!("{}{path}", self.base));
+        if !cookies.is_empty() {
+            request = request.header("Cookie", cookies);
+        }
+        let mut response = request.send_form(fields.iter().copied()).unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        answer(&mut response)
     }
 
     pub fn get(&self, path: &str) -> Answer {
         self.get_with(path, &[])
     }
+}
+
+/// Headers by lower-case name; repeated ones (`set-cookie`) joined by newlines.
+fn answer(response: &mut ureq::http::Response<ureq::Body>) -> Answer {
+    let mut headers: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in response.headers() {
+        let v = v.to_str().unwrap_or("").to_string();
+        headers.entry(k.as_str().to_string()).and_modify(|old| *old = format!("{old}\n{v}")).or_insert(v);
+    }
+    let body = response.body_mut().read_to_string().unwrap_or_default();
+    Answer { status: response.status().as_u16(), headers, body }
 }
 
 #[test]

@@ -1,0 +1,208 @@
+//! Signing in and the secretariat's editorial text, through the real portal: who may do what,
+//! CSRF, throttling, first-password change, conflicting saves, and that every attempt is audited.
+
+use observa_domain::account::Role;
+use observa_domain::editorial::EditorialBlock;
+use observa_domain::{Lang, StateCode};
+use observa_store::{AccountStore, NewAccount, SqliteStore, Store};
+
+use crate::web::TestApp;
+use crate::{bundled, Scratch};
+
+const PASSWORD: &str = "first-password-2014";
+const NEW_PASSWORD: &str = "una clave propia 2015";
+
+fn account(store: &mut SqliteStore, email: &str, role: Role, states: &[&str]) {
+    let states = states.iter().map(|s| serde_json::from_value::<StateCode>(s.to_string().into()).unwrap()).collect();
+    let password_hash = observa_web::auth::hash_password(PASSWORD).unwrap();
+    store.create_account(&NewAccount { email: email.into(), role, states, password_hash }, "test").unwrap();
+}
+
+/// The portal on a database file with an analyst, a liaison officer for Chile and the 2014
+/// introduction; the scratch folder holds the file, so a test can read its audit log.
+fn app_with_db() -> (TestApp, Scratch) {
+    let scratch = Scratch::new();
+    let mut store = SqliteStore::open(&scratch.path("a.db")).unwrap();
+    store.replace_all(&bundled(), "test").unwrap();
+    account(&mut store, "ana@secretariat.org", Role::Analyst, &[]);
+    account(&mut store, "liaison@gob.cl", Role::Liaison, &["CL"]);
+    let intro = EditorialBlock {
+        cycle: 2014,
+        key: "introduction".into(),
+        lang: Lang::En,
+        body: "The first introduction.".into(),
+        source: None,
+        version: 0,
+        updated_at: None,
+        updated_by: None,
+    };
+    store.save_editorial(&intro, "test").unwrap();
+    (TestApp::spawn_on(store), scratch)
+}
+
+fn app() -> TestApp {
+    app_with_db().0
+}
+
+/// The audit log's (actor, action) pairs, read through a second connection.
+fn audit(scratch: &Scratch) -> Vec<(String, String)> {
+    let store = SqliteStore::open(&scratch.path("a.db")).unwrap();
+    let entries = store.audit().unwrap();
+    assert!(observa_domain::audit::verify(&entries).is_ok(), "the chain is intact");
+    entries.into_iter().map(|e| (e.actor, e.action)).collect()
+}
+
+/// Signs in (through the login form) and returns the session cookie.
+fn sign_in(app: &TestApp, email: &str, password: &str) -> Result<String, u16> {
+    let form = app.get("/en/account/login");
+    let csrf_cookie = form.cookie("observa_login_csrf").expect("the login form sets its CSRF cookie");
+    let answer = app.post_form(
+        "/en/account/login",
+        &format!("observa_login_csrf={csrf_cookie}"),
+        &[("email", email), ("password", password), ("csrf", &form.csrf()), ("next", "/en/editorial/2014")],
+    );
+    match answer.cookie("observa_session") {
+        Some(session) if answer.status == 303 => Ok(format!("observa_session={session}")),
+        _ => Err(answer.status),
+    }
+}
+
+/// Signs in and replaces the first password, as the first sign-in requires.
+fn sign_in_first_time(app: &TestApp, email: &str) -> String {
+    let cookie = sign_in(app, email, PASSWORD).unwrap();
+    let page = app.get_with("/en/editorial/2014", &[("Cookie", &cookie)]);
+    assert_eq!(page.status, 303, "first the password");
+    assert!(page.headers["location"].starts_with("/en/account/password"));
+    let form = app.get_with("/en/account/password", &[("Cookie", &cookie)]);
+    let changed = app.post_form(
+        "/en/account/password",
+        &cookie,
+        &[("csrf", &form.csrf()), ("current", PASSWORD), ("new", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+    );
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    cookie
+}
+
+#[test]
+fn anonymous_visitors_are_sent_to_sign_in_and_come_back() {
+    let app = app();
+    let a = app.get("/en/editorial/2014");
+    assert_eq!((a.status, a.headers["location"].as_str()), (303, "/en/account/login?next=/en/editorial/2014"));
+    let login = app.get("/es/account/login?next=/es/editorial/2014");
+    assert_eq!(login.status, 200);
+    assert_eq!(login.headers["cache-control"], "no-store");
+    assert!(login.body.contains("value=\"/es/editorial/2014\""));
+    let cookie = login.headers["set-cookie"].clone();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+}
+
+#[test]
+fn an_analyst_signs_in_changes_the_first_password_and_edits_the_report_text() {
+    let app = app();
+    assert_eq!(sign_in(&app, "ana@secretariat.org", "wrong password"), Err(401));
+    let cookie = sign_in_first_time(&app, "ana@secretariat.org");
+    let editor = app.get_with("/en/editorial/2014", &[("Cookie", &cookie)]);
+    assert_eq!(editor.status, 200);
+    assert_eq!(editor.headers["cache-control"], "no-store", "signed-in pages are never cached");
+    assert_eq!(editor.body.matches("<textarea").count(), 4);
+    assert!(editor.body.contains("The first introduction."));
+    let report = app.get("/en/analysis/report");
+    assert!(report.body.contains("The first introduction."), "the report page before the save");
+    let saved = app.post_form(
+        "/en/editorial/2014/introduction",
+        &cookie,
+        &[("csrf", &editor.csrf()), ("version", "1"), ("body", "A **new** introduction.")],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let report = app.get("/en/analysis/report");
+    assert!(report.body.contains("A <strong>new</strong> introduction."), "the cached report was made anew");
+    let pdf = app.get("/en/analysis/report/2014/pdf");
+    assert_eq!((pdf.status, pdf.headers["content-type"].as_str()), (200, "application/pdf"));
+    assert!(pdf.headers["content-disposition"].contains("observa-report-2014-en.pdf"));
+    // The old password no longer works; the new one does.
+    assert_eq!(sign_in(&app, "ana@secretariat.org", PASSWORD), Err(401));
+    assert!(sign_in(&app, "ana@secretariat.org", NEW_PASSWORD).is_ok());
+}
+
+#[test]
+fn a_save_based_on_an_old_version_shows_both_texts_and_overwrites_nothing() {
+    let app = app();
+    let cookie = sign_in_first_time(&app, "ana@secretariat.org");
+    let csrf = app.get_with("/en/editorial/2014", &[("Cookie", &cookie)]).csrf();
+    let first = app.post_form(
+        "/en/editorial/2014/introduction",
+        &cookie,
+        &[("csrf", &csrf), ("version", "1"), ("body", "Saved by the first analyst.")],
+    );
+    assert_eq!(first.status, 303);
+    let second = app.post_form(
+        "/en/editorial/2014/introduction",
+        &cookie,
+        &[("csrf", &csrf), ("version", "1"), ("body", "Written by the second analyst.")],
+    );
+    assert_eq!(second.status, 409);
+    assert!(
+        second.body.contains("Saved by the first analyst.") && second.body.contains("Written by the second analyst.")
+    );
+    assert!(second.body.contains("name=\"version\" value=\"2\""), "saving again builds on the current version");
+    assert!(app.get("/en/analysis/report").body.contains("Saved by the first analyst."));
+}
+
+#[test]
+fn forms_without_the_session_s_csrf_token_are_refused() {
+    let app = app();
+    let cookie = sign_in_first_time(&app, "ana@secretariat.org");
+    let forged = app.post_form(
+        "/en/editorial/2014/introduction",
+        &cookie,
+        &[("csrf", "0000"), ("version", "1"), ("body", "forged")],
+    );
+    assert_eq!(forged.status, 403);
+    assert!(!app.get("/en/analysis/report").body.contains("forged"));
+    let no_cookie = app.post_form(
+        "/en/account/login",
+        "",
+        &[("email", "ana@secretariat.org"), ("password", NEW_PASSWORD), ("csrf", "x")],
+    );
+    assert_eq!(no_cookie.status, 403, "the login form's own CSRF check");
+}
+
+#[test]
+fn a_liaison_officer_cannot_edit_the_report_and_the_refusal_is_audited() {
+    let (app, db) = app_with_db();
+    let cookie = sign_in_first_time(&app, "liaison@gob.cl");
+    let refused = app.get_with("/en/editorial/2014", &[("Cookie", &cookie)]);
+    assert_eq!(refused.status, 403);
+    let post =
+        app.post_form("/en/editorial/2014/introduction", &cookie, &[("csrf", "x"), ("version", "1"), ("body", "x")]);
+    assert_eq!(post.status, 403);
+    assert!(app.get("/en/analysis/report").body.contains("The first introduction."));
+    let log = audit(&db);
+    let liaison = |action: &str| log.contains(&("liaison@gob.cl".to_string(), action.to_string()));
+    assert!(liaison("login") && liaison("change-password") && liaison("refused-access"), "{log:?}");
+}
+
+#[test]
+fn repeated_failures_lock_the_account_for_a_while_even_with_the_right_password() {
+    let (app, db) = app_with_db();
+    for _ in 0..observa_web::auth::PER_ACCOUNT {
+        assert_eq!(sign_in(&app, "ana@secretariat.org", "not it"), Err(401));
+    }
+    assert_eq!(sign_in(&app, "ana@secretariat.org", PASSWORD), Err(429));
+    assert!(sign_in(&app, "liaison@gob.cl", PASSWORD).is_ok(), "other accounts are not locked");
+    let log = audit(&db);
+    let count = |action: &str| log.iter().filter(|(a, x)| a == "ana@secretariat.org" && x == action).count();
+    assert_eq!((count("login-failed"), count("login-throttled")), (observa_web::auth::PER_ACCOUNT, 1));
+}
+
+#[test]
+fn signing_out_ends_the_session() {
+    let app = app();
+    let cookie = sign_in_first_time(&app, "ana@secretariat.org");
+    let account = app.get_with("/en/account", &[("Cookie", &cookie)]);
+    assert_eq!(account.status, 200);
+    assert!(account.body.contains("ana@secretariat.org"));
+    let out = app.post_form("/en/account/logout", &cookie, &[("csrf", &account.csrf())]);
+    assert_eq!(out.status, 303);
+    assert_eq!(app.get_with("/en/editorial/2014", &[("Cookie", &cookie)]).status, 303, "back to sign-in");
+}

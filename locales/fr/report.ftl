@@ -1,0 +1,96 @@
+# The annual report's own text (shared labels such as indicators, plan kinds and answers are in
+# main.ftl). Keys start with `report-`; every key must exist in all four languages (a test checks).
+report-title = Rapport annuel { $cycle } : plans nationaux contre l'exploitation sexuelle des enfants et adolescents dans les Amériques
+report-subtitle = Généré par Observa à partir du registre et des réponses à la consultation ; validité des plans appréciée au { $on }
+report-contents = Table des matières
+report-page = Page
+report-and = et
+report-appendix = Appendice
+report-editorial-missing = Le Secrétariat n'a pas encore rédigé cette partie pour ce cycle et cette langue.
+report-summaries-in-english = Les résumés des réponses des États sont ceux rédigés en anglais par l'équipe de curation, chacun avec un renvoi à sa source ; les noms des plans, organes et lois sont conservés dans leur langue d'origine.
+
+report-h-introduction = I. Introduction
+report-h-methodology = II. Méthodologie
+report-h-status = III. Situation des plans nationaux
+report-h-focal-points = IV. Les plans par axe
+report-h-general-evaluation = Évaluation générale du processus
+report-h-conclusions = V. Constats et conclusions
+report-h-findings = Constats calculés à partir du registre
+report-h-conclusions-text = Conclusions
+report-h-disagreements = Divergences entre la source et les données
+report-h-recommendations = VI. Réflexions finales et recommandations
+report-h-appendices = VII. Appendices
+report-h-agencies = Contributions des organismes internationaux
+report-h-laws = Lois citées par les États
+report-h-swot = Synthèse des forces, faiblesses, opportunités et menaces
+report-h-questionnaire = Le questionnaire de la consultation
+report-h-reporting = Rapports au Comité des droits de l'enfant au titre du Protocole facultatif
+report-h-ratifications = Ratification des instruments internationaux
+report-h-comparison = Comparaison des États par indicateur
+
+report-responses = { $answered } des { $members } États membres de l'OEA ont répondu à la consultation { $cycle }.
+report-respondents = États ayant répondu : { $states }.
+report-registry-figures = Pour ces États, le registre contient { $plans } plans, { $bodies } organes directeurs comptant { $members } membres, { $laws } lois, { $actions } actions et { $services } services.
+report-responses-caption = Réponses à la consultation { $cycle } et institutions qui les ont préparées
+report-status-intro = Tous les plans cités par les États, avec leur date d'adoption et leur validité telles que la source les formule, et l'indication s'ils étaient en vigueur au { $on }. Un astérisque signale le dernier plan approuvé, celui qu'analyse le rapport.
+report-status-caption = Situation des plans nationaux
+report-status-note = « Inconnu » dans la dernière colonne signifie que la source n'indique ni date de fin ni statut permettant de déterminer si le plan était en vigueur à cette date.
+report-col-plan = Plan (langue d'origine)
+report-focal-intro = Chaque axe du Programme d'action de Stockholm s'ouvre sur le nombre d'États répondants qui satisfont à chaque indicateur et sur un tableau des réponses ; suit un résumé par État.
+report-indicator-counts = { $indicator } : { $yes } oui, { $partly } en partie, { $no } non, { $unknown } inconnu (sur { $total } États).
+report-indicators-caption = Indicateurs : { $group }, par État
+report-body-line = création : { $established } ; { $count ->
+        [one] { $count } membre
+       *[other] { $count } membres
+    } ({ $sectors }) ; expression locale : { $local }.
+report-impact-evaluation = évaluation d'impact
+report-protection-effective = Cadre juridique jugé efficace
+report-laws-listed = { $count ->
+        [one] { $count } loi citée
+       *[other] { $count } lois citées
+    }
+report-difficulties = Difficultés
+report-integrated = intégré au système de protection
+report-evaluation = évaluation
+report-col-which-states = États concernés
+report-col-category = Catégorie
+report-col-theme = Thème
+report-col-total = États
+report-col-items = Éléments (États citant chacun)
+report-finding-no-specific-plan = { $count } des { $total } États comparés n'ont pas, comme dernier plan approuvé, de plan spécifique à l'exploitation sexuelle des enfants et adolescents : { $states }.
+report-finding-local = { $count ->
+        [one] { $count } organe directeur signale
+       *[other] { $count } organes directeurs signalent
+    } une expression locale, totale ou partielle : { $bodies }.
+report-finding-agencies = Organismes internationaux cités par le plus grand nombre d'États : { $agencies }.
+report-finding-prevention = { $count } des { $total } États signalent une action de prévention dont l'impact a été évalué.
+report-finding-services = { $count } des { $total } États signalent un service de réadaptation qui a été évalué.
+report-finding-children = Les enfants et adolescents ont été entendus lors de l'élaboration du plan dans { $count } des { $total } États, et en partie dans { $partly } autres.
+report-disagreements-intro = L'équipe de curation a consigné chaque cas où deux sources, ou deux parties de la source, divergent, ainsi que la conclusion retenue.
+report-col-first = Une source indique
+report-col-second = L'autre indique
+report-col-conclusion = Conclusion
+report-no-questionnaire = Aucun questionnaire n'est enregistré pour ce cycle.
+report-questionnaire-intro = Le questionnaire { $id }, version { $version }, tel que le reçoivent les agents de liaison.
+report-reporting-intro = Les chiffres de la source sont reproduits tels qu'imprimés ; l'échéance prévue à l'article 12(1) est calculée selon les règles du Protocole lui-même, et la dernière colonne compte les divergences relevées.
+report-col-report = Rapport
+report-col-ratification = Ratification (source)
+report-col-due-source = Échéance (source)
+report-col-due-rule = Échéance (règle de l'art. 12)
+report-col-distributed = Distribué
+report-col-discussed = Examiné
+report-col-flags = Signalements
+report-ratifications-intro = Dates de ratification par État et par instrument ; « a » indique une adhésion, « d » une succession, « s » une signature non suivie de ratification, « — » aucune action ; une cellule vide signifie que le tableau de la source ne comporte pas de ligne pour l'État.
+report-comparison-intro = Les seize indicateurs pour les États répondants, au { $on }.
+report-short-yes = O
+report-short-partial = P
+report-short-no = N
+report-short-unknown = ?
+report-short-legend = O : oui ; P : en partie ; N : non ; ? : inconnu.
+report-sheet-status = Situation des plans
+report-sheet-agencies = Organismes
+report-sheet-laws = Lois
+report-sheet-swot = AFOM
+report-sheet-reporting = Appendice 2 rapports
+report-sheet-ratifications = Appendice 3 ratifications
+report-sheet-comparison = Comparaison
