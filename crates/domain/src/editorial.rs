@@ -1,7 +1,9 @@
-//! Editorial blocks: the parts of the annual report the secretariat writes (introduction,
-//! methodology, conclusions, recommendations), one Markdown text per cycle, key and language.
-//! They are kept in the database and edited by analysts; the 2014 blocks ship as a data file
-//! (`data/editorial/2014.toml`) that seeds a fresh database.
+//! The secretariat's own text, kept in the database beside the registry: editorial blocks (the
+//! parts of the annual report analysts write: introduction, methodology, conclusions,
+//! recommendations; one Markdown text per cycle, key and language; the 2014 blocks ship as
+//! `data/editorial/2014.toml` and seed a fresh database) and annotations (an analyst's regrouping
+//! of a SWOT item under another theme; a State's reply to its assessment against the Rio
+//! commitment). Every save names the version it was based on.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -54,6 +56,68 @@ impl EditorialBlock {
 /// The blocks of one cycle and language, by key.
 pub fn by_key(blocks: &[EditorialBlock], cycle: i32, lang: Lang) -> BTreeMap<String, String> {
     blocks.iter().filter(|b| b.cycle == cycle && b.lang == lang).map(|b| (b.key.clone(), b.body.clone())).collect()
+}
+
+/// What an annotation says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnnotationKind {
+    /// `subject` is a SWOT item id; `body` the theme an analyst files it under.
+    SwotTheme,
+    /// `subject` is a State code; `body` the State's reply to its Rio assessment.
+    RioReply,
+}
+
+impl AnnotationKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            AnnotationKind::SwotTheme => "swot-theme",
+            AnnotationKind::RioReply => "rio-reply",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [AnnotationKind::SwotTheme, AnnotationKind::RioReply].into_iter().find(|k| k.code() == code)
+    }
+
+    fn max_chars(self) -> usize {
+        match self {
+            AnnotationKind::SwotTheme => 80,
+            AnnotationKind::RioReply => 5_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annotation {
+    pub cycle: i32,
+    pub kind: AnnotationKind,
+    pub subject: String,
+    pub body: String,
+    #[serde(default)]
+    pub version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+}
+
+impl Annotation {
+    pub fn check(&self) -> Result<(), String> {
+        let chars = self.body.chars().count();
+        if chars > self.kind.max_chars() {
+            return Err(format!("the text has {chars} characters; at most {} are accepted", self.kind.max_chars()));
+        }
+        if self.kind == AnnotationKind::SwotTheme && self.body.trim().is_empty() {
+            return Err("a theme needs a name".to_string());
+        }
+        Ok(())
+    }
+}
+
+/// The annotations of one kind as subject → text (a SWOT regrouping, the Rio replies).
+pub fn annotation_map(annotations: &[Annotation], kind: AnnotationKind) -> BTreeMap<String, String> {
+    annotations.iter().filter(|a| a.kind == kind).map(|a| (a.subject.clone(), a.body.trim().to_string())).collect()
 }
 
 #[derive(Deserialize)]

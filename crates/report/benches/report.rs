@@ -42,6 +42,7 @@ fn main() {
             dataset: &dataset,
             questionnaire: Some(&questionnaire),
             editorial: &editorial,
+            annotations: &[],
             cycle: 2014,
             lang,
             on,

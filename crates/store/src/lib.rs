@@ -11,7 +11,7 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use observa_domain::account::{Account, Role};
-use observa_domain::editorial::EditorialBlock;
+use observa_domain::editorial::{Annotation, EditorialBlock};
 use observa_domain::Dataset;
 
 /// What can go wrong in storage. Messages name the table or file concerned.
@@ -53,6 +53,10 @@ pub trait Store {
     /// version (0 for a block not written yet); returns the new version. Otherwise nothing
     /// changes and the answer is [`StoreError::Conflict`].
     fn save_editorial(&mut self, block: &EditorialBlock, actor: &str) -> Result<i64>;
+    /// The analysts' annotations of a cycle (SWOT regrouping, Rio replies).
+    fn annotations(&self, cycle: i32) -> Result<Vec<Annotation>>;
+    /// Saves one annotation, with the same version rule and audit as [`Store::save_editorial`].
+    fn save_annotation(&mut self, annotation: &Annotation, actor: &str) -> Result<i64>;
 }
 
 /// Accounts and sessions: what signing in needs. Every write and every sign-in attempt is

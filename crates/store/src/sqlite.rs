@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use observa_domain::audit::AuditEntry;
-use observa_domain::editorial::EditorialBlock;
+use observa_domain::editorial::{Annotation, AnnotationKind, EditorialBlock};
 use observa_domain::{Dataset, Lang};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
@@ -16,11 +16,12 @@ use crate::rows::{insert_rows, read_rows, read_text, TABLES};
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 4] = [
+const MIGRATIONS: [(&str, &str); 5] = [
     ("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql")),
     ("0002_audit", include_str!("../migrations/sqlite/0002_audit.sql")),
     ("0003_editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
     ("0004_accounts", include_str!("../migrations/sqlite/0004_accounts.sql")),
+    ("0005_annotations", include_str!("../migrations/sqlite/0005_annotations.sql")),
 ];
 
 pub struct SqliteStore {
@@ -232,33 +233,98 @@ impl Store for SqliteStore {
     fn save_editorial(&mut self, block: &EditorialBlock, actor: &str) -> Result<i64> {
         block.check().map_err(StoreError::Invalid)?;
         let subject = format!("editorial/{}/{}/{}", block.cycle, block.key, block.lang.code());
-        // IMMEDIATE takes the write lock before reading the version, so two saves from the same
-        // version cannot both pass the check.
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let stored: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT version, body FROM editorial WHERE cycle = ?1 AND key = ?2 AND lang = ?3",
-                rusqlite::params![block.cycle, block.key, block.lang.code()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+        let keys = rusqlite::params![block.cycle, block.key, block.lang.code()];
+        let select = "SELECT version, body FROM editorial WHERE cycle = ?1 AND key = ?2 AND lang = ?3";
+        let saved = Saved { subject, action: "save-editorial", actor, based_on: block.version, body: &block.body };
+        save_versioned(&mut self.conn, (select, keys), saved, |tx, version, at| {
+            tx.execute(
+                "INSERT INTO editorial (cycle, key, lang, body, source, version, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (cycle, key, lang) DO UPDATE SET body = excluded.body, source = excluded.source,
+                     version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                rusqlite::params![
+                    block.cycle,
+                    block.key,
+                    block.lang.code(),
+                    block.body,
+                    block.source,
+                    version,
+                    at,
+                    actor
+                ],
             )
-            .optional()?;
-        let current = stored.as_ref().map_or(0, |s| s.0);
-        if current != block.version {
-            return Err(StoreError::Conflict { subject, current, based_on: block.version });
-        }
-        let version = current + 1;
-        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        tx.execute(
-            "INSERT INTO editorial (cycle, key, lang, body, source, version, updated_at, updated_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (cycle, key, lang) DO UPDATE SET body = excluded.body, source = excluded.source,
-                 version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-            rusqlite::params![block.cycle, block.key, block.lang.code(), block.body, block.source, version, at, actor],
-        )?;
-        let before = stored.map(|(v, body)| serde_json::json!({ "version": v, "body": body }).to_string());
-        let after = serde_json::json!({ "version": version, "body": block.body }).to_string();
-        append_audit(&tx, actor.to_string(), "save-editorial", &subject, before.as_deref(), Some(&after))?;
-        tx.commit()?;
-        Ok(version)
+        })
     }
+
+    fn annotations(&self, cycle: i32) -> Result<Vec<Annotation>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT kind, subject, body, version, updated_at, updated_by FROM annotations WHERE cycle = ?1 ORDER BY kind, subject",
+        )?;
+        let rows = stmt.query_map([cycle], |r| {
+            let kind: String = r.get(0)?;
+            Ok(Annotation {
+                cycle,
+                kind: AnnotationKind::parse(&kind).unwrap_or(AnnotationKind::RioReply),
+                subject: r.get(1)?,
+                body: r.get(2)?,
+                version: r.get(3)?,
+                updated_at: r.get(4)?,
+                updated_by: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn save_annotation(&mut self, a: &Annotation, actor: &str) -> Result<i64> {
+        a.check().map_err(StoreError::Invalid)?;
+        let subject = format!("annotation/{}/{}/{}", a.cycle, a.kind.code(), a.subject);
+        let keys = rusqlite::params![a.cycle, a.kind.code(), a.subject];
+        let select = "SELECT version, body FROM annotations WHERE cycle = ?1 AND kind = ?2 AND subject = ?3";
+        let saved = Saved { subject, action: "save-annotation", actor, based_on: a.version, body: &a.body };
+        save_versioned(&mut self.conn, (select, keys), saved, |tx, version, at| {
+            tx.execute(
+                "INSERT INTO annotations (cycle, kind, subject, body, version, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (cycle, kind, subject) DO UPDATE SET body = excluded.body, version = excluded.version,
+                     updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                rusqlite::params![a.cycle, a.kind.code(), a.subject, a.body, version, at, actor],
+            )
+        })
+    }
+}
+
+/// What a versioned save writes to the audit log.
+struct Saved<'a> {
+    subject: String,
+    action: &'a str,
+    actor: &'a str,
+    based_on: i64,
+    body: &'a str,
+}
+
+/// A save of a versioned text: `select` reads the stored (version, body); a save based on another
+/// version is refused with [`StoreError::Conflict`] and changes nothing; otherwise `write` stores
+/// the next version and the audit log gets the before and after, in one transaction.
+fn save_versioned(
+    conn: &mut Connection,
+    (select, keys): (&str, &[&dyn rusqlite::ToSql]),
+    saved: Saved,
+    write: impl FnOnce(&rusqlite::Transaction, i64, &str) -> rusqlite::Result<usize>,
+) -> Result<i64> {
+    // IMMEDIATE takes the write lock before reading the version, so two saves from the same
+    // version cannot both pass the check.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let stored: Option<(i64, String)> = tx.query_row(select, keys, |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let current = stored.as_ref().map_or(0, |s| s.0);
+    if current != saved.based_on {
+        return Err(StoreError::Conflict { subject: saved.subject, current, based_on: saved.based_on });
+    }
+    let version = current + 1;
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    write(&tx, version, &at)?;
+    let before = stored.map(|(v, body)| serde_json::json!({ "version": v, "body": body }).to_string());
+    let after = serde_json::json!({ "version": version, "body": saved.body }).to_string();
+    append_audit(&tx, saved.actor.to_string(), saved.action, &saved.subject, before.as_deref(), Some(&after))?;
+    tx.commit()?;
+    Ok(version)
 }

@@ -88,6 +88,8 @@ impl Templates {
             "password.html",
             "editorial.html",
             "editorial_conflict.html",
+            "editorial_swot.html",
+            "editorial_rio.html",
             "error.html",
             "home.html",
             "states.html",

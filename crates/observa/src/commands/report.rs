@@ -59,6 +59,7 @@ pub fn run(db: &Path, req: Request) -> Result<ExitCode> {
     let store = bundled::open_seeded(db)?;
     let dataset = store.load()?;
     let blocks = store.editorial(req.cycle)?;
+    let annotations = store.annotations(req.cycle)?;
     let questionnaire = bundled::questionnaire(req.cycle)?;
     let on = req.on.unwrap_or_else(|| NaiveDate::from_ymd_opt(req.cycle, 12, 31).expect("a valid date"));
     let total = jobs.len();
@@ -69,6 +70,7 @@ pub fn run(db: &Path, req: Request) -> Result<ExitCode> {
             dataset: &dataset,
             questionnaire: questionnaire.as_ref(),
             editorial: &editorial,
+            annotations: &annotations,
             cycle: req.cycle,
             lang,
             on,

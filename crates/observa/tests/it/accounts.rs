@@ -206,3 +206,43 @@ fn signing_out_ends_the_session() {
     assert_eq!(out.status, 303);
     assert_eq!(app.get_with("/en/editorial/2014", &[("Cookie", &cookie)]).status, 303, "back to sign-in");
 }
+
+#[test]
+fn an_analyst_files_a_swot_item_under_a_new_theme_and_the_synthesis_follows() {
+    let app = app();
+    let item = bundled().swot.into_iter().next().unwrap();
+    let cookie = sign_in_first_time(&app, "ana@secretariat.org");
+    let editor = app.get_with("/en/editorial/2014/swot", &[("Cookie", &cookie)]);
+    assert_eq!(editor.status, 200);
+    let saved = app.post_form(
+        &format!("/en/editorial/2014/swot/{}", item.id),
+        &cookie,
+        &[("csrf", &editor.csrf()), ("version", "0"), ("body", "A theme of our own")],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = app.get("/en/analysis/swot");
+    assert!(page.body.contains(&format!("A theme of our own ({})", item.states)), "the new group with its count");
+    let md = app.get("/en/analysis/report/2014/md");
+    assert!(md.body.contains("| A theme of our own |"), "the report's synthesis too");
+}
+
+#[test]
+fn a_liaison_officer_writes_only_their_own_state_s_reply_to_the_rio_assessment() {
+    let app = app();
+    let cookie = sign_in_first_time(&app, "liaison@gob.cl");
+    let editor = app.get_with("/es/editorial/2014/rio", &[("Cookie", &cookie)]);
+    assert_eq!(editor.status, 200);
+    assert!(editor.body.contains("id=\"CL\"") && !editor.body.contains("id=\"PE\""), "only Chile is offered");
+    let csrf = editor.csrf();
+    let reply = "Chile revisará el plan en 2015.";
+    let own =
+        app.post_form("/es/editorial/2014/rio/CL", &cookie, &[("csrf", &csrf), ("version", "0"), ("body", reply)]);
+    assert_eq!(own.status, 303, "{}", own.body);
+    let other =
+        app.post_form("/es/editorial/2014/rio/PE", &cookie, &[("csrf", &csrf), ("version", "0"), ("body", "x")]);
+    assert_eq!(other.status, 403, "another State's reply is refused");
+    let swot = app.get_with("/es/editorial/2014/swot", &[("Cookie", &cookie)]);
+    assert_eq!(swot.status, 403, "regrouping is the secretariat's");
+    assert!(app.get("/es/analysis/rio").body.contains(reply), "the reply beside the assessment");
+    assert!(!app.get("/es/analysis/rio").body.contains(">x<"));
+}

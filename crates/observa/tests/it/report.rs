@@ -59,6 +59,7 @@ fn expected(lang: Lang) -> observa_report::Document {
         dataset: &ds,
         questionnaire: Some(&q),
         editorial: &editorial,
+        annotations: &[],
         cycle: 2014,
         lang,
         on: NaiveDate::from_ymd_opt(2014, 12, 31).unwrap(),

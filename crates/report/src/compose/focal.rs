@@ -6,8 +6,12 @@ use std::collections::BTreeMap;
 
 use observa_domain::analysis::agencies::agency_mentions;
 use observa_domain::analysis::indicators::Group;
+use observa_domain::analysis::rio::rio_assessment;
+use observa_domain::analysis::rio_rules::CRITERIA;
 use observa_domain::analysis::swot::swot_by_theme;
+use observa_domain::editorial::{annotation_map, AnnotationKind};
 use observa_domain::facts::FocalPoint;
+use observa_domain::period::Answer;
 use observa_domain::registry::Sector;
 use observa_domain::StateCode;
 
@@ -313,9 +317,11 @@ fn evaluation(cx: &mut Ctx) {
             cx.field(cx.state_name(state.as_str()), text);
         }
     }
+    rio(cx);
     cx.heading(3, "swot", l.t("report-h-swot"));
     cx.para(l.t("swot-intro"));
-    let groups = swot_by_theme(ds, &BTreeMap::new());
+    let regroup = annotation_map(cx.inp.annotations, AnnotationKind::SwotTheme);
+    let groups = swot_by_theme(ds, &regroup);
     let rows = groups
         .iter()
         .map(|g| {
@@ -340,6 +346,51 @@ fn evaluation(cx: &mut Ctx) {
         rows,
         widths: vec![2, 3, 1, 8],
         sheet: Some(l.t("report-sheet-swot")),
+        sheet_header: Vec::new(),
+    });
+}
+
+/// The last approved plans against the Rio de Janeiro commitment: counts per answer, the score
+/// with its denominator (unknown criteria are left out of it), and the State's reply.
+fn rio(cx: &mut Ctx) {
+    let l = cx.l;
+    cx.heading(3, "rio", l.t("report-h-rio"));
+    cx.para(l.f("report-rio-intro", &[("criteria", Arg::N(CRITERIA.len()))]));
+    let replies = annotation_map(cx.inp.annotations, AnnotationKind::RioReply);
+    let rows = rio_assessment(cx.inp.dataset, &replies)
+        .iter()
+        .map(|a| {
+            let count = |v: Answer| a.results.iter().filter(|r| r.value == v).count().to_string();
+            let score = match a.score.percent {
+                Some(p) => format!("{}/{} ({p:.0} %)", a.score.points, a.score.possible),
+                None => "—".to_string(),
+            };
+            vec![
+                cx.state_name(a.state.as_str()),
+                count(Answer::Yes),
+                count(Answer::Partial),
+                count(Answer::No),
+                count(Answer::Unknown),
+                score,
+                a.reply.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    cx.table(Table {
+        id: "rio-table".into(),
+        caption: l.t("report-h-rio"),
+        header: vec![
+            l.t("col-state"),
+            l.t("answer-yes"),
+            l.t("answer-partial"),
+            l.t("answer-no"),
+            l.t("answer-unknown"),
+            l.t("report-col-score"),
+            l.t("report-col-reply"),
+        ],
+        rows,
+        widths: vec![3, 1, 1, 1, 1, 2, 6],
+        sheet: Some(l.t("report-sheet-rio")),
         sheet_header: Vec::new(),
     });
 }

@@ -25,6 +25,8 @@ pub struct Inputs<'a> {
     /// Editorial blocks of this cycle and language, by key (`introduction`, `methodology`,
     /// `conclusions`, `recommendations`), in Markdown.
     pub editorial: &'a BTreeMap<String, String>,
+    /// The analysts' annotations of the cycle: SWOT regrouping, the States' Rio replies.
+    pub annotations: &'a [observa_domain::editorial::Annotation],
     pub cycle: i32,
     pub lang: Lang,
     /// The date plans are judged "in force" on.

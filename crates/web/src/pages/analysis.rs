@@ -11,6 +11,7 @@ use axum::routing::get;
 use axum::Router;
 use minijinja::context;
 use observa_domain::analysis::{comparison, findings, rio, status, swot};
+use observa_domain::editorial::{annotation_map, AnnotationKind};
 
 use super::{page_lang, render, respond, LangPath, OnDate};
 use crate::templates::v;
@@ -72,15 +73,17 @@ async fn comparison_matrix(
 }
 
 async fn swot_synthesis(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
-    let result = page_lang(&lang).map(|l| {
+    let result = page_lang(&lang).and_then(|l| {
         let ds = &app.snapshot.dataset;
-        let groups = swot::swot_by_theme(ds, &BTreeMap::new());
+        let annotations = super::annotations::of_cycle(&app, comparison::CYCLE)?;
+        let regroup = annotation_map(&annotations, AnnotationKind::SwotTheme);
+        let groups = swot::swot_by_theme(ds, &regroup);
         let items: BTreeMap<&str, &observa_domain::facts::SwotItem> = ds.swot.iter().map(|s| (s.id.as_str(), s)).collect();
         let groups: Vec<_> = groups
             .iter()
             .map(|g| context! { group => v(g), items => v(g.items.iter().filter_map(|id| items.get(id.as_str())).collect::<Vec<_>>()) })
             .collect();
-        render(&app, l, &uri, "analysis_swot.html", context! { groups })
+        Ok(render(&app, l, &uri, "analysis_swot.html", context! { groups }))
     });
     respond(&app, &lang, result)
 }
@@ -108,13 +111,14 @@ async fn timeline(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Resp
 /// Each responding State's last approved plan against the Rio de Janeiro commitment, with the
 /// rule of every criterion, the evidence of every answer and the score's arithmetic shown.
 async fn rio_commitment(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
-    let result = page_lang(&lang).map(|l| {
-        // States' replies to their assessment are written by analysts (consultation workflow);
-        // until then there are none to show.
-        let assessments = rio::rio_assessment(&app.snapshot.dataset, &BTreeMap::new());
+    let result = page_lang(&lang).and_then(|l| {
+        // The States' replies: written by their liaison officers or the secretariat.
+        let annotations = super::annotations::of_cycle(&app, comparison::CYCLE)?;
+        let replies = annotation_map(&annotations, AnnotationKind::RioReply);
+        let assessments = rio::rio_assessment(&app.snapshot.dataset, &replies);
         let names = state_names(&app, l);
         let ctx = context! { assessments => v(assessments), criteria => v(rio::CRITERIA), names };
-        render(&app, l, &uri, "analysis_rio.html", ctx)
+        Ok(render(&app, l, &uri, "analysis_rio.html", ctx))
     });
     respond(&app, &lang, result)
 }

@@ -118,14 +118,38 @@ async fn save(
                 let theirs =
                     store.editorial(cycle).map_err(internal)?.into_iter().find(|b| b.key == key && b.lang == l.0);
                 drop(store);
-                let ctx = context! { cycle, key, mine => form.body, theirs => v(theirs), csrf => session.csrf };
-                let mut response = private(render(&app, l, &uri, "editorial_conflict.html", ctx));
-                *response.status_mut() = StatusCode::CONFLICT;
-                Ok(response)
+                let theirs = theirs.map(|b| (b.version, b.body, b.updated_at, b.updated_by));
+                let back = format!("/{}/editorial/{cycle}#{key}", l.code());
+                Ok(conflict(
+                    &app,
+                    l,
+                    &uri,
+                    Conflict { action: uri.path(), back: &back, mine: &form.body, theirs },
+                    &session,
+                ))
             }
             Err(StoreError::Invalid(message)) => Err(WebError::BadRequest(message)),
             Err(e) => Err(internal(e)),
         }
     })();
     respond(&app, &lang, result)
+}
+
+/// A save that lost the race: both texts side by side, the form on the left based on the
+/// version now stored, so that saving again builds on it (nothing is lost).
+pub struct Conflict<'a> {
+    pub action: &'a str,
+    pub back: &'a str,
+    pub mine: &'a str,
+    /// The stored version, text, time and author.
+    pub theirs: Option<(i64, String, Option<String>, Option<String>)>,
+}
+
+pub fn conflict(app: &AppState, l: Lang, uri: &Uri, c: Conflict, session: &Session) -> Response {
+    let theirs =
+        c.theirs.map(|(version, body, updated_at, updated_by)| context! { version, body, updated_at, updated_by });
+    let ctx = context! { action => c.action, back => c.back, mine => c.mine, theirs, csrf => session.csrf.clone() };
+    let mut response = private(render(app, l, uri, "editorial_conflict.html", ctx));
+    *response.status_mut() = StatusCode::CONFLICT;
+    response
 }

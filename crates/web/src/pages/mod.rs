@@ -4,6 +4,7 @@
 pub(crate) mod account;
 mod agencies;
 mod analysis;
+mod annotations;
 mod editorial;
 mod home;
 mod report;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(report::router())
         .merge(account::router())
         .merge(editorial::router())
+        .merge(annotations::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))

@@ -40,7 +40,11 @@ fn known_cycle(app: &AppState, cycle: &str) -> Result<i32, WebError> {
 
 /// Composes the report of a cycle in a language from the snapshot and the stored editorial text.
 pub fn document(app: &AppState, cycle: i32, lang: observa_domain::Lang) -> Result<Document, WebError> {
-    let blocks = app.store.lock().expect("store lock").editorial(cycle).map_err(crate::auth::internal)?;
+    let (blocks, annotations) = {
+        let store = app.store.lock().expect("store lock");
+        let blocks = store.editorial(cycle).map_err(crate::auth::internal)?;
+        (blocks, store.annotations(cycle).map_err(crate::auth::internal)?)
+    };
     let editorial = by_key(&blocks, cycle, lang);
     let questionnaire = app.questionnaires.iter().filter(|q| q.cycle <= cycle).max_by_key(|q| (q.cycle, q.version));
     let on = chrono::NaiveDate::from_ymd_opt(cycle, 12, 31).expect("a valid date");
@@ -48,6 +52,7 @@ pub fn document(app: &AppState, cycle: i32, lang: observa_domain::Lang) -> Resul
         dataset: &app.snapshot.dataset,
         questionnaire,
         editorial: &editorial,
+        annotations: &annotations,
         cycle,
         lang,
         on,
