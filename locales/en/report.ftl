@@ -99,3 +99,6 @@ report-rio-intro = Each State's last approved plan is judged against the { $crit
 report-col-score = Score
 report-col-reply = The State's reply
 report-sheet-rio = Rio commitment
+report-adoption-pending-approval = pending approval
+report-adoption-to-be-submitted = to be submitted
+report-adoption-unknown = not known

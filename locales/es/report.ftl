@@ -99,3 +99,6 @@ report-rio-intro = El último plan aprobado de cada Estado se evalúa frente a l
 report-col-score = Puntuación
 report-col-reply = Respuesta del Estado
 report-sheet-rio = Compromiso de Río
+report-adoption-pending-approval = pendiente de aprobación
+report-adoption-to-be-submitted = por presentar
+report-adoption-unknown = no se sabe

@@ -99,3 +99,6 @@ report-rio-intro = Le dernier plan approuvé de chaque État est évalué au reg
 report-col-score = Score
 report-col-reply = Réponse de l'État
 report-sheet-rio = Engagement de Rio
+report-adoption-pending-approval = en attente d'approbation
+report-adoption-to-be-submitted = à soumettre
+report-adoption-unknown = inconnue

@@ -99,3 +99,6 @@ report-rio-intro = O último plano aprovado de cada Estado é avaliado frente ao
 report-col-score = Pontuação
 report-col-reply = Resposta do Estado
 report-sheet-rio = Compromisso do Rio
+report-adoption-pending-approval = aguardando aprovação
+report-adoption-to-be-submitted = a ser apresentado
+report-adoption-unknown = não se sabe

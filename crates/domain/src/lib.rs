@@ -6,6 +6,7 @@ pub mod account;
 pub mod analysis;
 pub mod audit;
 pub mod checks;
+pub mod consultation;
 pub mod datafile;
 pub mod dataset;
 pub mod date;

@@ -5,11 +5,12 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use include_dir::{include_dir, Dir};
+use observa_domain::consultation::Status;
 use observa_domain::datafile::load_files;
 use observa_domain::editorial::EditorialBlock;
 use observa_domain::questionnaire::Questionnaire;
 use observa_domain::Dataset;
-use observa_store::{SqliteStore, Store};
+use observa_store::{ConsultationStore, SqliteStore, Store};
 
 static DATA: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../data");
 
@@ -82,7 +83,32 @@ pub fn open_seeded(db: &Path) -> Result<SqliteStore> {
             store.save_editorial(&block, "seed:bundled")?;
         }
     }
+    seed_cycle_2014(&mut store)?;
     Ok(store)
+}
+
+/// The 2014 consultation as a closed cycle: the bundled questionnaire, and each responding State's
+/// answers (taken from the registry through the questionnaire's projections) accepted. The report
+/// gives no deadline; the cycle's is the date its tables were last updated.
+fn seed_cycle_2014(store: &mut SqliteStore) -> Result<()> {
+    if store.cycles()?.iter().any(|c| c.year == 2014) {
+        return Ok(());
+    }
+    let Some(questionnaire) = questionnaire(2014)? else { return Ok(()) };
+    let dataset = store.load()?;
+    let actor = "seed:bundled";
+    store.open_cycle(2014, &questionnaire, observa_domain::checks::seed_update_date(), actor)?;
+    let mut states: Vec<&str> =
+        dataset.responses.iter().filter(|r| r.cycle == 2014).map(|r| r.state.as_str()).collect();
+    states.sort();
+    states.dedup();
+    for state in states {
+        let answers = observa_domain::consultation::prefill(&questionnaire, &dataset, state);
+        let version = store.save_draft(2014, state, &answers, 0, actor)?;
+        store.submit(2014, state, version, actor)?;
+        store.review(2014, state, Status::Accepted, "the answers published in the 2014 report", actor)?;
+    }
+    Ok(())
 }
 
 /// The bundled editorial blocks (`data/editorial/*.toml`).

@@ -66,6 +66,16 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Consultation cycles.
+    Cycle {
+        #[command(subcommand)]
+        command: CycleCommand,
+    },
+    /// Personal API tokens for the machine interface.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Manage accounts (administrators, analysts, liaison officers).
     User {
         #[command(subcommand)]
@@ -86,6 +96,30 @@ enum Command {
         /// The date on which reporting standings (overdue, due) are computed; today by default.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CycleCommand {
+    /// Open a cycle whose questionnaire is copied from an earlier cycle's.
+    Open {
+        #[arg(long)]
+        year: i32,
+        /// The cycle whose questionnaire is copied.
+        #[arg(long)]
+        from: i32,
+        /// The date answers are due (YYYY-MM-DD).
+        #[arg(long)]
+        deadline: chrono::NaiveDate,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a personal API token for an account and print it (once).
+    Create {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -133,6 +167,10 @@ fn main() -> ExitCode {
         Command::Report { cycle, lang, format, out, on, all } => {
             commands::report::run(&cli.db, commands::report::Request { cycle, lang, format, out, on, all })
         }
+        Command::Cycle { command: CycleCommand::Open { year, from, deadline } } => {
+            commands::cycle::open(&cli.db, year, from, deadline)
+        }
+        Command::Token { command: TokenCommand::Create { email } } => commands::cycle::token(&cli.db, &email),
         Command::User { command: UserCommand::Add { email, role, states } } => {
             commands::user::add(&cli.db, &email, &role, &states)
         }

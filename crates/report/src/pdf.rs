@@ -71,8 +71,14 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, ReportError> {
         ReportError::Pdf(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; "))
     })?;
     let options = typst_pdf::PdfOptions::default();
-    typst_pdf::pdf(&compiled, &options)
-        .map_err(|errors| ReportError::Pdf(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))
+    let pdf = typst_pdf::pdf(&compiled, &options).map_err(|errors| {
+        ReportError::Pdf(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; "))
+    });
+    // typst memoises layout across compilations; in a long-running server that cache would only
+    // grow, and it would make a benchmark of repeated runs measure cache hits. Every report is
+    // typeset from scratch (about a quarter of a second for the 2014 report).
+    typst::comemo::evict(0);
+    pdf
 }
 
 /// The embedded fonts, read once per process.

@@ -5,13 +5,16 @@
 //! Each engine has its own append-only migrations under `migrations/<engine>/`.
 
 mod accounts;
+mod consultation;
 mod rows;
 mod sqlite;
 
 pub use sqlite::SqliteStore;
 
 use observa_domain::account::{Account, Role};
+use observa_domain::consultation::{Answers, Cycle, Draft, Status};
 use observa_domain::editorial::{Annotation, EditorialBlock};
+use observa_domain::questionnaire::Questionnaire;
 use observa_domain::Dataset;
 
 /// What can go wrong in storage. Messages name the table or file concerned.
@@ -76,6 +79,38 @@ pub trait AccountStore {
     fn end_session(&mut self, token_hash: &str) -> Result<()>;
     /// Appends an audit entry that is not a data write (sign-in, failed sign-in, refused access).
     fn record(&mut self, actor: &str, action: &str, subject: &str) -> Result<()>;
+}
+
+/// The consultation: cycles, each State's versioned draft, submissions, and API tokens.
+pub trait ConsultationStore {
+    /// Opens a cycle with its own copy of the questionnaire; an open cycle is [`StoreError::Invalid`].
+    fn open_cycle(
+        &mut self,
+        year: i32,
+        questionnaire: &Questionnaire,
+        deadline: chrono::NaiveDate,
+        actor: &str,
+    ) -> Result<()>;
+    /// Every cycle, newest first.
+    fn cycles(&self) -> Result<Vec<Cycle>>;
+    fn drafts(&self, cycle: i32) -> Result<Vec<Draft>>;
+    fn draft(&self, cycle: i32, state: &str) -> Result<Option<Draft>>;
+    /// Saves a State's answers if `based_on` is the stored version (0 for the first save) and the
+    /// response may still change; returns the new version. A stale version is
+    /// [`StoreError::Conflict`] and changes nothing. Audited with before and after.
+    fn save_draft(&mut self, cycle: i32, state: &str, answers: &Answers, based_on: i64, actor: &str) -> Result<i64>;
+    /// Submits the draft at `version`: true when this call created the submission, false when that
+    /// version was already submitted (one submission per version, enforced by the database).
+    fn submit(&mut self, cycle: i32, state: &str, version: i64, actor: &str) -> Result<bool>;
+    /// The secretariat's decision on a submitted response: `Returned` (the liaison officers may
+    /// change it again) or `Accepted`. Audited with the comment.
+    fn review(&mut self, cycle: i32, state: &str, decision: Status, comment: &str, actor: &str) -> Result<()>;
+    /// How many submissions a State made in a cycle.
+    fn submissions(&self, cycle: i32, state: &str) -> Result<usize>;
+    /// Stores a personal API token (its SHA-256) for an account.
+    fn create_token(&mut self, account: &Account, token_hash: &str, actor: &str) -> Result<()>;
+    /// The e-mail of the enabled account a token belongs to.
+    fn token_account(&self, token_hash: &str) -> Result<Option<String>>;
 }
 
 /// What creating an account needs.

@@ -9,6 +9,7 @@ mod downloads;
 mod error;
 mod i18n;
 mod pages;
+pub mod responses;
 pub mod search;
 mod snapshot;
 mod templates;
@@ -69,7 +70,12 @@ pub fn router(state: AppState) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
         .on_response(DefaultOnResponse::new().level(Level::INFO));
-    Router::new().merge(pages::router(state.clone())).merge(api::router(state.clone())).layer(trace).with_state(state)
+    Router::new()
+        .merge(pages::router(state.clone()))
+        .merge(api::router(state.clone()))
+        .merge(responses::router())
+        .layer(trace)
+        .with_state(state)
 }
 
 /// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight.

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod cycle;
 pub mod export;
 pub mod import;
 pub mod report;

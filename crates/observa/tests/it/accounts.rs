@@ -69,7 +69,12 @@ fn sign_in(app: &TestApp, email: &str, password: &str) -> Result<String, u16> {
 
 /// Signs in and replaces the first password, as the first sign-in requires.
 fn sign_in_first_time(app: &TestApp, email: &str) -> String {
-    let cookie = sign_in(app, email, PASSWORD).unwrap();
+    sign_in_with_first_password(app, email, PASSWORD)
+}
+
+/// Signs in with a first password (for example one `observa user add` printed) and replaces it.
+pub(crate) fn sign_in_with_first_password(app: &TestApp, email: &str, first: &str) -> String {
+    let cookie = sign_in(app, email, first).unwrap();
     let page = app.get_with("/en/editorial/2014", &[("Cookie", &cookie)]);
     assert_eq!(page.status, 303, "first the password");
     assert!(page.headers["location"].starts_with("/en/account/password"));
@@ -77,7 +82,7 @@ fn sign_in_first_time(app: &TestApp, email: &str) -> String {
     let changed = app.post_form(
         "/en/account/password",
         &cookie,
-        &[("csrf", &form.csrf()), ("current", PASSWORD), ("new", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+        &[("csrf", &form.csrf()), ("current", first), ("new", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
     );
     assert_eq!(changed.status, 303, "{}", changed.body);
     cookie

@@ -4,6 +4,7 @@
 mod accounts;
 mod checks;
 mod cli;
+mod consultation;
 mod data;
 mod openapi;
 mod opendata;

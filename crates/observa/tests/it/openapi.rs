@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::web::TestApp;
 
 /// Checks `value` against the subset of OpenAPI 3.0 schemas the document uses.
-fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
+pub(crate) fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
     if let Some(r) = schema["$ref"].as_str() {
         let name = r.trim_start_matches("#/components/schemas/");
         return check(doc, &doc["components"]["schemas"][name], value, at, errors);
@@ -96,8 +96,9 @@ fn every_documented_operation_answers_as_documented() {
         }
     };
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 11);
-    for (path, item) in paths {
+    assert_eq!(paths.len(), 13);
+    // The consultation's operations need an account: `consultation::` tests check them.
+    for (path, item) in paths.iter().filter(|(p, _)| !p.starts_with("/cycles/")) {
         let schema = &item["get"]["responses"]["200"]["content"]["application/json"]["schema"];
         for url in samples(path) {
             let answer = app.get(&format!("/api/v1{url}"));

@@ -173,7 +173,11 @@ fn the_docx_status_table_matches_the_registry() {
     for row in status_table(&ds, NaiveDate::from_ymd_opt(2014, 12, 31).unwrap()) {
         for p in row.plans {
             let mark = if p.last_approved { " *" } else { "" };
-            let adopted = p.adopted_wording.clone().unwrap_or_else(|| p.adoption.to_string());
+            let adopted = match (&p.adopted_wording, &p.adoption) {
+                (Some(wording), _) => wording.clone(),
+                (None, observa_domain::period::Adoption::On(date)) => date.to_string(),
+                (None, status) => Labels::new(Lang::En).t(&format!("report-adoption-{status}")),
+            };
             expected.insert((row.state_name.clone(), format!("{}{mark}", p.name), adopted, p.validity.clone()));
         }
     }

@@ -30,12 +30,12 @@ fn the_database_runs_in_wal_mode_with_full_synchronous_writes() {
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal", "WAL is a property of the file and persists");
     let applied: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(applied, 4, "0001_registry to 0004_accounts");
+    assert_eq!(applied, 6, "0001_registry to 0006_consultation");
     drop(conn);
     drop(SqliteStore::open(&db).unwrap());
     let conn = rusqlite::Connection::open(&db).unwrap();
     let applied_again: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(applied_again, 4, "a migration is applied once");
+    assert_eq!(applied_again, 6, "a migration is applied once");
 }
 
 #[test]
@@ -63,8 +63,8 @@ fn every_write_is_in_a_hash_chained_audit_log_that_detects_tampering() {
     let out = s.observa("a.db", &["audit", "verify"]);
     assert!(out.status.success(), "{}", crate::text(&out));
     assert!(
-        crate::text(&out).contains("18 entries, hash chain intact"),
-        "seeding (the registry and 16 editorial blocks) and the import: {}",
+        crate::text(&out).contains("61 entries, hash chain intact"),
+        "seeding (60 entries: see cli.rs) and the import: {}",
         crate::text(&out)
     );
     let listed = crate::text(&s.observa("a.db", &["audit", "list"]));

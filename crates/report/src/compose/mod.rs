@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use observa_domain::analysis::comparison::{comparison, Comparison};
 use observa_domain::analysis::findings::findings;
 use observa_domain::analysis::status::status_table;
+use observa_domain::period::Adoption;
 use observa_domain::questionnaire::Questionnaire;
 use observa_domain::{Dataset, Lang};
 
@@ -157,7 +158,12 @@ impl Ctx<'_> {
         let mut rows = Vec::new();
         for row in status_table(self.inp.dataset, self.inp.on) {
             for p in &row.plans {
-                let adopted = p.adopted_wording.clone().unwrap_or_else(|| p.adoption.to_string());
+                // The source's wording when kept; otherwise the date, or the status in words.
+                let adopted = match (&p.adopted_wording, &p.adoption) {
+                    (Some(wording), _) => wording.clone(),
+                    (None, Adoption::On(date)) => date.to_string(),
+                    (None, status) => self.label("report-adoption", status),
+                };
                 let mark = if p.last_approved { " *" } else { "" };
                 rows.push(vec![
                     self.state_name(row.state.as_str()),

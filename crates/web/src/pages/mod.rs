@@ -5,6 +5,7 @@ pub(crate) mod account;
 mod agencies;
 mod analysis;
 mod annotations;
+mod cycle;
 mod editorial;
 mod home;
 mod report;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(account::router())
         .merge(editorial::router())
         .merge(annotations::router())
+        .merge(cycle::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))

@@ -1,0 +1,277 @@
+//! The consultation cycle through the real binary and portal: `observa cycle open`, tokens, the
+//! machine interface with ETags (412 on a stale version), concurrent saves and submits, the
+//! liaison's form with its conflict view, and the secretariat's status page.
+
+use observa_store::{ConsultationStore, SqliteStore};
+use serde_json::{json, Value};
+
+use crate::web::TestApp;
+use crate::{text, Scratch};
+
+/// A database made by the binary: the bundled data, cycle 2015 copied from 2014, a liaison officer
+/// for Chile with an API token, and an analyst. Returns the app, the scratch folder, the token.
+fn setup() -> (TestApp, Scratch, String) {
+    let s = Scratch::new();
+    let run = |args: &[&str]| {
+        let out = s.observa("c.db", args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["cycle", "open", "--year", "2015", "--from", "2014", "--deadline", "2015-06-30"]);
+    run(&["user", "add", "--email", "enlace@gob.cl", "--role", "liaison", "--state", "CL"]);
+    let token = run(&["token", "create", "--email", "enlace@gob.cl"]).lines().last().unwrap().trim().to_string();
+    let app = TestApp::spawn_on(SqliteStore::open(&s.path("c.db")).unwrap());
+    (app, s, token)
+}
+
+/// Creates an account with the binary and signs it in (first password replaced); the cookie.
+fn account(app: &TestApp, s: &Scratch, email: &str, role: &[&str]) -> String {
+    let mut args = vec!["user", "add", "--email", email];
+    args.extend_from_slice(role);
+    let out = s.observa("c.db", &args);
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let first = stdout.lines().last().unwrap().rsplit(": ").next().unwrap().trim().to_string();
+    crate::accounts::sign_in_with_first_password(app, email, &first)
+}
+
+fn api(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> (u16, Option<String>, Value) {
+    let url = format!("{}{path}", app.base);
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut response = match method {
+        "GET" => {
+            let mut r = agent.get(&url);
+            for (k, v) in headers {
+                r = r.header(*k, *v);
+            }
+            r.call().unwrap()
+        }
+        _ => {
+            let mut r = if method == "PUT" { agent.put(&url) } else { agent.post(&url) };
+            for (k, v) in headers {
+                r = r.header(*k, *v);
+            }
+            match body {
+                Some(b) => r.header("Content-Type", "application/json").send(b.to_string()).unwrap(),
+                None => r.send_empty().unwrap(),
+            }
+        }
+    };
+    let etag = response.headers().get("etag").map(|v| v.to_str().unwrap().to_string());
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    (response.status().as_u16(), etag, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+const CL: &str = "/api/v1/cycles/2015/responses/CL";
+
+#[test]
+fn the_machine_interface_reads_and_writes_with_etags_and_refuses_stale_versions() {
+    let (app, _s, token) = setup();
+    let bearer = format!("Bearer {token}");
+    let auth = [("Authorization", bearer.as_str())];
+    assert_eq!(api(&app, "GET", CL, &[], None).0, 401, "anonymous");
+    assert_eq!(api(&app, "GET", "/api/v1/cycles/2015/responses/PE", &auth, None).0, 403, "another State");
+    let (status, etag, body) = api(&app, "GET", CL, &auth, None);
+    assert_eq!((status, etag.as_deref()), (200, Some("\"v0\"")));
+    let doc = app.get("/api/v1/openapi.json").json();
+    let mut errors = Vec::new();
+    let schema = &doc["paths"]["/cycles/{year}/responses/{state}"]["get"]["responses"]["200"]["content"]
+        ["application/json"]["schema"];
+    crate::openapi::check(&doc, schema, &body, CL, &mut errors);
+    assert!(errors.is_empty(), "the answer matches the OpenAPI document: {errors:?}");
+    assert_eq!(body["status"], "not-started");
+    assert!(body["answers"]["plans.list"].as_array().is_some_and(|rows| !rows.is_empty()), "pre-filled from 2014");
+    let mut answers = body["answers"].clone();
+    answers["plans.changes"] = json!("The 2015 plan adds an evaluation chapter.");
+    let put = |if_match: Option<&str>, answers: &Value| {
+        let mut h = vec![("Authorization", bearer.as_str())];
+        if let Some(m) = if_match {
+            h.push(("If-Match", m));
+        }
+        api(&app, "PUT", CL, &h, Some(json!({ "answers": answers })))
+    };
+    assert_eq!(put(None, &answers).0, 428, "If-Match is required");
+    let (status, etag, saved) = put(Some("\"v0\""), &answers);
+    assert_eq!((status, etag.as_deref()), (200, Some("\"v1\"")), "{saved}");
+    assert_eq!(saved["answers"]["plans.changes"], "The 2015 plan adds an evaluation chapter.");
+    let (status, etag, _) = put(Some("\"v0\""), &answers);
+    assert_eq!((status, etag.as_deref()), (412, Some("\"v1\"")), "a stale version, with the current ETag");
+    let mut bad = answers.clone();
+    bad["plans.list"] = json!([{ "approved": "sometime" }]);
+    let (status, _, body) = put(Some("\"v1\""), &bad);
+    assert_eq!(status, 422);
+    assert_eq!(body["issues"][0]["code"], "not-a-date");
+    let (_, etag, body) = api(&app, "GET", CL, &auth, None);
+    assert_eq!(
+        (etag.as_deref(), body["version"].as_i64()),
+        (Some("\"v1\""), Some(1)),
+        "the refused writes changed nothing"
+    );
+}
+
+#[test]
+fn two_officers_saving_from_one_version_at_once_one_wins_the_other_gets_412() {
+    let (app, _s, token) = setup();
+    let bearer = format!("Bearer {token}");
+    let (_, _, body) = api(&app, "GET", CL, &[("Authorization", &bearer)], None);
+    let results: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|i| {
+                let (app, bearer, mut answers) = (&app, &bearer, body["answers"].clone());
+                answers["plans.changes"] = json!(format!("officer {i}"));
+                scope.spawn(move || {
+                    let h = [("Authorization", bearer.as_str()), ("If-Match", "\"v0\"")];
+                    api(app, "PUT", CL, &h, Some(json!({ "answers": answers }))).0
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut sorted = results.clone();
+    sorted.sort();
+    assert_eq!(sorted, vec![200, 412], "{results:?}");
+    let (_, _, now) = api(&app, "GET", CL, &[("Authorization", &bearer)], None);
+    assert_eq!(now["version"], 1);
+    assert!(now["answers"]["plans.changes"].as_str().unwrap().starts_with("officer "));
+}
+
+#[test]
+fn the_same_submission_sent_five_times_in_parallel_makes_one_submission() {
+    let (app, s, token) = setup();
+    let bearer = format!("Bearer {token}");
+    let (_, _, body) = api(&app, "GET", CL, &[("Authorization", &bearer)], None);
+    // The two yes/no questions the registry cannot answer (they feed no fact) are completed here.
+    let mut answers = body["answers"].clone();
+    answers["prevention.included"] = json!("yes");
+    answers["recovery.services_exist"] = json!("yes");
+    let (status, _, saved) = api(
+        &app,
+        "PUT",
+        CL,
+        &[("Authorization", &bearer), ("If-Match", "\"v0\"")],
+        Some(json!({ "answers": answers })),
+    );
+    assert_eq!(status, 200, "{saved}");
+    let answers: Vec<Value> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..5)
+            .map(|_| {
+                let (app, bearer) = (&app, &bearer);
+                scope.spawn(move || {
+                    let h = [("Authorization", bearer.as_str()), ("If-Match", "\"v1\"")];
+                    api(app, "POST", &format!("{CL}/submit"), &h, None)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap().2).collect()
+    });
+    assert!(answers.iter().all(|a| a["submitted"] == true), "{answers:?}");
+    assert_eq!(answers.iter().filter(|a| a["created"] == true).count(), 1, "{answers:?}");
+    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    assert_eq!(store.submissions(2015, "CL").unwrap(), 1, "one row in the database");
+    assert_eq!(store.draft(2015, "CL").unwrap().unwrap().status.code(), "submitted");
+    let h = [("Authorization", bearer.as_str()), ("If-Match", "\"v1\"")];
+    assert_eq!(api(&app, "PUT", CL, &h, Some(json!({ "answers": {} }))).0, 409, "submitted answers are locked");
+}
+
+#[test]
+fn the_2014_answers_are_the_accepted_responses_of_cycle_2014() {
+    let (_app, s, _token) = setup();
+    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let drafts = store.drafts(2014).unwrap();
+    let responding: std::collections::BTreeSet<String> =
+        crate::bundled().responses.iter().filter(|r| r.cycle == 2014).map(|r| r.state.to_string()).collect();
+    assert_eq!(drafts.iter().map(|d| d.state.clone()).collect::<std::collections::BTreeSet<_>>(), responding);
+    assert!(drafts.iter().all(|d| d.status.code() == "accepted"));
+    let cycles = store.cycles().unwrap();
+    let (c2015, c2014) = (&cycles[0], &cycles[1]);
+    assert_eq!((c2015.year, c2014.year), (2015, 2014));
+    assert_eq!(c2015.questionnaire.version, c2014.questionnaire.version + 1, "copied and versioned");
+    assert!(c2015.questionnaire.questions().all(|q| q.counterpart.is_some()));
+}
+
+#[test]
+fn opening_a_cycle_checks_its_arguments() {
+    let s = Scratch::new();
+    for (args, message) in [
+        (vec!["cycle", "open", "--year", "2015", "--from", "2013", "--deadline", "2015-06-30"], "no such cycle"),
+        (vec!["cycle", "open", "--year", "2014", "--from", "2014", "--deadline", "2014-06-30"], "must come after"),
+        (
+            vec!["cycle", "open", "--year", "2015", "--from", "2014", "--deadline", "2019-06-30"],
+            "expected a date in 2015",
+        ),
+        (vec!["cycle", "open", "--year", "2015", "--from", "2014", "--deadline", "30/06/2015"], "invalid value"),
+    ] {
+        let out = s.observa("c.db", &args);
+        assert!(!out.status.success() && text(&out).contains(message), "{args:?}: {}", text(&out));
+    }
+    assert!(s
+        .observa("c.db", &["cycle", "open", "--year", "2015", "--from", "2014", "--deadline", "2015-06-30"])
+        .status
+        .success());
+    let again = s.observa("c.db", &["cycle", "open", "--year", "2015", "--from", "2014", "--deadline", "2015-06-30"]);
+    assert!(text(&again).contains("open already"));
+}
+
+#[test]
+fn a_liaison_officer_fills_the_form_in_spanish_and_a_stale_save_shows_both_versions() {
+    let (app, s, _) = setup();
+    let cookie = account(&app, &s, "oficial@gob.cl", &["--role", "liaison", "--state", "CL"]);
+    let form = app.get_with("/es/cycles/2015/responses/CL", &[("Cookie", &cookie)]);
+    assert_eq!(form.status, 200);
+    assert_eq!(form.headers["cache-control"], "no-store");
+    assert!(
+        form.body.contains("Respuestas a la consulta") && form.body.contains("Marco para la acción"),
+        "pre-filled, in Spanish"
+    );
+    assert!(form.body.contains("name=\"a|plans.changes\""));
+    let csrf = form.csrf();
+    let fields = |version: &'static str, text: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("version", version.to_string()),
+            ("action", "save".to_string()),
+            ("a|plans.changes", text.to_string()),
+            ("a|plans.list|0|approved", "2012-05".to_string()),
+        ]
+    };
+    let post = |f: Vec<(&str, String)>| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        app.post_form("/es/cycles/2015/responses/CL", &cookie, &f)
+    };
+    let saved = post(fields("0", "Primera versión."));
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let stale = post(fields("0", "Versión de otra persona."));
+    assert_eq!(stale.status, 409);
+    assert!(
+        stale.body.contains("Primera versión.") && stale.body.contains("Versión de otra persona."),
+        "both, side by side"
+    );
+    let submit = post(vec![
+        ("csrf", csrf.clone()),
+        ("version", "1".into()),
+        ("action", "submit".into()),
+        ("a|plans.changes", "x".into()),
+    ]);
+    assert_eq!(submit.status, 422, "incomplete answers are not submitted");
+    assert!(
+        submit.body.contains("Esta pregunta debe responderse antes de enviar"),
+        "messages beside the questions, in Spanish"
+    );
+    assert_eq!(app.get_with("/es/cycles/2015/responses/PE", &[("Cookie", &cookie)]).status, 403);
+    assert_eq!(
+        app.get_with("/es/cycles/2015", &[("Cookie", &cookie)]).status,
+        403,
+        "the status page is the secretariat's"
+    );
+    let analyst = account(&app, &s, "analista@secretaria.org", &["--role", "analyst"]);
+    let status = app.get_with("/en/cycles/2015", &[("Cookie", &analyst)]);
+    assert_eq!(status.status, 200);
+    assert_eq!(status.body.matches("<tr").count(), 36, "35 States and the header");
+    assert!(status.body.contains("class=\"overdue\""), "the 2015 deadline has passed");
+}

@@ -1,0 +1,216 @@
+//! [`ConsultationStore`] for SQLite: cycles, drafts, submissions and API tokens.
+
+use observa_domain::account::Account;
+use observa_domain::consultation::{Answers, Cycle, Draft, Status};
+use observa_domain::questionnaire::Questionnaire;
+use rusqlite::OptionalExtension;
+
+use crate::sqlite::{append_audit, SqliteStore};
+use crate::{ConsultationStore, Result, StoreError};
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn invalid(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(e.to_string())
+}
+
+fn draft_from(r: &rusqlite::Row) -> rusqlite::Result<Draft> {
+    let status: String = r.get(2)?;
+    let answers: String = r.get(3)?;
+    Ok(Draft {
+        cycle: r.get(0)?,
+        state: r.get(1)?,
+        status: Status::parse(&status).unwrap_or(Status::Draft),
+        answers: serde_json::from_str(&answers).unwrap_or_default(),
+        version: r.get(4)?,
+        updated_at: r.get(5)?,
+        updated_by: r.get(6)?,
+    })
+}
+
+const DRAFT_COLUMNS: &str = "cycle, state, status, answers, version, updated_at, updated_by";
+
+impl ConsultationStore for SqliteStore {
+    fn open_cycle(&mut self, year: i32, q: &Questionnaire, deadline: chrono::NaiveDate, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let exists: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM cycles WHERE year = ?1)", [year], |r| r.get(0))?;
+        if exists {
+            return Err(invalid(format!("cycle {year} is open already")));
+        }
+        let json = serde_json::to_string(q).map_err(invalid)?;
+        tx.execute(
+            "INSERT INTO cycles (year, questionnaire, deadline, opened_at, opened_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![year, json, deadline.to_string(), now(), actor],
+        )?;
+        let after = serde_json::json!({ "questionnaire": format!("{} v{}", q.id, q.version), "deadline": deadline })
+            .to_string();
+        append_audit(&tx, actor.to_string(), "open-cycle", &format!("cycle/{year}"), None, Some(&after))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn cycles(&self) -> Result<Vec<Cycle>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT year, questionnaire, deadline, opened_at, opened_by FROM cycles ORDER BY year DESC")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, i32>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        let mut cycles = Vec::new();
+        for row in rows {
+            let (year, q, deadline, opened_at, opened_by) = row?;
+            cycles.push(Cycle {
+                year,
+                questionnaire: serde_json::from_str(&q).map_err(invalid)?,
+                deadline: deadline.parse().map_err(invalid)?,
+                opened_at,
+                opened_by,
+            });
+        }
+        Ok(cycles)
+    }
+
+    fn drafts(&self, cycle: i32) -> Result<Vec<Draft>> {
+        let mut stmt =
+            self.conn.prepare(&format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE cycle = ?1 ORDER BY state"))?;
+        let rows = stmt.query_map([cycle], draft_from)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn draft(&self, cycle: i32, state: &str) -> Result<Option<Draft>> {
+        let sql = format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE cycle = ?1 AND state = ?2");
+        Ok(self.conn.query_row(&sql, rusqlite::params![cycle, state], draft_from).optional()?)
+    }
+
+    fn save_draft(&mut self, cycle: i32, state: &str, answers: &Answers, based_on: i64, actor: &str) -> Result<i64> {
+        let subject = format!("cycle/{cycle}/responses/{state}");
+        // IMMEDIATE: the version is read under the write lock, so two saves from one version
+        // cannot both pass.
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let sql = format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE cycle = ?1 AND state = ?2");
+        let stored = tx.query_row(&sql, rusqlite::params![cycle, state], draft_from).optional()?;
+        let current = stored.as_ref().map_or(0, |d| d.version);
+        if current != based_on {
+            return Err(StoreError::Conflict { subject, current, based_on });
+        }
+        if let Some(d) = stored.as_ref().filter(|d| !d.status.editable()) {
+            return Err(invalid(format!("{subject} is {} and can no longer be changed", d.status.code())));
+        }
+        let version = current + 1;
+        let json = serde_json::to_string(answers).map_err(invalid)?;
+        tx.execute(
+            "INSERT INTO drafts (cycle, state, status, answers, version, updated_at, updated_by)
+             VALUES (?1, ?2, 'draft', ?3, ?4, ?5, ?6)
+             ON CONFLICT (cycle, state) DO UPDATE SET status = 'draft', answers = excluded.answers,
+                 version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            rusqlite::params![cycle, state, json, version, now(), actor],
+        )?;
+        let before = stored.map(|d| serde_json::to_string(&d.answers).unwrap_or_default());
+        append_audit(&tx, actor.to_string(), "save-draft", &subject, before.as_deref(), Some(&json))?;
+        tx.commit()?;
+        Ok(version)
+    }
+
+    fn submit(&mut self, cycle: i32, state: &str, version: i64, actor: &str) -> Result<bool> {
+        let subject = format!("cycle/{cycle}/responses/{state}");
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let sql = format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE cycle = ?1 AND state = ?2");
+        let Some(draft) = tx.query_row(&sql, rusqlite::params![cycle, state], draft_from).optional()? else {
+            return Err(invalid(format!("{subject} has no saved answers to submit")));
+        };
+        if draft.version != version {
+            return Err(StoreError::Conflict { subject, current: draft.version, based_on: version });
+        }
+        // The unique key (cycle, state, draft_version) makes a repeated submit of the same
+        // version insert nothing: one submission, however many clicks or retries.
+        let inserted = tx.execute(
+            "INSERT INTO submissions (cycle, state, draft_version, answers, submitted_at, submitted_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (cycle, state, draft_version) DO NOTHING",
+            rusqlite::params![
+                cycle,
+                state,
+                version,
+                serde_json::to_string(&draft.answers).map_err(invalid)?,
+                now(),
+                actor
+            ],
+        )?;
+        if inserted == 1 {
+            tx.execute(
+                "UPDATE drafts SET status = 'submitted' WHERE cycle = ?1 AND state = ?2",
+                rusqlite::params![cycle, state],
+            )?;
+            append_audit(
+                &tx,
+                actor.to_string(),
+                "submit",
+                &subject,
+                None,
+                Some(&format!("{{\"version\":{version}}}")),
+            )?;
+        } else if draft.status.editable() {
+            return Err(invalid(format!("{subject} version {version} was submitted and then returned; save it again")));
+        }
+        tx.commit()?;
+        Ok(inserted == 1)
+    }
+
+    fn review(&mut self, cycle: i32, state: &str, decision: Status, comment: &str, actor: &str) -> Result<()> {
+        let subject = format!("cycle/{cycle}/responses/{state}");
+        if !matches!(decision, Status::Returned | Status::Accepted) {
+            return Err(invalid(format!("a review returns or accepts; `{}` is neither", decision.code())));
+        }
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let status: Option<String> = tx
+            .query_row(
+                "SELECT status FROM drafts WHERE cycle = ?1 AND state = ?2",
+                rusqlite::params![cycle, state],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if status.as_deref() != Some("submitted") {
+            return Err(invalid(format!("{subject} is not waiting for review")));
+        }
+        tx.execute(
+            "UPDATE drafts SET status = ?1, updated_at = ?2, updated_by = ?3 WHERE cycle = ?4 AND state = ?5",
+            rusqlite::params![decision.code(), now(), actor, cycle, state],
+        )?;
+        let after = serde_json::json!({ "status": decision.code(), "comment": comment }).to_string();
+        append_audit(&tx, actor.to_string(), "review", &subject, Some("{\"status\":\"submitted\"}"), Some(&after))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn submissions(&self, cycle: i32, state: &str) -> Result<usize> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM submissions WHERE cycle = ?1 AND state = ?2",
+            rusqlite::params![cycle, state],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
+    }
+
+    fn create_token(&mut self, account: &Account, token_hash: &str, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO api_tokens (token_hash, account, created_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![token_hash, account.id, now()],
+        )?;
+        append_audit(&tx, actor.to_string(), "create-token", &format!("account/{}", account.id), None, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn token_account(&self, token_hash: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT a.email FROM api_tokens t JOIN accounts a ON a.id = t.account WHERE t.token_hash = ?1 AND NOT a.disabled",
+                [token_hash],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}

@@ -1,0 +1,318 @@
+//! The consultation in the browser: a liaison officer's form for their State (pre-filled, saved as
+//! a versioned draft, submitted once), the conflict view when someone saved in between, and the
+//! secretariat's page with every State's status and what is overdue. Works without JavaScript.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use minijinja::{context, Value};
+use observa_domain::consultation::{check, Answers, Cycle, Draft, Issue, Status, Value as Answer};
+use observa_domain::questionnaire::{AnswerType, Labels};
+use observa_store::{ConsultationStore, Session, StoreError};
+
+use super::account::{check_csrf, gate, private, refuse, Gate};
+use super::{page_lang, render, respond};
+use crate::auth::internal;
+use crate::responses::{may_answer, response, submit_version, SubmitError};
+use crate::{AppState, Lang, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{lang}/cycles/{year}", get(status_page))
+        .route("/{lang}/cycles/{year}/responses/{state}", get(form_page).post(save))
+}
+
+fn signed_in(app: &AppState, headers: &HeaderMap, l: Lang, uri: &Uri) -> Result<Result<Session, Response>, WebError> {
+    Ok(match gate(app, headers, l, uri)? {
+        Gate::Redirect(r) => Err(r),
+        Gate::Pass(s, _) => Ok(s),
+    })
+}
+
+fn text(labels: &Labels, l: Lang) -> String {
+    labels.get(&l.0).or_else(|| labels.get(&observa_domain::Lang::En)).cloned().unwrap_or_default()
+}
+
+/// The questionnaire as the template walks it, with each question's value and issues.
+fn form_parts(cycle: &Cycle, answers: &Answers, issues: &[Issue], l: Lang) -> Vec<Value> {
+    cycle
+        .questionnaire
+        .parts
+        .iter()
+        .map(|part| {
+            let sections: Vec<Value> = part
+                .sections
+                .iter()
+                .map(|section| {
+                    let questions: Vec<Value> = section
+                        .questions
+                        .iter()
+                        .map(|q| {
+                            let value = answers.get(&q.id);
+                            let (text_value, items, mut rows) = match value {
+                                Some(Answer::Text(t)) => (t.clone(), vec![], vec![]),
+                                Some(Answer::Items(i)) => (String::new(), i.clone(), vec![]),
+                                Some(Answer::Rows(r)) => (String::new(), vec![], r.clone()),
+                                None => (String::new(), vec![], vec![]),
+                            };
+                            if q.kind == AnswerType::Table {
+                                rows.extend([BTreeMap::new(), BTreeMap::new()]);
+                            }
+                            let mut items = items;
+                            items.resize(3, String::new());
+                            let options: Vec<Value> =
+                                q.options.iter().map(|(id, labels)| context! { id, label => text(labels, l) }).collect();
+                            let columns: Vec<Value> = q
+                                .columns
+                                .iter()
+                                .map(|c| context! { id => c.id.clone(), label => text(&c.label, l) })
+                                .collect();
+                            let messages: Vec<String> = issues
+                                .iter()
+                                .filter(|i| i.question == q.id)
+                                .map(|i| format!("{} ({})", l.text(&format!("issue-{}", i.code)), i.detail))
+                                .collect();
+                            context! {
+                                id => q.id.clone(), number => q.number.clone(), kind => crate::templates::v(q.kind),
+                                required => q.required, label => text(&q.label, l), help => text(&q.help, l),
+                                value => text_value, items, rows => crate::templates::v(rows), options, columns, messages,
+                            }
+                        })
+                        .collect();
+                    context! { title => text(&section.title, l), questions }
+                })
+                .collect();
+            context! { title => text(&part.title, l), sections }
+        })
+        .collect()
+}
+
+/// Reads the form's fields (`a|question`, `a|question|item`, `a|question|row|column`) into answers.
+fn answers_from(fields: &[(String, String)]) -> Answers {
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    let mut items: BTreeMap<String, BTreeMap<usize, String>> = BTreeMap::new();
+    let mut rows: BTreeMap<String, BTreeMap<usize, BTreeMap<String, String>>> = BTreeMap::new();
+    for (name, value) in fields {
+        let value = value.replace("\r\n", "\n").trim().to_string();
+        let parts: Vec<&str> = name.split('|').collect();
+        match parts.as_slice() {
+            ["a", q] => {
+                texts.insert(q.to_string(), value);
+            }
+            ["a", q, i] => {
+                if let Ok(i) = i.parse::<usize>() {
+                    items.entry(q.to_string()).or_default().insert(i, value);
+                }
+            }
+            ["a", q, r, c] => {
+                if let Ok(r) = r.parse::<usize>() {
+                    rows.entry(q.to_string()).or_default().entry(r).or_default().insert(c.to_string(), value);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut answers = Answers::new();
+    for (q, t) in texts.into_iter().filter(|(_, t)| !t.is_empty()) {
+        answers.insert(q, Answer::Text(t));
+    }
+    for (q, list) in items {
+        let list: Vec<String> = list.into_values().filter(|t| !t.is_empty()).collect();
+        if !list.is_empty() {
+            answers.insert(q, Answer::Items(list));
+        }
+    }
+    for (q, table) in rows {
+        let table: Vec<BTreeMap<String, String>> = table
+            .into_values()
+            .map(|row| row.into_iter().filter(|(_, v)| !v.is_empty()).collect::<BTreeMap<_, _>>())
+            .filter(|row| !row.is_empty())
+            .collect();
+        if !table.is_empty() {
+            answers.insert(q, Answer::Rows(table));
+        }
+    }
+    answers
+}
+
+fn show_form(
+    app: &AppState,
+    l: Lang,
+    uri: &Uri,
+    session: &Session,
+    cycle: &Cycle,
+    draft: &Draft,
+    submitting: bool,
+) -> Response {
+    let issues = check(&cycle.questionnaire, &draft.answers, submitting);
+    let name = app.snapshot.dataset.state(&draft.state).map_or(draft.state.clone(), |s| s.name(l.0).to_string());
+    let ctx = context! {
+        year => cycle.year, state => draft.state.clone(), name, deadline => cycle.deadline.to_string(),
+        status => draft.status.code(), editable => draft.status.editable(), version => draft.version,
+        updated_at => draft.updated_at.clone(), updated_by => draft.updated_by.clone(),
+        parts => form_parts(cycle, &draft.answers, &issues, l), issue_count => issues.len(), csrf => session.csrf.clone(),
+    };
+    let mut response = private(render(app, l, uri, "response.html", ctx));
+    if submitting && !issues.is_empty() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
+async fn form_page(
+    State(app): State<AppState>,
+    Path((lang, year, state)): Path<(String, i32, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let session = match signed_in(&app, &headers, l, &uri)? {
+            Ok(s) => s,
+            Err(r) => return Ok(r),
+        };
+        if !may_answer(&session.account, &state) {
+            return Err(refuse(&app, &session, uri.path()));
+        }
+        let (cycle, draft) = response(&app, year, &state)?;
+        Ok(show_form(&app, l, &uri, &session, &cycle, &draft, false))
+    })();
+    respond(&app, &lang, result)
+}
+
+async fn save(
+    State(app): State<AppState>,
+    Path((lang, year, state)): Path<(String, i32, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let session = match signed_in(&app, &headers, l, &uri)? {
+            Ok(s) => s,
+            Err(r) => return Ok(r),
+        };
+        if !may_answer(&session.account, &state) {
+            return Err(refuse(&app, &session, uri.path()));
+        }
+        let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
+        check_csrf(&session, field("csrf"))?;
+        let based_on: i64 =
+            field("version").parse().map_err(|_| WebError::BadRequest("the form has no version".into()))?;
+        // The conflict page re-sends the officer's answers as JSON; the form sends fields.
+        let answers = match field("answers_json") {
+            "" => answers_from(&fields),
+            json => serde_json::from_str(json).map_err(|e| WebError::BadRequest(format!("answers: {e}")))?,
+        };
+        let saved =
+            app.store.lock().expect("store lock").save_draft(year, &state, &answers, based_on, &session.account.email);
+        let version = match saved {
+            Ok(v) => v,
+            Err(StoreError::Conflict { .. }) => return conflict(&app, l, &uri, &session, year, &state, &answers),
+            Err(StoreError::Invalid(m)) => return Err(WebError::Conflict(m)),
+            Err(e) => return Err(internal(e)),
+        };
+        let back = format!("/{}/cycles/{year}/responses/{state}", l.code());
+        if field("action") != "submit" {
+            return Ok(private(Redirect::to(&format!("{back}?saved={version}")).into_response()));
+        }
+        match submit_version(&app, year, &state, version, &session.account) {
+            Ok(_) => Ok(private(Redirect::to(&format!("{back}?submitted={version}")).into_response())),
+            Err(SubmitError::Incomplete(_)) => {
+                let (cycle, draft) = response(&app, year, &state)?;
+                Ok(show_form(&app, l, &uri, &session, &cycle, &draft, true))
+            }
+            Err(SubmitError::Stale) => conflict(&app, l, &uri, &session, year, &state, &answers),
+            Err(SubmitError::Refused(m)) => Err(WebError::Conflict(m)),
+            Err(SubmitError::Web(e)) => Err(e),
+        }
+    })();
+    respond(&app, &lang, result)
+}
+
+/// Both versions, question by question; the officer's answers ride along to be saved on top of
+/// the newer version once merged (nothing is lost).
+fn conflict(
+    app: &AppState,
+    l: Lang,
+    uri: &Uri,
+    session: &Session,
+    year: i32,
+    state: &str,
+    mine: &Answers,
+) -> Result<Response, WebError> {
+    let (cycle, theirs) = response(app, year, state)?;
+    let show = |a: Option<&Answer>| match a {
+        None => String::new(),
+        Some(Answer::Text(t)) => t.clone(),
+        Some(Answer::Items(i)) => i.join("\n"),
+        Some(Answer::Rows(rows)) => {
+            rows.iter().map(|r| r.values().cloned().collect::<Vec<_>>().join(" · ")).collect::<Vec<_>>().join("\n")
+        }
+    };
+    let rows: Vec<Value> = cycle
+        .questionnaire
+        .questions()
+        .filter(|q| mine.get(&q.id) != theirs.answers.get(&q.id))
+        .map(|q| context! { number => q.number.clone(), label => text(&q.label, l), mine => show(mine.get(&q.id)), theirs => show(theirs.answers.get(&q.id)) })
+        .collect();
+    let ctx = context! {
+        year, state, rows, version => theirs.version, by => theirs.updated_by, at => theirs.updated_at,
+        answers_json => serde_json::to_string(mine).unwrap_or_default(), csrf => session.csrf.clone(),
+    };
+    let mut response = private(render(app, l, uri, "response_conflict.html", ctx));
+    *response.status_mut() = StatusCode::CONFLICT;
+    Ok(response)
+}
+
+async fn status_page(
+    State(app): State<AppState>,
+    Path((lang, year)): Path<(String, i32)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let session = match signed_in(&app, &headers, l, &uri)? {
+            Ok(s) => s,
+            Err(r) => return Ok(r),
+        };
+        if !session.account.role.is_secretariat() {
+            return Err(refuse(&app, &session, uri.path()));
+        }
+        let store = app.store.lock().expect("store lock");
+        let cycle = store.cycles().map_err(internal)?.into_iter().find(|c| c.year == year);
+        let cycle = cycle.ok_or_else(|| WebError::NotFound(format!("no consultation cycle {year}")))?;
+        let drafts = store.drafts(year).map_err(internal)?;
+        drop(store);
+        let today = chrono::Utc::now().date_naive();
+        let mut rows: Vec<(String, Value)> = app
+            .snapshot
+            .dataset
+            .states
+            .iter()
+            .filter(|s| s.code.is_oas_member())
+            .map(|s| {
+                let draft = drafts.iter().find(|d| d.state == s.code.as_str());
+                let status = draft.map_or(Status::NotStarted, |d| d.status);
+                let overdue = today > cycle.deadline && status.editable();
+                let name = s.name(l.0).to_string();
+                let row = context! {
+                    code => s.code.to_string(), name => name.clone(), status => status.code(), overdue,
+                    version => draft.map_or(0, |d| d.version), updated_at => draft.map(|d| d.updated_at.clone()),
+                };
+                (name, row)
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        let rows: Vec<Value> = rows.into_iter().map(|r| r.1).collect();
+        let ctx = context! { year, deadline => cycle.deadline.to_string(), rows };
+        Ok(private(render(&app, l, &uri, "cycle_status.html", ctx)))
+    })();
+    respond(&app, &lang, result)
+}
