@@ -6,7 +6,7 @@ use observa_domain::questionnaire::Questionnaire;
 use rusqlite::OptionalExtension;
 
 use crate::sqlite::{append_audit, SqliteStore};
-use crate::{ConsultationStore, Result, StoreError};
+use crate::{Comment, ConsultationStore, Result, StoreError};
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -182,6 +182,32 @@ impl ConsultationStore for SqliteStore {
         append_audit(&tx, actor.to_string(), "review", &subject, Some("{\"status\":\"submitted\"}"), Some(&after))?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn add_comment(&mut self, cycle: i32, state: &str, question: &str, body: &str, actor: &str) -> Result<()> {
+        let body = body.trim();
+        if body.is_empty() || body.chars().count() > 5000 {
+            return Err(invalid("a comment has 1 to 5,000 characters"));
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO comments (cycle, state, question, author, body, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![cycle, state, question, actor, body, now()],
+        )?;
+        let subject = format!("cycle/{cycle}/responses/{state}/{question}");
+        append_audit(&tx, actor.to_string(), "comment", &subject, None, Some(body))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn comments(&self, cycle: i32, state: &str) -> Result<Vec<Comment>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT question, author, body, at FROM comments WHERE cycle = ?1 AND state = ?2 ORDER BY id")?;
+        let rows = stmt.query_map(rusqlite::params![cycle, state], |r| {
+            Ok(Comment { question: r.get(0)?, author: r.get(1)?, body: r.get(2)?, at: r.get(3)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn submissions(&self, cycle: i32, state: &str) -> Result<usize> {

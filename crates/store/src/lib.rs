@@ -105,12 +105,25 @@ pub trait ConsultationStore {
     /// The secretariat's decision on a submitted response: `Returned` (the liaison officers may
     /// change it again) or `Accepted`. Audited with the comment.
     fn review(&mut self, cycle: i32, state: &str, decision: Status, comment: &str, actor: &str) -> Result<()>;
+    /// Adds a comment on one question of a State's answers (a reviewer's, or an officer's reply).
+    fn add_comment(&mut self, cycle: i32, state: &str, question: &str, body: &str, actor: &str) -> Result<()>;
+    /// The comments on a State's answers, oldest first.
+    fn comments(&self, cycle: i32, state: &str) -> Result<Vec<Comment>>;
     /// How many submissions a State made in a cycle.
     fn submissions(&self, cycle: i32, state: &str) -> Result<usize>;
     /// Stores a personal API token (its SHA-256) for an account.
     fn create_token(&mut self, account: &Account, token_hash: &str, actor: &str) -> Result<()>;
     /// The e-mail of the enabled account a token belongs to.
     fn token_account(&self, token_hash: &str) -> Result<Option<String>>;
+}
+
+/// One comment of a review.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Comment {
+    pub question: String,
+    pub author: String,
+    pub body: String,
+    pub at: String,
 }
 
 /// What creating an account needs.

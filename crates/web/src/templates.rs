@@ -93,6 +93,7 @@ impl Templates {
             "response.html",
             "response_conflict.html",
             "cycle_status.html",
+            "review.html",
             "error.html",
             "home.html",
             "states.html",

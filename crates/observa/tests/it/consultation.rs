@@ -275,3 +275,83 @@ fn a_liaison_officer_fills_the_form_in_spanish_and_a_stale_save_shows_both_versi
     assert_eq!(status.body.matches("<tr").count(), 36, "35 States and the header");
     assert!(status.body.contains("class=\"overdue\""), "the 2015 deadline has passed");
 }
+
+#[test]
+fn the_analyst_returns_a_submission_with_a_comment_the_officer_replies_and_resubmits_then_it_is_accepted() {
+    let (app, s, token) = setup();
+    let bearer = format!("Bearer {token}");
+    let (_, _, body) = api(&app, "GET", CL, &[("Authorization", &bearer)], None);
+    let mut answers = body["answers"].clone();
+    answers["prevention.included"] = json!("yes");
+    answers["recovery.services_exist"] = json!("yes");
+    answers["plans.changes"] = json!("A new evaluation chapter.");
+    api(&app, "PUT", CL, &[("Authorization", &bearer), ("If-Match", "\"v0\"")], Some(json!({ "answers": answers })));
+    let submit =
+        |v: &str| api(&app, "POST", &format!("{CL}/submit"), &[("Authorization", &bearer), ("If-Match", v)], None);
+    assert_eq!(submit("\"v1\"").0, 200);
+
+    let analyst = account(&app, &s, "analista@secretaria.org", &["--role", "analyst"]);
+    let review = app.get_with("/en/cycles/2015/review/CL", &[("Cookie", &analyst)]);
+    assert_eq!(review.status, 200);
+    assert!(
+        review.body.contains("class=\"changed\"") && review.body.contains("A new evaluation chapter."),
+        "changes highlighted"
+    );
+    let csrf = review.csrf();
+    let no_comment = app.post_form(
+        "/en/cycles/2015/review/CL/decision",
+        &analyst,
+        &[("csrf", &csrf), ("decision", "return"), ("comment", "")],
+    );
+    assert_eq!(no_comment.status, 400, "returning needs a comment");
+    let returned = app.post_form(
+        "/en/cycles/2015/review/CL/decision",
+        &analyst,
+        &[("csrf", &csrf), ("decision", "return"), ("comment", "Please give the plan's approval date.")],
+    );
+    assert_eq!(returned.status, 303, "{}", returned.body);
+
+    let officer = account(&app, &s, "oficial@gob.cl", &["--role", "liaison", "--state", "CL"]);
+    let form = app.get_with("/es/cycles/2015/responses/CL", &[("Cookie", &officer)]);
+    assert!(
+        form.body.contains("Please give the plan&#39;s approval date.")
+            || form.body.contains("Please give the plan's approval date.")
+    );
+    assert!(form.body.contains("Devuelta"), "status returned, in Spanish");
+    let reply = app.post_form(
+        "/es/cycles/2015/responses/CL/comments",
+        &officer,
+        &[("csrf", &form.csrf()), ("question", "general"), ("body", "Fecha agregada.")],
+    );
+    assert_eq!(reply.status, 303);
+    let (_, etag, _) = api(&app, "GET", CL, &[("Authorization", &bearer)], None);
+    assert_eq!(etag.as_deref(), Some("\"v1\""));
+    answers["plans.changes"] = json!("A new evaluation chapter, approved in March 2015.");
+    let (status, _, _) = api(
+        &app,
+        "PUT",
+        CL,
+        &[("Authorization", &bearer), ("If-Match", "\"v1\"")],
+        Some(json!({ "answers": answers })),
+    );
+    assert_eq!(status, 200, "returned answers can change again");
+    assert_eq!(submit("\"v2\"").0, 200);
+
+    let review = app.get_with("/en/cycles/2015/review/CL", &[("Cookie", &analyst)]);
+    assert!(review.body.contains("Fecha agregada."), "the officer's reply");
+    let accepted = app.post_form(
+        "/en/cycles/2015/review/CL/decision",
+        &analyst,
+        &[("csrf", &review.csrf()), ("decision", "accept")],
+    );
+    assert_eq!(accepted.status, 303);
+    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    assert_eq!(store.draft(2015, "CL").unwrap().unwrap().status.code(), "accepted");
+    assert_eq!(store.submissions(2015, "CL").unwrap(), 2);
+    let liaison_decides = app.post_form(
+        "/en/cycles/2015/review/CL/decision",
+        &officer,
+        &[("csrf", &form.csrf()), ("decision", "accept")],
+    );
+    assert_eq!(liaison_decides.status, 403, "decisions are the secretariat's");
+}

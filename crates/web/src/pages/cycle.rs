@@ -12,7 +12,7 @@ use axum::{Form, Router};
 use minijinja::{context, Value};
 use observa_domain::consultation::{check, Answers, Cycle, Draft, Issue, Status, Value as Answer};
 use observa_domain::questionnaire::{AnswerType, Labels};
-use observa_store::{ConsultationStore, Session, StoreError};
+use observa_store::{Comment, ConsultationStore, Session, StoreError};
 
 use super::account::{check_csrf, gate, private, refuse, Gate};
 use super::{page_lang, render, respond};
@@ -38,7 +38,7 @@ fn text(labels: &Labels, l: Lang) -> String {
 }
 
 /// The questionnaire as the template walks it, with each question's value and issues.
-fn form_parts(cycle: &Cycle, answers: &Answers, issues: &[Issue], l: Lang) -> Vec<Value> {
+fn form_parts(cycle: &Cycle, answers: &Answers, issues: &[Issue], comments: &[Comment], l: Lang) -> Vec<Value> {
     cycle
         .questionnaire
         .parts
@@ -76,8 +76,13 @@ fn form_parts(cycle: &Cycle, answers: &Answers, issues: &[Issue], l: Lang) -> Ve
                                 .filter(|i| i.question == q.id)
                                 .map(|i| format!("{} ({})", l.text(&format!("issue-{}", i.code)), i.detail))
                                 .collect();
+                            let notes: Vec<Value> = comments
+                                .iter()
+                                .filter(|c| c.question == q.id)
+                                .map(|c| context! { author => c.author.clone(), at => c.at.clone(), body => c.body.clone() })
+                                .collect();
                             context! {
-                                id => q.id.clone(), number => q.number.clone(), kind => crate::templates::v(q.kind),
+                                id => q.id.clone(), number => q.number.clone(), kind => crate::templates::v(q.kind), notes,
                                 required => q.required, label => text(&q.label, l), help => text(&q.help, l),
                                 value => text_value, items, rows => crate::templates::v(rows), options, columns, messages,
                             }
@@ -149,12 +154,21 @@ fn show_form(
     submitting: bool,
 ) -> Response {
     let issues = check(&cycle.questionnaire, &draft.answers, submitting);
+    let comments = app.store.lock().expect("store lock").comments(cycle.year, &draft.state).unwrap_or_default();
+    let general: Vec<Value> = comments
+        .iter()
+        .filter(|c| c.question == "general")
+        .map(|c| context! { author => c.author.clone(), at => c.at.clone(), body => c.body.clone() })
+        .collect();
+    let questions: Vec<Value> =
+        cycle.questionnaire.questions().map(|q| context! { id => q.id.clone(), number => q.number.clone() }).collect();
     let name = app.snapshot.dataset.state(&draft.state).map_or(draft.state.clone(), |s| s.name(l.0).to_string());
     let ctx = context! {
         year => cycle.year, state => draft.state.clone(), name, deadline => cycle.deadline.to_string(),
         status => draft.status.code(), editable => draft.status.editable(), version => draft.version,
         updated_at => draft.updated_at.clone(), updated_by => draft.updated_by.clone(),
-        parts => form_parts(cycle, &draft.answers, &issues, l), issue_count => issues.len(), csrf => session.csrf.clone(),
+        parts => form_parts(cycle, &draft.answers, &issues, &comments, l), issue_count => issues.len(),
+        csrf => session.csrf.clone(), general, questions,
     };
     let mut response = private(render(app, l, uri, "response.html", ctx));
     if submitting && !issues.is_empty() {

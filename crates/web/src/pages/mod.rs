@@ -9,6 +9,7 @@ mod cycle;
 mod editorial;
 mod home;
 mod report;
+mod review;
 mod states;
 pub(crate) mod timeline;
 mod treaties;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(editorial::router())
         .merge(annotations::router())
         .merge(cycle::router())
+        .merge(review::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))

@@ -1,0 +1,210 @@
+//! The secretariat's review of a submitted response: the State's answers beside its previous
+//! accepted ones (changes highlighted), comments on any question with the officers' replies, and
+//! the decision: return with comments, or accept.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use minijinja::{context, Value};
+use observa_domain::consultation::{Answers, Status, Value as Answer};
+use observa_store::{ConsultationStore, Session, StoreError};
+use serde::Deserialize;
+
+use super::account::{check_csrf, gate, private, refuse, Gate};
+use super::{page_lang, render, respond};
+use crate::auth::internal;
+use crate::responses::{may_answer, response};
+use crate::{AppState, Lang, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{lang}/cycles/{year}/review/{state}", get(review_page))
+        .route("/{lang}/cycles/{year}/review/{state}/decision", post(decide))
+        .route("/{lang}/cycles/{year}/responses/{state}/comments", post(comment))
+}
+
+/// An answer as text for reading side by side.
+pub fn shown(a: Option<&Answer>) -> String {
+    match a {
+        None => String::new(),
+        Some(Answer::Text(t)) => t.clone(),
+        Some(Answer::Items(i)) => i.join("\n"),
+        Some(Answer::Rows(rows)) => {
+            rows.iter().map(|r| r.values().cloned().collect::<Vec<_>>().join(" · ")).collect::<Vec<_>>().join("\n")
+        }
+    }
+}
+
+fn session_for(app: &AppState, headers: &HeaderMap, l: Lang, uri: &Uri) -> Result<Result<Session, Response>, WebError> {
+    Ok(match gate(app, headers, l, uri)? {
+        Gate::Redirect(r) => Err(r),
+        Gate::Pass(s, _) => Ok(s),
+    })
+}
+
+/// The State's last accepted answers of an earlier cycle, keyed by this cycle's question ids.
+fn previous(
+    app: &AppState,
+    year: i32,
+    state: &str,
+    cycle: &observa_domain::consultation::Cycle,
+) -> Result<Answers, WebError> {
+    let store = app.store.lock().expect("store lock");
+    for c in store.cycles().map_err(internal)?.into_iter().filter(|c| c.year < year) {
+        if let Some(d) = store.draft(c.year, state).map_err(internal)?.filter(|d| d.status == Status::Accepted) {
+            return Ok(cycle
+                .questionnaire
+                .questions()
+                .filter_map(|q| {
+                    d.answers.get(q.counterpart.as_deref().unwrap_or(&q.id)).map(|a| (q.id.clone(), a.clone()))
+                })
+                .collect());
+        }
+    }
+    Ok(Answers::new())
+}
+
+async fn review_page(
+    State(app): State<AppState>,
+    Path((lang, year, state)): Path<(String, i32, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let session = match session_for(&app, &headers, l, &uri)? {
+            Ok(s) => s,
+            Err(r) => return Ok(r),
+        };
+        if !session.account.role.is_secretariat() {
+            return Err(refuse(&app, &session, uri.path()));
+        }
+        let (cycle, draft) = response(&app, year, &state)?;
+        let before = previous(&app, year, &state, &cycle)?;
+        let comments = app.store.lock().expect("store lock").comments(year, &state).map_err(internal)?;
+        let label = |labels: &observa_domain::questionnaire::Labels| {
+            labels.get(&l.0).or_else(|| labels.get(&observa_domain::Lang::En)).cloned().unwrap_or_default()
+        };
+        let rows: Vec<Value> = cycle
+            .questionnaire
+            .questions()
+            .map(|q| {
+                let (old, new) = (shown(before.get(&q.id)), shown(draft.answers.get(&q.id)));
+                let notes: Vec<Value> = comments
+                    .iter()
+                    .filter(|c| c.question == q.id)
+                    .map(|c| context! { author => c.author.clone(), at => c.at.clone(), body => c.body.clone() })
+                    .collect();
+                context! { id => q.id.clone(), number => q.number.clone(), label => label(&q.label), changed => old != new, old, new, notes }
+            })
+            .collect();
+        let general: Vec<Value> = comments
+            .iter()
+            .filter(|c| c.question == "general")
+            .map(|c| context! { author => c.author.clone(), at => c.at.clone(), body => c.body.clone() })
+            .collect();
+        let name = app.snapshot.dataset.state(&state).map_or(state.clone(), |s| s.name(l.0).to_string());
+        let ctx = context! {
+            year, state, name, rows, general, status => draft.status.code(), version => draft.version,
+            decidable => draft.status == Status::Submitted, csrf => session.csrf,
+        };
+        Ok(private(render(&app, l, &uri, "review.html", ctx)))
+    })();
+    respond(&app, &lang, result)
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    csrf: String,
+    decision: String,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn decide(
+    State(app): State<AppState>,
+    Path((lang, year, state)): Path<(String, i32, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<Decision>,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let session = match session_for(&app, &headers, l, &uri)? {
+            Ok(s) => s,
+            Err(r) => return Ok(r),
+        };
+        if !session.account.role.is_secretariat() {
+            return Err(refuse(&app, &session, uri.path()));
+        }
+        check_csrf(&session, &form.csrf)?;
+        let decision = match form.decision.as_str() {
+            "return" => Status::Returned,
+            "accept" => Status::Accepted,
+            other => return Err(WebError::BadRequest(format!("`{other}` is not a decision; return or accept"))),
+        };
+        if decision == Status::Returned && form.comment.trim().is_empty() {
+            return Err(WebError::BadRequest(l.text("review-return-needs-comment")));
+        }
+        let mut store = app.store.lock().expect("store lock");
+        let email = session.account.email.clone();
+        if !form.comment.trim().is_empty() {
+            store.add_comment(year, &state, "general", &form.comment, &email).map_err(invalid)?;
+        }
+        store.review(year, &state, decision, form.comment.trim(), &email).map_err(invalid)?;
+        Ok(private(Redirect::to(&format!("/{}/cycles/{year}", l.code())).into_response()))
+    })();
+    respond(&app, &lang, result)
+}
+
+fn invalid(e: StoreError) -> WebError {
+    match e {
+        StoreError::Invalid(m) => WebError::Conflict(m),
+        other => internal(other),
+    }
+}
+
+#[derive(Deserialize)]
+struct NewComment {
+    csrf: String,
+    question: String,
+    body: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// A comment on one question: the secretariat's, or a reply by the State's own officers.
+async fn comment(
+    State(app): State<AppState>,
+    Path((lang, year, state)): Path<(String, i32, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<NewComment>,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let session = match session_for(&app, &headers, l, &uri)? {
+            Ok(s) => s,
+            Err(r) => return Ok(r),
+        };
+        if !may_answer(&session.account, &state) {
+            return Err(refuse(&app, &session, uri.path()));
+        }
+        check_csrf(&session, &form.csrf)?;
+        let (cycle, _) = response(&app, year, &state)?;
+        if form.question != "general" && !cycle.questionnaire.questions().any(|q| q.id == form.question) {
+            return Err(WebError::BadRequest(format!("no question `{}`", form.question)));
+        }
+        let mut store = app.store.lock().expect("store lock");
+        store.add_comment(year, &state, &form.question, &form.body, &session.account.email).map_err(|e| match e {
+            StoreError::Invalid(m) => WebError::BadRequest(m),
+            other => internal(other),
+        })?;
+        let fallback = format!("/{}/cycles/{year}/responses/{state}", l.code());
+        let back = if form.back.starts_with(&format!("/{}/cycles/{year}/", l.code())) { form.back } else { fallback };
+        Ok(private(Redirect::to(&back).into_response()))
+    })();
+    respond(&app, &lang, result)
+}
