@@ -86,6 +86,13 @@ URL="http://127.0.0.1:$PORT"
 E2E_ANALYST_EMAIL="e2e-analyst@secretariat.example.org"
 E2E_ANALYST_PASSWORD="$("$BIN" --db "$TMP/e2e.db" user add --email "$E2E_ANALYST_EMAIL" --role analyst 2>/dev/null | tail -1 | sed 's/.*: //')"
 export E2E_ANALYST_EMAIL E2E_ANALYST_PASSWORD
+# The consultation test: cycle 2015, a liaison officer for Chile and a second analyst who reviews.
+"$BIN" --db "$TMP/e2e.db" cycle open --year 2015 --from 2014 --deadline 2015-06-30 >/dev/null
+E2E_LIAISON_EMAIL="enlace@minjusticia.example.cl"
+E2E_LIAISON_PASSWORD="$("$BIN" --db "$TMP/e2e.db" user add --email "$E2E_LIAISON_EMAIL" --role liaison --state CL 2>/dev/null | tail -1 | sed 's/.*: //')"
+E2E_REVIEWER_EMAIL="e2e-reviewer@secretariat.example.org"
+E2E_REVIEWER_PASSWORD="$("$BIN" --db "$TMP/e2e.db" user add --email "$E2E_REVIEWER_EMAIL" --role analyst 2>/dev/null | tail -1 | sed 's/.*: //')"
+export E2E_LIAISON_EMAIL E2E_LIAISON_PASSWORD E2E_REVIEWER_EMAIL E2E_REVIEWER_PASSWORD
 log "starting $BIN serve on $URL"
 OBSERVA_LOG="${OBSERVA_LOG:-warn}" "$BIN" --db "$TMP/e2e.db" serve --addr "127.0.0.1:$PORT" >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!

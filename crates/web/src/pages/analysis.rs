@@ -83,7 +83,7 @@ async fn swot_synthesis(State(app): State<AppState>, lang: LangPath, uri: Uri) -
             .iter()
             .map(|g| context! { group => v(g), items => v(g.items.iter().filter_map(|id| items.get(id.as_str())).collect::<Vec<_>>()) })
             .collect();
-        Ok(render(&app, l, &uri, "analysis_swot.html", context! { groups }))
+        Ok(super::report::revalidate(render(&app, l, &uri, "analysis_swot.html", context! { groups })))
     });
     respond(&app, &lang, result)
 }
@@ -118,7 +118,7 @@ async fn rio_commitment(State(app): State<AppState>, lang: LangPath, uri: Uri) -
         let assessments = rio::rio_assessment(&app.snapshot.dataset, &replies);
         let names = state_names(&app, l);
         let ctx = context! { assessments => v(assessments), criteria => v(rio::CRITERIA), names };
-        Ok(render(&app, l, &uri, "analysis_rio.html", ctx))
+        Ok(super::report::revalidate(render(&app, l, &uri, "analysis_rio.html", ctx)))
     });
     respond(&app, &lang, result)
 }

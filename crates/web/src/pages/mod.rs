@@ -8,7 +8,7 @@ mod annotations;
 mod cycle;
 mod editorial;
 mod home;
-mod report;
+pub(crate) mod report;
 mod review;
 mod states;
 pub(crate) mod timeline;

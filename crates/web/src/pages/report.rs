@@ -79,7 +79,21 @@ fn show(app: &AppState, l: crate::Lang, uri: &Uri, cycle: i32) -> Result<Respons
         .map(|f| context! { ext => f.extension(), label => l.text(&format!("report-format-{}", f.extension())) })
         .collect();
     let body = Value::from_safe_string(observa_report::html_body(&doc));
-    Ok(render(app, l, uri, "report.html", context! { cycle, cycles => cycles(app), title => doc.title, formats, body }))
+    let page = render(
+        app,
+        l,
+        uri,
+        "report.html",
+        context! { cycle, cycles => cycles(app), title => doc.title, formats, body },
+    );
+    Ok(revalidate(page))
+}
+
+/// Reports change when analysts edit their text: browsers must ask again each time (a cheap 304
+/// when nothing changed, thanks to the ETag), rather than keep a copy for minutes.
+pub fn revalidate(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
+    response
 }
 
 async fn download(
@@ -104,6 +118,7 @@ async fn download(
                 [
                     (header::CONTENT_TYPE, format.media_type().to_string()),
                     (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                    (header::CACHE_CONTROL, "no-cache".to_string()),
                 ],
                 bytes,
             )

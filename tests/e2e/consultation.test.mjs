@@ -1,0 +1,92 @@
+// End-to-end browser test of the consultation cycle (tests/e2e/run.sh makes cycle 2015, a liaison
+// officer for Chile and a reviewing analyst): the officer answers part of the form in Spanish,
+// saves, leaves, comes back and submits; the analyst returns it with a comment; the officer
+// replies, changes an answer and resubmits; the analyst accepts. Every page visited is checked
+// for console errors and serious or critical axe-core violations, like the portal test.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const BASE = (process.env.OBSERVA_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const L = { email: process.env.E2E_LIAISON_EMAIL, password: process.env.E2E_LIAISON_PASSWORD };
+const R = { email: process.env.E2E_REVIEWER_EMAIL, password: process.env.E2E_REVIEWER_PASSWORD };
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: ARGS });
+});
+after(async () => browser?.close());
+
+/** A signed-in tab of its own (one browser context per person), watching for page errors. */
+async function signedIn(who, lang, firstPath) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(BASE + firstPath);
+  await page.fill('#email', who.email);
+  await page.fill('#password', who.password);
+  await Promise.all([page.waitForURL(/\/account\/password/), page.click('form.account button[type="submit"]')]);
+  await page.fill('#current', who.password);
+  await page.fill('#new', 'otra clave segura 2015');
+  await page.fill('#confirm', 'otra clave segura 2015');
+  await Promise.all([page.waitForURL((u) => u.pathname === firstPath), page.click('form.account button[type="submit"]')]);
+  return { page, errors };
+}
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] }));
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+}
+
+test('a liaison officer answers, the secretariat returns, the officer resubmits, the secretariat accepts',
+  { skip: !L.email || !R.email }, async () => {
+    const form = '/es/cycles/2015/responses/CL';
+    const officer = await signedIn(L, 'es', form);
+    const p = officer.page;
+    assert.match(await p.locator('h1').innerText(), /Respuestas a la consulta 2015: Chile/);
+    assert.deepEqual(await axe(p), [], 'the form has no serious accessibility problem');
+    await p.fill('textarea[name="a|plans.changes"]', 'El plan 2015 agrega un capítulo de evaluación.');
+    await p.selectOption('select[name="a|prevention.included"]', 'yes');
+    await p.selectOption('select[name="a|recovery.services_exist"]', 'yes');
+    await Promise.all([p.waitForURL(/saved=1/), p.click('button[value="save"]')]);
+    await p.goto(BASE + '/es/');
+    await p.goto(BASE + form);
+    assert.equal(await p.inputValue('textarea[name="a|plans.changes"]'), 'El plan 2015 agrega un capítulo de evaluación.', 'the draft was kept');
+    await Promise.all([p.waitForURL(/submitted=\d+/), p.click('button[value="submit"]')]);
+    assert.match(await p.locator('main').innerText(), /Enviada/);
+
+    const reviewer = await signedIn(R, 'en', '/en/cycles/2015');
+    const r = reviewer.page;
+    assert.match(await r.locator('tr', { hasText: 'Chile' }).innerText(), /Submitted/);
+    await r.click('tr:has-text("Chile") a:has-text("Review")');
+    assert.ok(await r.locator('tr.changed').count() > 0, 'changes highlighted');
+    assert.deepEqual(await axe(r), [], 'the review page has no serious accessibility problem');
+    await r.fill('#decision-comment', 'Indique la fecha de aprobación del plan 2015.');
+    await Promise.all([r.waitForURL(/\/en\/cycles\/2015$/), r.click('button[value="return"]')]);
+    assert.match(await r.locator('tr', { hasText: 'Chile' }).innerText(), /Returned/);
+
+    await p.goto(BASE + form);
+    assert.match(await p.locator('main').innerText(), /Devuelta/);
+    assert.match(await p.locator('main').innerText(), /Indique la fecha de aprobación del plan 2015\./);
+    await p.fill('#comment-body', 'Fecha agregada en la pregunta I.2.');
+    await Promise.all([p.waitForURL((u) => u.pathname === form), p.click('section button[type="submit"]')]);
+    await p.fill('textarea[name="a|plans.changes"]', 'El plan 2015, aprobado en marzo de 2015, agrega un capítulo de evaluación.');
+    const before = p.url();
+    await Promise.all([p.waitForURL((u) => /submitted=\d+/.test(u.search) && u.href !== before), p.click('button[value="submit"]')]);
+
+    await r.goto(BASE + '/en/cycles/2015/review/CL');
+    assert.match(await r.locator('main').innerText(), /Fecha agregada en la pregunta I\.2\./, "the officer's reply");
+    await Promise.all([r.waitForURL(/\/en\/cycles\/2015$/), r.click('button[value="accept"]')]);
+    assert.match(await r.locator('tr', { hasText: 'Chile' }).innerText(), /Accepted/);
+    assert.deepEqual([...officer.errors, ...reviewer.errors], [], 'no console or page errors');
+  });
