@@ -50,7 +50,7 @@ fn state_param(app: &AppState, params: &HashMap<String, String>) -> Result<Optio
         None => Ok(None),
         Some(code) => {
             let upper = code.to_ascii_uppercase();
-            app.snapshot.dataset.state(&upper).map(|_| Some(upper)).ok_or_else(|| {
+            app.snapshot().dataset.state(&upper).map(|_| Some(upper)).ok_or_else(|| {
                 WebError::BadRequest(format!(
                     "`state` must be the ISO 3166-1 alpha-2 code of an OAS member State; `{code}` is not"
                 ))
@@ -64,7 +64,8 @@ fn treaty_param(app: &AppState, params: &HashMap<String, String>) -> Result<Opti
         None => Ok(None),
         Some(code) => {
             let upper = code.to_ascii_uppercase();
-            let known: Vec<&str> = app.snapshot.dataset.treaties.iter().map(|t| t.code.as_str()).collect();
+            let snap = app.snapshot();
+            let known: Vec<&str> = snap.dataset.treaties.iter().map(|t| t.code.as_str()).collect();
             if known.contains(&upper.as_str()) {
                 Ok(Some(upper))
             } else {
@@ -85,7 +86,7 @@ fn pick<T: serde::Serialize>(rows: &[T], keep: impl Fn(&T) -> bool) -> Vec<Value
 
 async fn states(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
-    let snap = &app.snapshot;
+    let snap = app.snapshot();
     let items: Vec<Value> = snap
         .dataset
         .states
@@ -109,7 +110,7 @@ async fn state(
 ) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let code = code.to_ascii_uppercase();
-    let snap = &app.snapshot;
+    let snap = app.snapshot();
     let ds = &snap.dataset;
     let s = ds.state(&code).ok_or_else(|| WebError::NotFound(format!("no State has the code `{code}`")))?;
     let mut state = value(s);
@@ -141,8 +142,8 @@ async fn state(
 
 async fn plan(State(app): State<AppState>, Path(id): Path<String>, Query(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
-    let plan = app
-        .snapshot
+    let snap = app.snapshot();
+    let plan = snap
         .dataset
         .plans
         .iter()
@@ -153,7 +154,8 @@ async fn plan(State(app): State<AppState>, Path(id): Path<String>, Query(p): Par
 
 async fn body(State(app): State<AppState>, Path(id): Path<String>, Query(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
-    let ds = &app.snapshot.dataset;
+    let snap = app.snapshot();
+    let ds = &snap.dataset;
     let body = ds
         .bodies
         .iter()
@@ -167,7 +169,7 @@ async fn body(State(app): State<AppState>, Path(id): Path<String>, Query(p): Par
 async fn agencies(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let items: Vec<Value> = app
-        .snapshot
+        .snapshot()
         .agencies()
         .into_iter()
         .map(|(o, states, mentions)| {
@@ -186,7 +188,7 @@ async fn agency(
     Query(p): Params,
 ) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
-    let snap = &app.snapshot;
+    let snap = app.snapshot();
     let org = snap.organisation(&id).ok_or_else(|| WebError::NotFound(format!("no agency has the id `{id}`")))?;
     let mut v = value(org);
     v["appearances"] = value(snap.appearances.get(&id).cloned().unwrap_or_default());
@@ -195,14 +197,14 @@ async fn agency(
 
 async fn treaties(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
-    Ok(Json(json!({ "treaties": value(&app.snapshot.dataset.treaties) })))
+    Ok(Json(json!({ "treaties": value(&app.snapshot().dataset.treaties) })))
 }
 
 async fn ratifications(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &["state", "treaty"])?;
     let (state, treaty) = (state_param(&app, &p)?, treaty_param(&app, &p)?);
     let items: Vec<Value> = app
-        .snapshot
+        .snapshot()
         .dataset
         .ratifications
         .iter()
@@ -218,7 +220,7 @@ async fn reporting(State(app): State<AppState>, Query(p): Params) -> Result<Json
     only(&p, &["state", "treaty"])?;
     let (state, treaty) = (state_param(&app, &p)?, treaty_param(&app, &p)?);
     let items: Vec<Value> = app
-        .snapshot
+        .snapshot()
         .reporting
         .iter()
         .filter(|r| {
@@ -227,7 +229,7 @@ async fn reporting(State(app): State<AppState>, Query(p): Params) -> Result<Json
         })
         .map(value)
         .collect();
-    Ok(Json(json!({ "as_of": app.snapshot.as_of.to_string(), "reporting": items })))
+    Ok(Json(json!({ "as_of": app.snapshot().as_of.to_string(), "reporting": items })))
 }
 
 async fn search(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
@@ -245,7 +247,7 @@ async fn search(State(app): State<AppState>, Query(p): Params) -> Result<Json<Va
         kind: p.get("kind").cloned(),
         focal_point: p.get("focal_point").cloned(),
     };
-    Ok(Json(value(app.search.search(q, &params, limit)?)))
+    Ok(Json(value(app.search().search(q, &params, limit)?)))
 }
 
 async fn openapi() -> Response {

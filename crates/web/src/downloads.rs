@@ -58,7 +58,7 @@ impl Downloads {
 }
 
 pub async fn file(State(app): State<AppState>, Path(path): Path<String>) -> Response {
-    match app.downloads.files.get(&path) {
+    match app.downloads().files.get(&path) {
         Some((kind, bytes)) => {
             let name = path.rsplit('/').next().unwrap_or("download").to_string();
             let disposition =

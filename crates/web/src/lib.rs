@@ -15,7 +15,7 @@ mod snapshot;
 mod templates;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use axum::Router;
 use observa_domain::questionnaire::Questionnaire;
@@ -30,38 +30,72 @@ pub use snapshot::Snapshot;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub snapshot: Arc<Snapshot>,
+    /// The registry as the portal reads it; replaced whole after a write that changes the
+    /// registry (an accepted response), so a request sees one consistent view.
+    view: Arc<RwLock<View>>,
     pub templates: Arc<templates::Templates>,
-    pub search: Arc<search::SearchIndex>,
-    pub downloads: Arc<downloads::Downloads>,
     pub cache: Arc<cache::ResponseCache>,
-    /// The database, for the signed-in parts (accounts, editorial text). Public pages never
-    /// touch it: they read the snapshot.
+    /// The database, for the signed-in parts (accounts, editorial text, the consultation).
+    /// Public pages never touch it: they read the snapshot.
     pub store: Arc<Mutex<SqliteStore>>,
     pub throttle: Arc<auth::Throttle>,
     /// The questionnaire versions, for the report's appendix.
     pub questionnaires: Arc<Vec<Questionnaire>>,
 }
 
-impl AppState {
-    /// Builds the state from the store: the registry snapshot, its search index and open-data
-    /// files are made once here.
-    pub fn new(store: SqliteStore, questionnaires: Vec<Questionnaire>) -> Result<Self, WebError> {
+/// The in-memory registry, its search index and its open-data files, built together.
+#[derive(Clone)]
+struct View {
+    snapshot: Arc<Snapshot>,
+    search: Arc<search::SearchIndex>,
+    downloads: Arc<downloads::Downloads>,
+}
+
+impl View {
+    fn build(store: &SqliteStore) -> Result<View, WebError> {
         let dataset = store.load().map_err(auth::internal)?;
         let tables = store.tables().map_err(auth::internal)?;
         let snapshot = Arc::new(Snapshot::new(dataset));
         let search = Arc::new(search::SearchIndex::build(&snapshot)?);
         let downloads = Arc::new(downloads::Downloads::build(&snapshot, &tables)?);
+        Ok(View { snapshot, search, downloads })
+    }
+}
+
+impl AppState {
+    /// Builds the state from the store: the registry snapshot, its search index and open-data
+    /// files are made once here, and again after each registry write ([`AppState::refresh`]).
+    pub fn new(store: SqliteStore, questionnaires: Vec<Questionnaire>) -> Result<Self, WebError> {
+        let view = View::build(&store)?;
         Ok(AppState {
-            snapshot,
+            view: Arc::new(RwLock::new(view)),
             templates: Arc::new(templates::Templates::new()),
-            search,
-            downloads,
             cache: Default::default(),
             store: Arc::new(Mutex::new(store)),
             throttle: Default::default(),
             questionnaires: Arc::new(questionnaires),
         })
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.view.read().expect("view lock").snapshot.clone()
+    }
+
+    pub fn search(&self) -> Arc<search::SearchIndex> {
+        self.view.read().expect("view lock").search.clone()
+    }
+
+    pub fn downloads(&self) -> Arc<downloads::Downloads> {
+        self.view.read().expect("view lock").downloads.clone()
+    }
+
+    /// Rebuilds the view from the store after the registry changed, swaps it in, and forgets
+    /// every cached answer.
+    pub fn refresh(&self) -> Result<(), WebError> {
+        let view = View::build(&self.store.lock().expect("store lock"))?;
+        *self.view.write().expect("view lock") = view;
+        self.cache.clear();
+        Ok(())
     }
 }
 

@@ -56,7 +56,7 @@ pub fn response(app: &AppState, year: i32, state: &str) -> Result<(Cycle, Draft)
         .into_iter()
         .find(|c| c.year == year)
         .ok_or_else(|| WebError::NotFound(format!("no consultation cycle {year}")))?;
-    if app.snapshot.dataset.state(state).is_none_or(|s| !s.code.is_oas_member()) {
+    if app.snapshot().dataset.state(state).is_none_or(|s| !s.code.is_oas_member()) {
         return Err(WebError::NotFound(format!("no State `{state}`")));
     }
     let draft = match store.draft(year, state).map_err(internal)? {
@@ -65,7 +65,7 @@ pub fn response(app: &AppState, year: i32, state: &str) -> Result<(Cycle, Draft)
             cycle: year,
             state: state.to_string(),
             status: Status::NotStarted,
-            answers: starting_answers(&store, &cycle, &app.snapshot.dataset, state)?,
+            answers: starting_answers(&store, &cycle, &app.snapshot().dataset, state)?,
             version: 0,
             updated_at: String::new(),
             updated_by: String::new(),

@@ -29,13 +29,13 @@ pub fn router() -> Router<AppState> {
 
 /// State code → name in the page's language (the analyses carry English names for ordering).
 fn state_names(app: &AppState, lang: crate::Lang) -> BTreeMap<String, String> {
-    app.snapshot.dataset.states.iter().map(|s| (s.code.to_string(), s.name(lang.0).to_string())).collect()
+    app.snapshot().dataset.states.iter().map(|s| (s.code.to_string(), s.name(lang.0).to_string())).collect()
 }
 
 async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
     let result = page_lang(&lang).and_then(|l| {
         let on = on.date(&app)?;
-        let f = findings::findings(&app.snapshot.dataset, on);
+        let f = findings::findings(&app.snapshot().dataset, on);
         Ok(render(&app, l, &uri, "analysis.html", context! { findings => v(f), on => on.to_string() }))
     });
     respond(&app, &lang, result)
@@ -44,7 +44,7 @@ async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on):
 async fn status_table(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
     let result = page_lang(&lang).and_then(|l| {
         let on = on.date(&app)?;
-        let rows = status::status_table(&app.snapshot.dataset, on);
+        let rows = status::status_table(&app.snapshot().dataset, on);
         let names = state_names(&app, l);
         Ok(render(&app, l, &uri, "analysis_status.html", context! { rows => v(rows), names, on => on.to_string() }))
     });
@@ -59,7 +59,7 @@ async fn comparison_matrix(
 ) -> Response {
     let result = page_lang(&lang).and_then(|l| {
         let on = on.date(&app)?;
-        let matrix = comparison::comparison(&app.snapshot.dataset, on);
+        let matrix = comparison::comparison(&app.snapshot().dataset, on);
         let names = state_names(&app, l);
         Ok(render(
             &app,
@@ -74,7 +74,7 @@ async fn comparison_matrix(
 
 async fn swot_synthesis(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let ds = &app.snapshot.dataset;
+        let ds = &app.snapshot().dataset;
         let annotations = super::annotations::of_cycle(&app, comparison::CYCLE)?;
         let regroup = annotation_map(&annotations, AnnotationKind::SwotTheme);
         let groups = swot::swot_by_theme(ds, &regroup);
@@ -91,12 +91,12 @@ async fn swot_synthesis(State(app): State<AppState>, lang: LangPath, uri: Uri) -
 /// Every dated plan of every State on one chart, grouped by State.
 async fn timeline(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
     let result = page_lang(&lang).map(|l| {
-        let ds = &app.snapshot.dataset;
+        let ds = &app.snapshot().dataset;
         let mut plans: Vec<&observa_domain::registry::Plan> = ds.plans.iter().collect();
         plans.sort_by_key(|p| {
             (ds.state(p.state.as_str()).map(|s| s.name_en.clone()), p.validity.from.or(p.adopted.date()))
         });
-        let chart = super::timeline::timeline(&plans, app.snapshot.as_of, true);
+        let chart = super::timeline::timeline(&plans, app.snapshot().as_of, true);
         render(
             &app,
             l,
@@ -115,7 +115,7 @@ async fn rio_commitment(State(app): State<AppState>, lang: LangPath, uri: Uri) -
         // The States' replies: written by their liaison officers or the secretariat.
         let annotations = super::annotations::of_cycle(&app, comparison::CYCLE)?;
         let replies = annotation_map(&annotations, AnnotationKind::RioReply);
-        let assessments = rio::rio_assessment(&app.snapshot.dataset, &replies);
+        let assessments = rio::rio_assessment(&app.snapshot().dataset, &replies);
         let names = state_names(&app, l);
         let ctx = context! { assessments => v(assessments), criteria => v(rio::CRITERIA), names };
         Ok(super::report::revalidate(render(&app, l, &uri, "analysis_rio.html", ctx)))

@@ -65,7 +65,7 @@ async fn swot_editor(
             Gate::Pass(s, _) => return Err(refuse(&app, &s, uri.path())),
         };
         let annotations = of_cycle(&app, cycle)?;
-        let ds = &app.snapshot.dataset;
+        let ds = &app.snapshot().dataset;
         let regroup = annotation_map(&annotations, AnnotationKind::SwotTheme);
         let themes: Vec<String> = swot_by_theme(ds, &regroup).into_iter().map(|g| g.theme).collect();
         let items: Vec<Value> = ds
@@ -101,7 +101,7 @@ async fn rio_editor(
             Gate::Pass(s, _) => s,
         };
         let annotations = of_cycle(&app, cycle)?;
-        let ds = &app.snapshot.dataset;
+        let ds = &app.snapshot().dataset;
         let mut states: Vec<&observa_domain::StateCode> =
             ds.responses.iter().filter(|r| r.cycle == cycle).map(|r| &r.state).collect();
         states.sort();
@@ -179,8 +179,8 @@ fn save(
     }
     check_csrf(&session, &form.csrf)?;
     let known = match kind {
-        AnnotationKind::SwotTheme => app.snapshot.dataset.swot.iter().any(|s| s.id == subject),
-        AnnotationKind::RioReply => app.snapshot.dataset.state(subject).is_some(),
+        AnnotationKind::SwotTheme => app.snapshot().dataset.swot.iter().any(|s| s.id == subject),
+        AnnotationKind::RioReply => app.snapshot().dataset.state(subject).is_some(),
     };
     if !known {
         return Err(WebError::NotFound(format!("nothing to annotate at `{subject}`")));

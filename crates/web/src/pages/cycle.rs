@@ -162,7 +162,7 @@ fn show_form(
         .collect();
     let questions: Vec<Value> =
         cycle.questionnaire.questions().map(|q| context! { id => q.id.clone(), number => q.number.clone() }).collect();
-    let name = app.snapshot.dataset.state(&draft.state).map_or(draft.state.clone(), |s| s.name(l.0).to_string());
+    let name = app.snapshot().dataset.state(&draft.state).map_or(draft.state.clone(), |s| s.name(l.0).to_string());
     let ctx = context! {
         year => cycle.year, state => draft.state.clone(), name, deadline => cycle.deadline.to_string(),
         status => draft.status.code(), editable => draft.status.editable(), version => draft.version,
@@ -306,7 +306,7 @@ async fn status_page(
         drop(store);
         let today = chrono::Utc::now().date_naive();
         let mut rows: Vec<(String, Value)> = app
-            .snapshot
+            .snapshot()
             .dataset
             .states
             .iter()

@@ -95,7 +95,7 @@ impl OnDate {
     /// The date asked for, the snapshot's date when none is given; anything else is a 400.
     pub fn date(&self, app: &AppState) -> Result<chrono::NaiveDate, WebError> {
         match self.on.as_deref() {
-            None | Some("") => Ok(app.snapshot.as_of),
+            None | Some("") => Ok(app.snapshot().as_of),
             Some(text) => text
                 .parse()
                 .map_err(|_| WebError::BadRequest(format!("`on` must be a date YYYY-MM-DD; `{text}` is not"))),

@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 
 /// The cycles with answers in the registry, newest first.
 fn cycles(app: &AppState) -> Vec<i32> {
-    let mut cycles: Vec<i32> = app.snapshot.dataset.responses.iter().map(|r| r.cycle).collect();
+    let mut cycles: Vec<i32> = app.snapshot().dataset.responses.iter().map(|r| r.cycle).collect();
     cycles.sort_unstable_by(|a, b| b.cmp(a));
     cycles.dedup();
     cycles
@@ -49,7 +49,7 @@ pub fn document(app: &AppState, cycle: i32, lang: observa_domain::Lang) -> Resul
     let questionnaire = app.questionnaires.iter().filter(|q| q.cycle <= cycle).max_by_key(|q| (q.cycle, q.version));
     let on = chrono::NaiveDate::from_ymd_opt(cycle, 12, 31).expect("a valid date");
     Ok(observa_report::compose(&Inputs {
-        dataset: &app.snapshot.dataset,
+        dataset: &app.snapshot().dataset,
         questionnaire,
         editorial: &editorial,
         annotations: &annotations,

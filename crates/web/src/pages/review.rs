@@ -105,7 +105,7 @@ async fn review_page(
             .filter(|c| c.question == "general")
             .map(|c| context! { author => c.author.clone(), at => c.at.clone(), body => c.body.clone() })
             .collect();
-        let name = app.snapshot.dataset.state(&state).map_or(state.clone(), |s| s.name(l.0).to_string());
+        let name = app.snapshot().dataset.state(&state).map_or(state.clone(), |s| s.name(l.0).to_string());
         let ctx = context! {
             year, state, name, rows, general, status => draft.status.code(), version => draft.version,
             decidable => draft.status == Status::Submitted, csrf => session.csrf,
