@@ -58,6 +58,9 @@ test('a liaison officer answers, the secretariat returns, the officer resubmits,
     await p.fill('textarea[name="a|plans.changes"]', 'El plan 2015 agrega un capítulo de evaluación.');
     await p.selectOption('select[name="a|prevention.included"]', 'yes');
     await p.selectOption('select[name="a|recovery.services_exist"]', 'yes');
+    // A new law, in the first empty row of the laws table.
+    await p.locator('input[name^="a|protection.laws|"][name$="|title"]').last().fill('Ley 21.000 de prueba (2015)');
+    await p.locator('input[name^="a|protection.laws|"][name$="|date"]').last().fill('2015-03');
     await Promise.all([p.waitForURL(/saved=1/), p.click('button[value="save"]')]);
     await p.goto(BASE + '/es/');
     await p.goto(BASE + form);
@@ -88,5 +91,9 @@ test('a liaison officer answers, the secretariat returns, the officer resubmits,
     assert.match(await r.locator('main').innerText(), /Fecha agregada en la pregunta I\.2\./, "the officer's reply");
     await Promise.all([r.waitForURL(/\/en\/cycles\/2015$/), r.click('button[value="accept"]')]);
     assert.match(await r.locator('tr', { hasText: 'Chile' }).innerText(), /Accepted/);
+    // The accepted answers are on the State's public profile, sourced to its 2015 answers.
+    await p.goto(BASE + '/es/states/CL');
+    assert.match(await p.locator('main').innerText(), /Ley 21\.000 de prueba \(2015\)/);
+    assert.match(await p.locator('main').innerText(), /answers-2015-cl/);
     assert.deepEqual([...officer.errors, ...reviewer.errors], [], 'no console or page errors');
   });

@@ -202,32 +202,7 @@ pub fn prefill(q: &Questionnaire, ds: &Dataset, state: &str) -> Answers {
             })
             .unwrap_or_default()
     };
-    let text = |field: &str, value: Option<&serde_json::Value>| -> String {
-        let name = |id: &str| ds.organisations.iter().find(|o| o.id == id).map_or(id.to_string(), |o| o.name.clone());
-        match value {
-            None | Some(serde_json::Value::Null) => String::new(),
-            Some(serde_json::Value::String(s)) if field.contains("organisation") => name(s),
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(serde_json::Value::Array(items)) => items
-                .iter()
-                .map(|i| match i.as_str() {
-                    Some(s) if field.contains("organisation") => name(s),
-                    Some(s) => s.to_string(),
-                    None => i.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-            // A period keeps the source's wording, or reads as "from–to".
-            Some(serde_json::Value::Object(o)) => match (o.get("wording"), o.get("from"), o.get("to")) {
-                (Some(serde_json::Value::String(w)), _, _) => w.clone(),
-                (_, from, to) => {
-                    let end = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).unwrap_or("").to_string();
-                    format!("{}–{}", end(from), end(to)).trim_matches('–').to_string()
-                }
-            },
-            Some(other) => other.to_string(),
-        }
-    };
+    let text = |field: &str, value: Option<&serde_json::Value>| cell_text(ds, field, value);
     let mut answers = Answers::new();
     for question in q.questions() {
         if question.kind == AnswerType::Table {
@@ -258,6 +233,35 @@ pub fn prefill(q: &Questionnaire, ds: &Dataset, state: &str) -> Answers {
         }
     }
     answers
+}
+
+/// A registry field as a form shows it: text as is, lists joined by "; ", periods in their
+/// wording, organisation ids as names.
+pub(crate) fn cell_text(ds: &Dataset, field: &str, value: Option<&serde_json::Value>) -> String {
+    let name = |id: &str| ds.organisations.iter().find(|o| o.id == id).map_or(id.to_string(), |o| o.name.clone());
+    match value {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) if field.contains("organisation") => name(s),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|i| match i.as_str() {
+                Some(s) if field.contains("organisation") => name(s),
+                Some(s) => s.to_string(),
+                None => i.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        // A period keeps the source's wording, or reads as "from–to".
+        Some(serde_json::Value::Object(o)) => match (o.get("wording"), o.get("from"), o.get("to")) {
+            (Some(serde_json::Value::String(w)), _, _) => w.clone(),
+            (_, from, to) => {
+                let end = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).unwrap_or("").to_string();
+                format!("{}–{}", end(from), end(to)).trim_matches('–').to_string()
+            }
+        },
+        Some(other) => other.to_string(),
+    }
 }
 
 /// A new questionnaire version for `cycle`, copied from `from`: same questions, each linked to

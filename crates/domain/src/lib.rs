@@ -14,6 +14,7 @@ pub mod editorial;
 pub mod export;
 pub mod facts;
 pub mod period;
+pub mod projection;
 pub mod questionnaire;
 pub mod registry;
 pub mod rules;

@@ -3,6 +3,7 @@
 use observa_domain::account::Account;
 use observa_domain::consultation::{Answers, Cycle, Draft, Status};
 use observa_domain::questionnaire::Questionnaire;
+use observa_domain::Dataset;
 use rusqlite::OptionalExtension;
 
 use crate::sqlite::{append_audit, SqliteStore};
@@ -159,27 +160,24 @@ impl ConsultationStore for SqliteStore {
     }
 
     fn review(&mut self, cycle: i32, state: &str, decision: Status, comment: &str, actor: &str) -> Result<()> {
-        let subject = format!("cycle/{cycle}/responses/{state}");
         if !matches!(decision, Status::Returned | Status::Accepted) {
             return Err(invalid(format!("a review returns or accepts; `{}` is neither", decision.code())));
         }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let status: Option<String> = tx
-            .query_row(
-                "SELECT status FROM drafts WHERE cycle = ?1 AND state = ?2",
-                rusqlite::params![cycle, state],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if status.as_deref() != Some("submitted") {
-            return Err(invalid(format!("{subject} is not waiting for review")));
+        decide(&tx, cycle, state, decision, comment, actor)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn accept(&mut self, cycle: i32, state: &str, registry: &Dataset, comment: &str, actor: &str) -> Result<()> {
+        let problems = registry.validate();
+        if !problems.is_empty() {
+            return Err(invalid(format!("the projected registry is invalid: {}", problems[0])));
         }
-        tx.execute(
-            "UPDATE drafts SET status = ?1, updated_at = ?2, updated_by = ?3 WHERE cycle = ?4 AND state = ?5",
-            rusqlite::params![decision.code(), now(), actor, cycle, state],
-        )?;
-        let after = serde_json::json!({ "status": decision.code(), "comment": comment }).to_string();
-        append_audit(&tx, actor.to_string(), "review", &subject, Some("{\"status\":\"submitted\"}"), Some(&after))?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        decide(&tx, cycle, state, Status::Accepted, comment, actor)?;
+        let origin = format!("accepted answers of {state} to cycle {cycle}");
+        crate::sqlite::write_registry(&tx, registry, &origin, actor.to_string())?;
         tx.commit()?;
         Ok(())
     }
@@ -239,4 +237,32 @@ impl ConsultationStore for SqliteStore {
             )
             .optional()?)
     }
+}
+
+/// The secretariat's decision inside the caller's transaction: only a submitted response can be
+/// returned or accepted.
+fn decide(
+    tx: &rusqlite::Transaction,
+    cycle: i32,
+    state: &str,
+    decision: Status,
+    comment: &str,
+    actor: &str,
+) -> Result<()> {
+    let subject = format!("cycle/{cycle}/responses/{state}");
+    let status: Option<String> = tx
+        .query_row("SELECT status FROM drafts WHERE cycle = ?1 AND state = ?2", rusqlite::params![cycle, state], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if status.as_deref() != Some("submitted") {
+        return Err(invalid(format!("{subject} is not waiting for review")));
+    }
+    tx.execute(
+        "UPDATE drafts SET status = ?1, updated_at = ?2, updated_by = ?3 WHERE cycle = ?4 AND state = ?5",
+        rusqlite::params![decision.code(), now(), actor, cycle, state],
+    )?;
+    let after = serde_json::json!({ "status": decision.code(), "comment": comment }).to_string();
+    append_audit(tx, actor.to_string(), "review", &subject, Some("{\"status\":\"submitted\"}"), Some(&after))?;
+    Ok(())
 }

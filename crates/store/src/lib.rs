@@ -105,6 +105,9 @@ pub trait ConsultationStore {
     /// The secretariat's decision on a submitted response: `Returned` (the liaison officers may
     /// change it again) or `Accepted`. Audited with the comment.
     fn review(&mut self, cycle: i32, state: &str, decision: Status, comment: &str, actor: &str) -> Result<()>;
+    /// Accepts a submitted response and, in the same transaction, replaces the registry with
+    /// `registry` (the answers projected into it): both happen, or neither.
+    fn accept(&mut self, cycle: i32, state: &str, registry: &Dataset, comment: &str, actor: &str) -> Result<()>;
     /// Adds a comment on one question of a State's answers (a reviewer's, or an officer's reply).
     fn add_comment(&mut self, cycle: i32, state: &str, question: &str, body: &str, actor: &str) -> Result<()>;
     /// The comments on a State's answers, oldest first.

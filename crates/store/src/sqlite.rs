@@ -151,31 +151,8 @@ impl Store for SqliteStore {
     }
 
     fn replace_all(&mut self, dataset: &Dataset, origin: &str) -> Result<()> {
-        let Value::Object(mut tables) =
-            serde_json::to_value(dataset).map_err(|e| StoreError::Invalid(e.to_string()))?
-        else {
-            unreachable!("a dataset serialises to an object")
-        };
-        let after = summary(&tables);
         let tx = self.conn.transaction()?;
-        let before: Option<String> =
-            tx.query_row("SELECT value FROM meta WHERE key = 'summary'", [], |r| r.get(0)).optional()?;
-        for table in TABLES.iter().rev() {
-            tx.execute(&format!("DELETE FROM {table}"), [])?;
-        }
-        for &table in TABLES {
-            let rows = match tables.remove(table) {
-                Some(Value::Array(rows)) => rows,
-                _ => Vec::new(),
-            };
-            insert_rows(&tx, table, &rows)?;
-        }
-        tx.execute(
-            "INSERT INTO meta VALUES ('origin', ?1), ('seeded_at', datetime('now')), ('summary', ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [origin, &after],
-        )?;
-        append_audit(&tx, actor(), "replace-registry", origin, before.as_deref(), Some(&after))?;
+        write_registry(&tx, dataset, origin, actor())?;
         tx.commit()?;
         Ok(())
     }
@@ -329,4 +306,33 @@ fn save_versioned(
     append_audit(&tx, saved.actor.to_string(), saved.action, &saved.subject, before.as_deref(), Some(&after))?;
     tx.commit()?;
     Ok(version)
+}
+
+/// Replaces the whole registry inside the caller's transaction, with its audit entry (the
+/// before and after summaries): `replace_all`, and an accepted response's projection.
+pub(crate) fn write_registry(tx: &rusqlite::Transaction, dataset: &Dataset, origin: &str, actor: String) -> Result<()> {
+    let Value::Object(mut tables) = serde_json::to_value(dataset).map_err(|e| StoreError::Invalid(e.to_string()))?
+    else {
+        unreachable!("a dataset serialises to an object")
+    };
+    let after = summary(&tables);
+    let before: Option<String> =
+        tx.query_row("SELECT value FROM meta WHERE key = 'summary'", [], |r| r.get(0)).optional()?;
+    for table in TABLES.iter().rev() {
+        tx.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    for &table in TABLES {
+        let rows = match tables.remove(table) {
+            Some(Value::Array(rows)) => rows,
+            _ => Vec::new(),
+        };
+        insert_rows(tx, table, &rows)?;
+    }
+    tx.execute(
+        "INSERT INTO meta VALUES ('origin', ?1), ('seeded_at', datetime('now')), ('summary', ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [origin, &after],
+    )?;
+    append_audit(tx, actor, "replace-registry", origin, before.as_deref(), Some(&after))?;
+    Ok(())
 }

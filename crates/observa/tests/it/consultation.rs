@@ -285,6 +285,10 @@ fn the_analyst_returns_a_submission_with_a_comment_the_officer_replies_and_resub
     answers["prevention.included"] = json!("yes");
     answers["recovery.services_exist"] = json!("yes");
     answers["plans.changes"] = json!("A new evaluation chapter.");
+    answers["protection.laws"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "number": "20.999", "date": "2015-03", "title": "Ley de prueba 2015" }));
     api(&app, "PUT", CL, &[("Authorization", &bearer), ("If-Match", "\"v0\"")], Some(json!({ "answers": answers })));
     let submit =
         |v: &str| api(&app, "POST", &format!("{CL}/submit"), &[("Authorization", &bearer), ("If-Match", v)], None);
@@ -348,6 +352,23 @@ fn the_analyst_returns_a_submission_with_a_comment_the_officer_replies_and_resub
     let store = SqliteStore::open(&s.path("c.db")).unwrap();
     assert_eq!(store.draft(2015, "CL").unwrap().unwrap().status.code(), "accepted");
     assert_eq!(store.submissions(2015, "CL").unwrap(), 2);
+    // The accepted answers are registry facts now, sourced to Chile's answers, on the portal.
+    let registry = observa_store::Store::load(&store).unwrap();
+    let law = registry.laws.iter().find(|l| l.title == "Ley de prueba 2015").expect("the new law is in the registry");
+    assert_eq!(law.source.doc, "answers-2015-cl");
+    let plan = registry.plans.iter().find(|p| p.state.as_str() == "CL" && p.last_approved).unwrap();
+    assert_eq!(plan.changes_from_previous.as_deref(), Some("A new evaluation chapter, approved in March 2015."));
+    let profile = app.get("/en/states/CL");
+    assert!(
+        profile.body.contains("Ley de prueba 2015") && profile.body.contains("answers-2015-cl"),
+        "the portal shows it"
+    );
+    let thread = app.get_with("/en/cycles/2015/review/CL", &[("Cookie", &analyst)]);
+    assert!(thread.body.contains("Projected into the registry") && thread.body.contains("added laws"));
+    let audit = observa_store::Store::audit(&store).unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "replace-registry" && e.subject == "accepted answers of CL to cycle 2015"));
     let liaison_decides = app.post_form(
         "/en/cycles/2015/review/CL/decision",
         &officer,

@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::{context, Value};
 use observa_domain::consultation::{Answers, Status, Value as Answer};
+use observa_domain::projection::project;
 use observa_store::{ConsultationStore, Session, StoreError};
 use serde::Deserialize;
 
@@ -148,12 +149,14 @@ async fn decide(
         if decision == Status::Returned && form.comment.trim().is_empty() {
             return Err(WebError::BadRequest(l.text("review-return-needs-comment")));
         }
-        let mut store = app.store.lock().expect("store lock");
         let email = session.account.email.clone();
-        if !form.comment.trim().is_empty() {
+        if decision == Status::Accepted {
+            accept(&app, year, &state, form.comment.trim(), &email)?;
+        } else {
+            let mut store = app.store.lock().expect("store lock");
             store.add_comment(year, &state, "general", &form.comment, &email).map_err(invalid)?;
+            store.review(year, &state, decision, form.comment.trim(), &email).map_err(invalid)?;
         }
-        store.review(year, &state, decision, form.comment.trim(), &email).map_err(invalid)?;
         Ok(private(Redirect::to(&format!("/{}/cycles/{year}", l.code())).into_response()))
     })();
     respond(&app, &lang, result)
@@ -207,4 +210,25 @@ async fn comment(
         Ok(private(Redirect::to(&back).into_response()))
     })();
     respond(&app, &lang, result)
+}
+
+/// Accepting projects the answers into the registry (in the same transaction as the decision),
+/// records what was and was not projected in the review's thread, and refreshes the portal.
+fn accept(app: &AppState, year: i32, state: &str, comment: &str, actor: &str) -> Result<(), WebError> {
+    let (cycle, draft) = response(app, year, state)?;
+    let projection = project(&cycle.questionnaire, &draft.answers, &app.snapshot().dataset, year, state);
+    {
+        let mut store = app.store.lock().expect("store lock");
+        if !comment.is_empty() {
+            store.add_comment(year, state, "general", comment, actor).map_err(invalid)?;
+        }
+        store.accept(year, state, &projection.dataset, comment, actor).map_err(invalid)?;
+        let mut note = format!("Projected into the registry: {}.", projection.changes.join("; "));
+        if !projection.skipped.is_empty() {
+            note.push_str(&format!(" Not projected (kept in the answers): {}.", projection.skipped.join("; ")));
+        }
+        let note: String = note.chars().take(4900).collect();
+        store.add_comment(year, state, "general", &note, "observa").map_err(invalid)?;
+    }
+    app.refresh()
 }
