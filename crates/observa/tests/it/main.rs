@@ -9,6 +9,7 @@ mod data;
 mod openapi;
 mod opendata;
 mod report;
+mod roles;
 mod snapshots;
 mod store;
 mod web;
