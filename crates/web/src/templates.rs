@@ -94,6 +94,7 @@ impl Templates {
             "response_conflict.html",
             "cycle_status.html",
             "review.html",
+            "admin_audit.html",
             "error.html",
             "home.html",
             "states.html",

@@ -251,3 +251,18 @@ fn a_liaison_officer_writes_only_their_own_state_s_reply_to_the_rio_assessment()
     assert!(app.get("/es/analysis/rio").body.contains(reply), "the reply beside the assessment");
     assert!(!app.get("/es/analysis/rio").body.contains(">x<"));
 }
+
+#[test]
+fn an_administrator_reads_and_filters_the_audit_log_with_its_chain_checked() {
+    let (app, db) = app_with_db();
+    let mut store = SqliteStore::open(&db.path("a.db")).unwrap();
+    account(&mut store, "root@iin.org", Role::Administrator, &[]);
+    drop(store);
+    assert_eq!(sign_in(&app, "liaison@gob.cl", "wrong"), Err(401));
+    let admin = sign_in_first_time(&app, "root@iin.org");
+    let page = app.get_with("/en/admin/audit?action=login-failed", &[("Cookie", &admin)]);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("The hash chain is intact"));
+    assert!(page.body.contains("liaison@gob.cl") && page.body.contains("login-failed"));
+    assert!(!page.body.contains("save-editorial"), "filtered to failed sign-ins");
+}

@@ -2,6 +2,7 @@
 //! (`/en/...`, `/es/...`); `/` redirects to the visitor's language.
 
 pub(crate) mod account;
+mod admin;
 mod agencies;
 mod analysis;
 mod annotations;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(annotations::router())
         .merge(cycle::router())
         .merge(review::router())
+        .merge(admin::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))
