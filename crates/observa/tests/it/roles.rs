@@ -74,6 +74,9 @@ fn every_signed_in_page_and_api_operation_answers_each_role_as_it_should() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// A form: its path, its fields (besides the CSRF token), the status expected per role.
+type Post<'a> = (&'a str, Vec<(&'a str, &'a str)>, [u16; 5]);
+
 #[test]
 fn every_state_changing_form_answers_each_role_as_it_should() {
     let (app, _s, cookies) = setup();
@@ -83,7 +86,7 @@ fn every_state_changing_form_answers_each_role_as_it_should() {
         .map(|c| if c.is_empty() { String::new() } else { app.get_with("/en/account", &[("Cookie", c)]).csrf() })
         .collect();
     let swot = format!("/en/editorial/2014/swot/{}", crate::bundled().swot[0].id);
-    let posts: [(&str, Vec<(&str, &str)>, [u16; 5]); 6] = [
+    let posts: [Post; 6] = [
         ("/en/editorial/2014/introduction", vec![("version", "99"), ("body", "x")], [303, 403, 403, 409, 409]),
         ("/en/editorial/2014/rio/CL", vec![("version", "99"), ("body", "x")], [303, 409, 403, 409, 409]),
         (&swot, vec![("version", "99"), ("body", "x")], [303, 403, 403, 409, 409]),
