@@ -7,7 +7,7 @@ use observa_domain::Dataset;
 use rusqlite::OptionalExtension;
 
 use crate::sqlite::{append_audit, SqliteStore};
-use crate::{Comment, ConsultationStore, Result, StoreError};
+use crate::{Comment, ConsultationStore, Message, Result, StoreError};
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -205,6 +205,44 @@ impl ConsultationStore for SqliteStore {
         let rows = stmt.query_map(rusqlite::params![cycle, state], |r| {
             Ok(Comment { question: r.get(0)?, author: r.get(1)?, body: r.get(2)?, at: r.get(3)? })
         })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn liaisons(&self, state: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT email, states FROM accounts WHERE role = 'liaison' AND NOT disabled ORDER BY email")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut emails = Vec::new();
+        for row in rows {
+            let (email, states) = row?;
+            let states: Vec<String> = serde_json::from_str(&states).unwrap_or_default();
+            if states.iter().any(|s| s == state) {
+                emails.push(email);
+            }
+        }
+        Ok(emails)
+    }
+
+    fn queue(&mut self, messages: &[Message], actor: &str) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let at = now();
+        for m in messages {
+            tx.execute(
+                "INSERT INTO outbox (to_address, subject, body, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![m.to, m.subject, m.body, at, actor],
+            )?;
+        }
+        let to: Vec<&str> = messages.iter().map(|m| m.to.as_str()).collect();
+        append_audit(&tx, actor.to_string(), "queue-messages", "outbox", None, Some(&to.join(", ")))?;
+        tx.commit()?;
+        Ok(messages.len())
+    }
+
+    fn outbox(&self) -> Result<Vec<Message>> {
+        let mut stmt =
+            self.conn.prepare("SELECT to_address, subject, body FROM outbox WHERE sent_at IS NULL ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok(Message { to: r.get(0)?, subject: r.get(1)?, body: r.get(2)? }))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

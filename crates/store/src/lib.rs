@@ -112,12 +112,26 @@ pub trait ConsultationStore {
     fn add_comment(&mut self, cycle: i32, state: &str, question: &str, body: &str, actor: &str) -> Result<()>;
     /// The comments on a State's answers, oldest first.
     fn comments(&self, cycle: i32, state: &str) -> Result<Vec<Comment>>;
+    /// The e-mail addresses of the enabled liaison officers of a State.
+    fn liaisons(&self, state: &str) -> Result<Vec<String>>;
+    /// Queues messages for a mail server, with one audit entry; returns how many.
+    fn queue(&mut self, messages: &[Message], actor: &str) -> Result<usize>;
+    /// Messages not sent yet, oldest first.
+    fn outbox(&self) -> Result<Vec<Message>>;
     /// How many submissions a State made in a cycle.
     fn submissions(&self, cycle: i32, state: &str) -> Result<usize>;
     /// Stores a personal API token (its SHA-256) for an account.
     fn create_token(&mut self, account: &Account, token_hash: &str, actor: &str) -> Result<()>;
     /// The e-mail of the enabled account a token belongs to.
     fn token_account(&self, token_hash: &str) -> Result<Option<String>>;
+}
+
+/// A message for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Message {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
 }
 
 /// One comment of a review.

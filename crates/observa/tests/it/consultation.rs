@@ -274,6 +274,18 @@ fn a_liaison_officer_fills_the_form_in_spanish_and_a_stale_save_shows_both_versi
     assert_eq!(status.status, 200);
     assert_eq!(status.body.matches("<tr").count(), 36, "35 States and the header");
     assert!(status.body.contains("class=\"overdue\""), "the 2015 deadline has passed");
+    // Reminders: one per liaison officer of each State whose answers are still open.
+    assert!(status.body.contains("Chile: enlace@gob.cl") && status.body.contains("Chile: oficial@gob.cl"));
+    let queued = app.post_form("/en/cycles/2015/reminders", &analyst, &[("csrf", &status.csrf())]);
+    assert_eq!((queued.status, queued.headers["location"].as_str()), (303, "/en/cycles/2015?queued=2"));
+    let outbox = ConsultationStore::outbox(&SqliteStore::open(&s.path("c.db")).unwrap()).unwrap();
+    assert_eq!(outbox.len(), 2);
+    assert!(outbox.iter().all(|m| m.subject.contains("2015") && m.body.contains("/en/cycles/2015/responses/CL")));
+    assert_eq!(
+        app.post_form("/en/cycles/2015/reminders", &cookie, &[("csrf", &csrf)]).status,
+        403,
+        "not a liaison's job"
+    );
 }
 
 #[test]

@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/{lang}/cycles/{year}", get(status_page))
         .route("/{lang}/cycles/{year}/responses/{state}", get(form_page).post(save))
+        .route("/{lang}/cycles/{year}/reminders", axum::routing::post(queue_reminders))
 }
 
 fn signed_in(app: &AppState, headers: &HeaderMap, l: Lang, uri: &Uri) -> Result<Result<Session, Response>, WebError> {
@@ -303,6 +304,7 @@ async fn status_page(
         let cycle = store.cycles().map_err(internal)?.into_iter().find(|c| c.year == year);
         let cycle = cycle.ok_or_else(|| WebError::NotFound(format!("no consultation cycle {year}")))?;
         let drafts = store.drafts(year).map_err(internal)?;
+        let reminders = reminders_due(&app, &store, &cycle, &drafts, l)?;
         drop(store);
         let today = chrono::Utc::now().date_naive();
         let mut rows: Vec<(String, Value)> = app
@@ -325,8 +327,86 @@ async fn status_page(
             .collect();
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         let rows: Vec<Value> = rows.into_iter().map(|r| r.1).collect();
-        let ctx = context! { year, deadline => cycle.deadline.to_string(), rows };
+        let due: Vec<Value> = reminders.iter().map(|(name, m)| context! { name, to => m.to.clone() }).collect();
+        let ctx = context! { year, deadline => cycle.deadline.to_string(), rows, due, csrf => session.csrf.clone() };
         Ok(private(render(&app, l, &uri, "cycle_status.html", ctx)))
+    })();
+    respond(&app, &lang, result)
+}
+
+/// How close to the deadline reminders start.
+const REMINDER_DAYS: i64 = 14;
+
+/// A reminder for each liaison officer of each State whose answers are still open, from
+/// [`REMINDER_DAYS`] before the deadline; in the language of the page that queues them.
+fn reminders_due(
+    app: &AppState,
+    store: &observa_store::SqliteStore,
+    cycle: &Cycle,
+    drafts: &[Draft],
+    l: Lang,
+) -> Result<Vec<(String, observa_store::Message)>, WebError> {
+    let today = chrono::Utc::now().date_naive();
+    if (cycle.deadline - today).num_days() > REMINDER_DAYS {
+        return Ok(Vec::new());
+    }
+    let snap = app.snapshot();
+    let mut due = Vec::new();
+    for state in snap.dataset.states.iter().filter(|s| s.code.is_oas_member()) {
+        let status = drafts.iter().find(|d| d.state == state.code.as_str()).map_or(Status::NotStarted, |d| d.status);
+        if !status.editable() {
+            continue;
+        }
+        let name = state.name(l.0).to_string();
+        let fill = |text: String| {
+            text.replace("%year%", &cycle.year.to_string())
+                .replace("%deadline%", &cycle.deadline.to_string())
+                .replace("%state%", &name)
+                .replace("%status%", &l.text(&format!("status-{}", status.code())))
+                .replace("%path%", &format!("/{}/cycles/{}/responses/{}", l.code(), cycle.year, state.code))
+        };
+        for to in store.liaisons(state.code.as_str()).map_err(internal)? {
+            let message = observa_store::Message {
+                to,
+                subject: fill(l.text("reminder-subject")),
+                body: fill(l.text("reminder-body")),
+            };
+            due.push((name.clone(), message));
+        }
+    }
+    Ok(due)
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfOnly {
+    csrf: String,
+}
+
+async fn queue_reminders(
+    State(app): State<AppState>,
+    Path((lang, year)): Path<(String, i32)>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let session = match signed_in(&app, &headers, l, &uri)? {
+            Ok(s) => s,
+            Err(r) => return Ok(r),
+        };
+        if !session.account.role.is_secretariat() {
+            return Err(refuse(&app, &session, uri.path()));
+        }
+        check_csrf(&session, &form.csrf)?;
+        let mut store = app.store.lock().expect("store lock");
+        let cycle = store.cycles().map_err(internal)?.into_iter().find(|c| c.year == year);
+        let cycle = cycle.ok_or_else(|| WebError::NotFound(format!("no consultation cycle {year}")))?;
+        let drafts = store.drafts(year).map_err(internal)?;
+        let messages: Vec<observa_store::Message> =
+            reminders_due(&app, &store, &cycle, &drafts, l)?.into_iter().map(|(_, m)| m).collect();
+        let queued = store.queue(&messages, &session.account.email).map_err(internal)?;
+        Ok(private(Redirect::to(&format!("/{}/cycles/{year}?queued={queued}", l.code())).into_response()))
     })();
     respond(&app, &lang, result)
 }
