@@ -109,6 +109,57 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
+    fn accounts(&self) -> Result<Vec<Account>> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a ORDER BY a.email"))?;
+        let rows = stmt.query_map([], account)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn set_disabled(&mut self, id: i64, disabled: bool, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        if tx.execute("UPDATE accounts SET disabled = ?1 WHERE id = ?2", rusqlite::params![disabled, id])? == 0 {
+            return Err(StoreError::Invalid(format!("no account {id}")));
+        }
+        tx.execute("DELETE FROM sessions WHERE account = ?1", [id])?;
+        let action = if disabled { "disable-account" } else { "enable-account" };
+        append_audit(&tx, actor.to_string(), action, &format!("account/{id}"), None, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn create_reset(&mut self, id: i64, token_hash: &str, expires_at: &str, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO password_resets (token_hash, account, expires_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![token_hash, id, expires_at],
+        )?;
+        append_audit(&tx, actor.to_string(), "issue-reset-link", &format!("account/{id}"), None, Some(expires_at))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn use_reset(&mut self, token_hash: &str, password_hash: &str, now: &str) -> Result<Option<Account>> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let found: Option<(i64, String)> = tx
+            .query_row("SELECT account, expires_at FROM password_resets WHERE token_hash = ?1", [token_hash], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((id, expires_at)) = found.filter(|(_, e)| e.as_str() > now) else { return Ok(None) };
+        let _ = expires_at;
+        tx.execute("DELETE FROM password_resets WHERE token_hash = ?1", [token_hash])?;
+        tx.execute(
+            "UPDATE accounts SET password_hash = ?1, must_change_password = 0 WHERE id = ?2",
+            rusqlite::params![password_hash, id],
+        )?;
+        tx.execute("DELETE FROM sessions WHERE account = ?1", [id])?;
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ?1");
+        let account = tx.query_row(&sql, [id], account)?;
+        append_audit(&tx, account.email.clone(), "reset-password", &format!("account/{id}"), None, None)?;
+        tx.commit()?;
+        Ok(Some(account))
+    }
+
     fn record(&mut self, actor: &str, action: &str, subject: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
         append_audit(&tx, actor.to_string(), action, subject, None, None)?;

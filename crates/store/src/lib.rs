@@ -77,6 +77,15 @@ pub trait AccountStore {
     fn session(&self, token_hash: &str) -> Result<Option<Session>>;
     fn touch_session(&mut self, token_hash: &str, now: &str) -> Result<()>;
     fn end_session(&mut self, token_hash: &str) -> Result<()>;
+    /// Every account, by e-mail.
+    fn accounts(&self) -> Result<Vec<Account>>;
+    /// Disables (ending its sessions) or enables an account.
+    fn set_disabled(&mut self, account: i64, disabled: bool, actor: &str) -> Result<()>;
+    /// Stores a single-use reset link (its token's hash) valid until `expires_at` (RFC 3339).
+    fn create_reset(&mut self, account: i64, token_hash: &str, expires_at: &str, actor: &str) -> Result<()>;
+    /// Uses a reset link: sets the new password hash, ends the account's sessions and deletes the
+    /// link, in one transaction; `None` when the link is unknown, used or expired.
+    fn use_reset(&mut self, token_hash: &str, password_hash: &str, now: &str) -> Result<Option<Account>>;
     /// Appends an audit entry that is not a data write (sign-in, failed sign-in, refused access).
     fn record(&mut self, actor: &str, action: &str, subject: &str) -> Result<()>;
 }

@@ -16,7 +16,7 @@ use crate::rows::{insert_rows, read_rows, read_text, TABLES};
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 8] = [
+const MIGRATIONS: [(&str, &str); 9] = [
     ("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql")),
     ("0002_audit", include_str!("../migrations/sqlite/0002_audit.sql")),
     ("0003_editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
@@ -25,6 +25,7 @@ const MIGRATIONS: [(&str, &str); 8] = [
     ("0006_consultation", include_str!("../migrations/sqlite/0006_consultation.sql")),
     ("0007_comments", include_str!("../migrations/sqlite/0007_comments.sql")),
     ("0008_outbox", include_str!("../migrations/sqlite/0008_outbox.sql")),
+    ("0009_password_resets", include_str!("../migrations/sqlite/0009_password_resets.sql")),
 ];
 
 pub struct SqliteStore {

@@ -95,6 +95,8 @@ impl Templates {
             "cycle_status.html",
             "review.html",
             "admin_audit.html",
+            "admin_accounts.html",
+            "reset.html",
             "error.html",
             "home.html",
             "states.html",

@@ -266,3 +266,60 @@ fn an_administrator_reads_and_filters_the_audit_log_with_its_chain_checked() {
     assert!(page.body.contains("liaison@gob.cl") && page.body.contains("login-failed"));
     assert!(!page.body.contains("save-editorial"), "filtered to failed sign-ins");
 }
+
+#[test]
+fn an_administrator_adds_disables_and_resets_accounts_and_each_takes_effect() {
+    let (app, db) = app_with_db();
+    let mut store = SqliteStore::open(&db.path("a.db")).unwrap();
+    account(&mut store, "root@iin.org", Role::Administrator, &[]);
+    drop(store);
+    let admin = sign_in_first_time(&app, "root@iin.org");
+    let page = app.get_with("/en/admin/accounts", &[("Cookie", &admin)]);
+    let csrf = page.csrf();
+    let added = app.post_form(
+        "/en/admin/accounts",
+        &admin,
+        &[("csrf", &csrf), ("action", "add"), ("email", "Nuevo@Gob.PE"), ("role", "liaison"), ("states", "pe")],
+    );
+    assert_eq!(added.status, 200, "{}", added.body);
+    let marker = "nuevo@gob.pe: ";
+    let start = added.body.find(marker).expect("the first password is shown once") + marker.len();
+    let first: String = added.body[start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let officer = sign_in_with_first_password(&app, "nuevo@gob.pe", &first);
+    assert_eq!(app.get_with("/en/account", &[("Cookie", &officer)]).status, 200);
+
+    let id = |body: &str, email: &str| -> String {
+        let row = &body[body.find(&format!("<td>{email}</td>")).unwrap()..];
+        let marker = "name=\"id\" value=\"";
+        let at = row.find(marker).unwrap() + marker.len();
+        row[at..].split('"').next().unwrap().to_string()
+    };
+    let officer_id = id(&added.body, "nuevo@gob.pe");
+    let disabled =
+        app.post_form("/en/admin/accounts", &admin, &[("csrf", &csrf), ("action", "disable"), ("id", &officer_id)]);
+    assert_eq!(disabled.status, 200);
+    assert_eq!(app.get_with("/en/account", &[("Cookie", &officer)]).status, 303, "disabling ends the sessions");
+    assert_eq!(sign_in(&app, "nuevo@gob.pe", NEW_PASSWORD), Err(401), "and refuses sign-in");
+    app.post_form("/en/admin/accounts", &admin, &[("csrf", &csrf), ("action", "enable"), ("id", &officer_id)]);
+
+    let reset =
+        app.post_form("/en/admin/accounts", &admin, &[("csrf", &csrf), ("action", "reset"), ("id", &officer_id)]);
+    let link_start = reset.body.find("/en/account/reset/").expect("the reset link is shown once");
+    let link: String = reset.body[link_start..].chars().take_while(|c| !c.is_whitespace() && *c != '<').collect();
+    assert_eq!(
+        app.post_form(&link, "", &[("new", "short"), ("confirm", "short")]).status,
+        422,
+        "the password policy holds"
+    );
+    let used = app.post_form(&link, "", &[("new", "una clave restablecida"), ("confirm", "una clave restablecida")]);
+    assert_eq!(used.status, 303);
+    assert!(sign_in(&app, "nuevo@gob.pe", "una clave restablecida").is_ok());
+    assert_eq!(
+        app.post_form(&link, "", &[("new", "otra clave distinta"), ("confirm", "otra clave distinta")]).status,
+        404,
+        "single use"
+    );
+    let own_id = id(&added.body, "root@iin.org");
+    let own = app.post_form("/en/admin/accounts", &admin, &[("csrf", &csrf), ("action", "disable"), ("id", &own_id)]);
+    assert_eq!(own.status, 400, "an administrator cannot lock themself out by mistake");
+}

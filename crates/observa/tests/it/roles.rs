@@ -45,7 +45,7 @@ fn setup() -> (TestApp, Scratch, Vec<String>) {
 fn every_signed_in_page_and_api_operation_answers_each_role_as_it_should() {
     let (app, _s, cookies) = setup();
     // path → expected status per role, in ROLES order.
-    let gets: [(&str, [u16; 5]); 14] = [
+    let gets: [(&str, [u16; 5]); 15] = [
         ("/en/", [200, 200, 200, 200, 200]),
         ("/en/analysis/report", [200, 200, 200, 200, 200]),
         ("/api/v1/states/CL", [200, 200, 200, 200, 200]),
@@ -59,6 +59,7 @@ fn every_signed_in_page_and_api_operation_answers_each_role_as_it_should() {
         ("/en/cycles/2015/review/CL", [303, 403, 403, 200, 200]),
         ("/api/v1/cycles/2015/responses/CL", [401, 200, 403, 200, 200]),
         ("/en/admin/audit", [303, 403, 403, 403, 200]),
+        ("/en/admin/accounts", [303, 403, 403, 403, 200]),
         ("/es/admin/audit?actor=cl%40gob.cl&action=login", [303, 403, 403, 403, 200]),
     ];
     let mut wrong = Vec::new();

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/account/login", get(login_form).post(login))
         .route("/{lang}/account/logout", post(logout))
         .route("/{lang}/account/password", get(password_form).post(change_password))
+        .route("/{lang}/account/reset/{token}", get(reset_form).post(reset))
 }
 
 /// A signed-in page's answer: never stored by the cache or the browser.
@@ -299,6 +300,57 @@ async fn change_password(
             .set_password(session.account.id, &new_hash, Some(&hash), &session.account.email)
             .map_err(internal)?;
         Ok(private(Redirect::to(&next).into_response()))
+    }
+    .await;
+    respond(&app, &lang, result)
+}
+
+/// A reset link's page. The link itself (256 random bits, single use, expiring) is the proof: no
+/// session is needed, and the form cannot be forged without it.
+async fn reset_form(State(app): State<AppState>, Path((lang, token)): Path<(String, String)>, uri: Uri) -> Response {
+    let result = page_lang(&lang)
+        .map(|l| private(render(&app, l, &uri, "reset.html", context! { token, error => None::<String> })));
+    respond(&app, &lang, result)
+}
+
+#[derive(Deserialize)]
+struct Reset {
+    new: String,
+    confirm: String,
+}
+
+async fn reset(
+    State(app): State<AppState>,
+    Path((lang, token)): Path<(String, String)>,
+    uri: Uri,
+    Form(form): Form<Reset>,
+) -> Response {
+    let result = async {
+        let l = page_lang(&lang)?;
+        let problem = if form.new != form.confirm {
+            Some(l.text("account-mismatch"))
+        } else {
+            check_password(&form.new, "").err().map(|p| l.text(&format!("password-{}", p.code())))
+        };
+        if let Some(error) = problem {
+            let mut r = private(render(&app, l, &uri, "reset.html", context! { token, error }));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
+        let new = form.new.clone();
+        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&new))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))??;
+        let used = app
+            .store
+            .lock()
+            .expect("store lock")
+            .use_reset(&auth::token_hash(&token), &hash, &auth::now_text())
+            .map_err(internal)?;
+        match used {
+            Some(_) => Ok(private(Redirect::to(&format!("/{}/account/login", l.code())).into_response())),
+            None => Err(WebError::NotFound(l.text("reset-invalid"))),
+        }
     }
     .await;
     respond(&app, &lang, result)

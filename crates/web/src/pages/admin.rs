@@ -1,24 +1,146 @@
-//! The administrators' view of the append-only audit log: every write, sign-in, failed sign-in
-//! and refused access, filtered by who, what and on what, newest first, with the hash chain
-//! checked on every visit.
+//! The administrators' pages: accounts (create with a first password, disable, enable, issue a
+//! single-use password reset link) and the append-only audit log (every write, sign-in, failed
+//! sign-in and refused access, filtered by who, what and on what, newest first, with the hash
+//! chain checked on every visit).
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
+use axum::Form;
 use axum::Router;
 use minijinja::{context, Value};
-use observa_domain::account::Role;
-use observa_store::Store;
+use observa_domain::account::{parse_email, Role};
+use observa_domain::StateCode;
+use observa_store::{AccountStore, NewAccount, Session, Store, StoreError};
 use serde::Deserialize;
 
-use super::account::{gate, private, refuse, Gate};
+use super::account::{check_csrf, gate, private, refuse, Gate};
 use super::{page_lang, render, respond, LangPath};
-use crate::auth::internal;
-use crate::AppState;
+use crate::auth::{self, internal};
+use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/{lang}/admin/audit", get(audit))
+    Router::new().route("/{lang}/admin/audit", get(audit)).route("/{lang}/admin/accounts", get(accounts).post(act))
+}
+
+/// How long a reset link is valid.
+const RESET_HOURS: i64 = 24;
+
+fn administrator(
+    app: &AppState,
+    headers: &HeaderMap,
+    l: crate::Lang,
+    uri: &Uri,
+) -> Result<Result<Session, Response>, WebError> {
+    match gate(app, headers, l, uri)? {
+        Gate::Redirect(r) => Ok(Err(r)),
+        Gate::Pass(s, _) if s.account.role == Role::Administrator => Ok(Ok(s)),
+        Gate::Pass(s, _) => Err(refuse(app, &s, uri.path())),
+    }
+}
+
+fn accounts_page(
+    app: &AppState,
+    l: crate::Lang,
+    uri: &Uri,
+    session: &Session,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let accounts = app.store.lock().expect("store lock").accounts().map_err(internal)?;
+    let ctx = context! { accounts => crate::templates::v(accounts), csrf => session.csrf.clone(), notice };
+    Ok(private(render(app, l, uri, "admin_accounts.html", ctx)))
+}
+
+async fn accounts(State(app): State<AppState>, lang: LangPath, uri: Uri, headers: HeaderMap) -> Response {
+    let result = page_lang(&lang).and_then(|l| match administrator(&app, &headers, l, &uri)? {
+        Err(r) => Ok(r),
+        Ok(session) => accounts_page(&app, l, &uri, &session, None),
+    });
+    respond(&app, &lang, result)
+}
+
+#[derive(Deserialize)]
+struct Act {
+    csrf: String,
+    action: String,
+    #[serde(default)]
+    id: i64,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    states: String,
+}
+
+/// One administrator action: add an account, disable or enable one, issue a reset link. The
+/// page that answers shows a first password or a link once; only hashes are stored.
+async fn act(
+    State(app): State<AppState>,
+    lang: LangPath,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<Act>,
+) -> Response {
+    let result = async {
+        let l = page_lang(&lang)?;
+        let session = match administrator(&app, &headers, l, &uri)? {
+            Err(r) => return Ok(r),
+            Ok(s) => s,
+        };
+        check_csrf(&session, &form.csrf)?;
+        let actor = session.account.email.clone();
+        let notice = match form.action.as_str() {
+            "add" => {
+                let email = parse_email(&form.email).map_err(WebError::BadRequest)?;
+                let role = Role::parse(&form.role).map_err(WebError::BadRequest)?;
+                let mut states = Vec::new();
+                for code in form.states.split([',', ' ']).filter(|c| !c.is_empty()) {
+                    let code: StateCode = serde_json::from_value(code.to_uppercase().into())
+                        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+                    states.push(code);
+                }
+                if (role == Role::Liaison) == states.is_empty() {
+                    return Err(WebError::BadRequest(l.text("accounts-states-rule")));
+                }
+                let password = auth::first_password();
+                let pw = password.clone();
+                let hash = tokio::task::spawn_blocking(move || auth::hash_password(&pw))
+                    .await
+                    .map_err(|e| WebError::Internal(e.to_string()))??;
+                let new = NewAccount { email: email.clone(), role, states, password_hash: hash };
+                app.store.lock().expect("store lock").create_account(&new, &actor).map_err(|e| match e {
+                    StoreError::Invalid(m) => WebError::BadRequest(m),
+                    other => internal(other),
+                })?;
+                format!("{} {email}: {password}", l.text("accounts-first-password"))
+            }
+            "disable" | "enable" => {
+                let disabled = form.action == "disable";
+                if disabled && form.id == session.account.id {
+                    return Err(WebError::BadRequest(l.text("accounts-not-yourself")));
+                }
+                app.store.lock().expect("store lock").set_disabled(form.id, disabled, &actor).map_err(internal)?;
+                l.text(if disabled { "accounts-disabled" } else { "accounts-enabled" })
+            }
+            "reset" => {
+                let token = auth::new_token();
+                let expires = (chrono::Utc::now() + chrono::Duration::hours(RESET_HOURS))
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                app.store
+                    .lock()
+                    .expect("store lock")
+                    .create_reset(form.id, &auth::token_hash(&token), &expires, &actor)
+                    .map_err(internal)?;
+                format!("{} /{}/account/reset/{token} ({expires})", l.text("accounts-reset-link"), l.code())
+            }
+            other => return Err(WebError::BadRequest(format!("unknown action `{other}`"))),
+        };
+        accounts_page(&app, l, &uri, &session, Some(notice))
+    }
+    .await;
+    respond(&app, &lang, result)
 }
 
 /// The most entries one page shows; filters narrow the rest.
