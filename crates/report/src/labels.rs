@@ -77,18 +77,34 @@ pub enum Arg {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_report_key_exists_in_all_four_languages() {
-        let english = include_str!("../../../locales/en/report.ftl");
-        let keys: Vec<&str> = english
-            .lines()
+    /// The message ids of a Fluent file (lines `id = ...`, not comments or continuations).
+    fn keys(ftl: &str) -> std::collections::BTreeSet<&str> {
+        ftl.lines()
             .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" ="))
             .map(|l| l.split(" =").next().unwrap().trim())
-            .collect();
-        assert!(keys.len() > 30, "{} keys", keys.len());
+            .collect()
+    }
+
+    #[test]
+    fn every_report_key_exists_in_all_four_languages() {
+        let english = keys(include_str!("../../../locales/en/report.ftl"));
+        assert!(english.len() > 30, "{} keys", english.len());
+        for (lang, ftl) in [
+            ("es", include_str!("../../../locales/es/report.ftl")),
+            ("pt", include_str!("../../../locales/pt/report.ftl")),
+            ("fr", include_str!("../../../locales/fr/report.ftl")),
+        ] {
+            let theirs = keys(ftl);
+            let missing: Vec<_> = english.difference(&theirs).collect();
+            let extra: Vec<_> = theirs.difference(&english).collect();
+            assert!(missing.is_empty() && extra.is_empty(), "{lang}: missing {missing:?}, extra {extra:?}");
+        }
+        // Every message without arguments resolves in its own language (no parse error hides it).
         for lang in Lang::ALL {
-            let missing: Vec<&&str> = keys.iter().filter(|k| !Labels::new(lang).has(k)).collect();
-            assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
+            let l = Labels::new(lang);
+            for key in ["report-contents", "report-h-methodology", "report-sheet-rio", "report-short-legend"] {
+                assert!(l.has(key), "{} lacks {key}", lang.code());
+            }
         }
     }
 
