@@ -452,3 +452,4 @@ accounts-first-pending = First password not changed yet
 accounts-active = Active
 reset-title = Choose a new password
 reset-invalid = This reset link is unknown, used or expired; ask an administrator for a new one.
+cycle-updated = Last saved

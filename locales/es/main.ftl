@@ -452,3 +452,4 @@ accounts-first-pending = Primera contraseña aún sin cambiar
 accounts-active = Activa
 reset-title = Elija una nueva contraseña
 reset-invalid = Este enlace de restablecimiento es desconocido, ya se usó o venció; pida uno nuevo a un administrador.
+cycle-updated = Último guardado

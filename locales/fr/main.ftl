@@ -452,3 +452,4 @@ accounts-first-pending = Premier mot de passe pas encore changé
 accounts-active = Actif
 reset-title = Choisissez un nouveau mot de passe
 reset-invalid = Ce lien de réinitialisation est inconnu, déjà utilisé ou expiré ; demandez-en un nouveau à un administrateur.
+cycle-updated = Dernier enregistrement

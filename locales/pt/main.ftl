@@ -452,3 +452,4 @@ accounts-first-pending = Primeira senha ainda não trocada
 accounts-active = Ativa
 reset-title = Escolha uma nova senha
 reset-invalid = Este link de redefinição é desconhecido, já foi usado ou expirou; peça um novo a um administrador.
+cycle-updated = Último salvamento
