@@ -1,6 +1,6 @@
 // End-to-end browser test of the consultation cycle (tests/e2e/run.sh makes cycle 2015, a liaison
 // officer for Chile and a reviewing analyst): the officer answers part of the form in Spanish,
-// saves, leaves, comes back and submits; the analyst returns it with a comment; the officer
+// saves, leaves, comes back, attaches a PDF and submits; the analyst returns it with a comment; the officer
 // replies, changes an answer and resubmits; the analyst accepts. Every page visited is checked
 // for console errors and serious or critical axe-core violations, like the portal test.
 
@@ -65,6 +65,10 @@ test('a liaison officer answers, the secretariat returns, the officer resubmits,
     await p.goto(BASE + '/es/');
     await p.goto(BASE + form);
     assert.equal(await p.inputValue('textarea[name="a|plans.changes"]'), 'El plan 2015 agrega un capítulo de evaluación.', 'the draft was kept');
+    // Attach the plan (a PDF, checked by content on the server).
+    await p.setInputFiles('#file', { name: 'plan-2015.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await Promise.all([p.waitForURL(/#attachments$/), p.click('#attachments button[type="submit"]')]);
+    assert.match(await p.locator('#attachments').innerText(), /plan-2015\.pdf/);
     await Promise.all([p.waitForURL(/submitted=\d+/), p.click('button[value="submit"]')]);
     assert.match(await p.locator('main').innerText(), /Enviada/);
 
@@ -82,7 +86,8 @@ test('a liaison officer answers, the secretariat returns, the officer resubmits,
     assert.match(await p.locator('main').innerText(), /Devuelta/);
     assert.match(await p.locator('main').innerText(), /Indique la fecha de aprobación del plan 2015\./);
     await p.fill('#comment-body', 'Fecha agregada en la pregunta I.2.');
-    await Promise.all([p.waitForURL((u) => u.pathname === form), p.click('section button[type="submit"]')]);
+    await p.click('section[aria-labelledby="comments-h"] button[type="submit"]');
+    await p.locator('p.comment', { hasText: 'Fecha agregada en la pregunta I.2.' }).waitFor();
     await p.fill('textarea[name="a|plans.changes"]', 'El plan 2015, aprobado en marzo de 2015, agrega un capítulo de evaluación.');
     const before = p.url();
     await Promise.all([p.waitForURL((u) => /submitted=\d+/.test(u.search) && u.href !== before), p.click('button[value="submit"]')]);

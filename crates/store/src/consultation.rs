@@ -7,7 +7,7 @@ use observa_domain::Dataset;
 use rusqlite::OptionalExtension;
 
 use crate::sqlite::{append_audit, SqliteStore};
-use crate::{Comment, ConsultationStore, Message, Result, StoreError};
+use crate::{Attachment, Comment, ConsultationStore, Message, Result, StoreError};
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -28,6 +28,18 @@ fn draft_from(r: &rusqlite::Row) -> rusqlite::Result<Draft> {
         version: r.get(4)?,
         updated_at: r.get(5)?,
         updated_by: r.get(6)?,
+    })
+}
+
+fn attachment_from(r: &rusqlite::Row) -> rusqlite::Result<Attachment> {
+    Ok(Attachment {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        media_type: r.get(2)?,
+        size: r.get(3)?,
+        sha256: r.get(4)?,
+        uploaded_at: r.get(5)?,
+        uploaded_by: r.get(6)?,
     })
 }
 
@@ -206,6 +218,52 @@ impl ConsultationStore for SqliteStore {
             Ok(Comment { question: r.get(0)?, author: r.get(1)?, body: r.get(2)?, at: r.get(3)? })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn attach(&mut self, cycle: i32, state: &str, file: &Attachment, content: &[u8], actor: &str) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO attachments (cycle, state, name, media_type, size, sha256, content, uploaded_at, uploaded_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            rusqlite::params![
+                cycle,
+                state,
+                file.name,
+                file.media_type,
+                content.len() as i64,
+                file.sha256,
+                content,
+                now(),
+                actor
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        let after = serde_json::json!({ "name": file.name, "type": file.media_type, "size": content.len(), "sha256": file.sha256 });
+        let subject = format!("cycle/{cycle}/responses/{state}/attachments/{id}");
+        append_audit(&tx, actor.to_string(), "attach", &subject, None, Some(&after.to_string()))?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn attachments(&self, cycle: i32, state: &str) -> Result<Vec<Attachment>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, name, media_type, size, sha256, uploaded_at, uploaded_by FROM attachments
+             WHERE cycle = ?1 AND state = ?2 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![cycle, state], attachment_from)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn attachment(&self, cycle: i32, state: &str, id: i64) -> Result<Option<(Attachment, Vec<u8>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, name, media_type, size, sha256, uploaded_at, uploaded_by, content FROM attachments
+                 WHERE cycle = ?1 AND state = ?2 AND id = ?3",
+                rusqlite::params![cycle, state, id],
+                |r| Ok((attachment_from(r)?, r.get(7)?)),
+            )
+            .optional()?)
     }
 
     fn liaisons(&self, state: &str) -> Result<Vec<String>> {

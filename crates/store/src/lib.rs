@@ -121,6 +121,13 @@ pub trait ConsultationStore {
     fn add_comment(&mut self, cycle: i32, state: &str, question: &str, body: &str, actor: &str) -> Result<()>;
     /// The comments on a State's answers, oldest first.
     fn comments(&self, cycle: i32, state: &str) -> Result<Vec<Comment>>;
+    /// Stores a document attached to a State's answers; returns its id. Audited (name, type,
+    /// size and checksum; not the content).
+    fn attach(&mut self, cycle: i32, state: &str, file: &Attachment, content: &[u8], actor: &str) -> Result<i64>;
+    /// The documents attached to a State's answers (without their content).
+    fn attachments(&self, cycle: i32, state: &str) -> Result<Vec<Attachment>>;
+    /// One attachment and its content.
+    fn attachment(&self, cycle: i32, state: &str, id: i64) -> Result<Option<(Attachment, Vec<u8>)>>;
     /// The e-mail addresses of the enabled liaison officers of a State.
     fn liaisons(&self, state: &str) -> Result<Vec<String>>;
     /// Queues messages for a mail server, with one audit entry; returns how many.
@@ -133,6 +140,18 @@ pub trait ConsultationStore {
     fn create_token(&mut self, account: &Account, token_hash: &str, actor: &str) -> Result<()>;
     /// The e-mail of the enabled account a token belongs to.
     fn token_account(&self, token_hash: &str) -> Result<Option<String>>;
+}
+
+/// A document attached to a State's answers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_at: String,
+    pub uploaded_by: String,
 }
 
 /// A message for the outbox.

@@ -22,6 +22,12 @@ pub enum WebError {
     /// Someone saved in between (409); pages show both versions instead.
     #[error("{0}")]
     Conflict(String),
+    /// An upload over the size limit (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// An upload of a type not accepted, or whose name and content disagree (415).
+    #[error("{0}")]
+    Unsupported(String),
     /// Too many failed sign-ins (429).
     #[error("{0}")]
     TooManyAttempts(String),
@@ -38,6 +44,8 @@ impl WebError {
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -61,6 +69,7 @@ impl WebError {
             StatusCode::FORBIDDEN => "error-forbidden",
             StatusCode::CONFLICT => "error-conflict",
             StatusCode::TOO_MANY_REQUESTS => "error-too-many",
+            StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE => "error-upload",
             _ => "error-internal",
         });
         let ctx = minijinja::context! { lang => lang.code(), title => title.clone(), detail => self.public_message(), langs => crate::pages::language_links(lang, "") };

@@ -7,6 +7,7 @@ pub mod auth;
 mod cache;
 mod downloads;
 mod error;
+pub mod filetype;
 mod i18n;
 mod pages;
 pub mod responses;

@@ -388,3 +388,59 @@ fn the_analyst_returns_a_submission_with_a_comment_the_officer_replies_and_resub
     );
     assert_eq!(liaison_decides.status, 403, "decisions are the secretariat's");
 }
+
+/// Sends a document as a browser's multipart form would.
+fn upload(app: &TestApp, path: &str, cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> u16 {
+    let boundary = "----observa-test-boundary";
+    let mut body = Vec::new();
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    agent
+        .post(format!("{}{path}", app.base))
+        .header("Cookie", cookie)
+        .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+        .send(&body[..])
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0)
+}
+
+#[test]
+fn documents_are_attached_checked_by_content_and_served_only_to_the_state_s_officers() {
+    let (app, s, _) = setup();
+    let officer = account(&app, &s, "oficial@gob.cl", &["--role", "liaison", "--state", "CL"]);
+    let other = account(&app, &s, "oficial@gob.pe", &["--role", "liaison", "--state", "PE"]);
+    let csrf = app.get_with("/es/cycles/2015/responses/CL", &[("Cookie", &officer)]).csrf();
+    let path = "/es/cycles/2015/responses/CL/attachments";
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+    assert_eq!(upload(&app, path, &officer, &csrf, "Plan nacional 2015.pdf", pdf), 303);
+    assert_eq!(
+        upload(&app, path, &officer, &csrf, "plan.pdf", b"<html><script>alert(1)</script>"),
+        415,
+        "named PDF, not a PDF"
+    );
+    assert_eq!(upload(&app, path, &officer, &csrf, "tool.exe", b"MZ\x90\x00"), 415);
+    assert_eq!(upload(&app, path, &officer, "forged", "plan.pdf", pdf), 403, "CSRF");
+    let mut huge = pdf.to_vec();
+    huge.resize(20 * 1024 * 1024 + 1, b' ');
+    assert_eq!(upload(&app, path, &officer, &csrf, "huge.pdf", &huge), 413);
+    assert_eq!(upload(&app, path, &other, &csrf, "plan.pdf", pdf), 403, "another State's officer");
+
+    let form = app.get_with("/es/cycles/2015/responses/CL", &[("Cookie", &officer)]);
+    assert!(form.body.contains("Plan nacional 2015.pdf"));
+    assert_eq!(form.body.matches("/attachments/").count(), 1, "only the accepted document is listed");
+    let start = form.body.find("/es/cycles/2015/responses/CL/attachments/").unwrap();
+    let link: String = form.body[start..].chars().take_while(|c| *c != '"').collect();
+    let got = app.get_with(&link, &[("Cookie", &officer)]);
+    assert_eq!((got.status, got.headers["content-type"].as_str()), (200, "application/pdf"));
+    assert_eq!(got.headers["x-content-type-options"], "nosniff");
+    assert!(got.headers["content-disposition"].starts_with("attachment"));
+    assert_eq!(got.body.as_bytes(), pdf);
+    assert_eq!(app.get_with(&link, &[("Cookie", &other)]).status, 403);
+    assert_eq!(app.get(&link).status, 303, "anonymous visitors are sent to sign in");
+}

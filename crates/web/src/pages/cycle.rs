@@ -163,13 +163,14 @@ fn show_form(
         .collect();
     let questions: Vec<Value> =
         cycle.questionnaire.questions().map(|q| context! { id => q.id.clone(), number => q.number.clone() }).collect();
+    let attachments = app.store.lock().expect("store lock").attachments(cycle.year, &draft.state).unwrap_or_default();
     let name = app.snapshot().dataset.state(&draft.state).map_or(draft.state.clone(), |s| s.name(l.0).to_string());
     let ctx = context! {
         year => cycle.year, state => draft.state.clone(), name, deadline => cycle.deadline.to_string(),
         status => draft.status.code(), editable => draft.status.editable(), version => draft.version,
         updated_at => draft.updated_at.clone(), updated_by => draft.updated_by.clone(),
         parts => form_parts(cycle, &draft.answers, &issues, &comments, l), issue_count => issues.len(),
-        csrf => session.csrf.clone(), general, questions,
+        csrf => session.csrf.clone(), general, questions, attachments => crate::templates::v(attachments),
     };
     let mut response = private(render(app, l, uri, "response.html", ctx));
     if submitting && !issues.is_empty() {

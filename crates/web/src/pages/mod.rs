@@ -6,6 +6,7 @@ mod admin;
 mod agencies;
 mod analysis;
 mod annotations;
+mod attachments;
 mod cycle;
 mod editorial;
 mod home;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(cycle::router())
         .merge(review::router())
         .merge(admin::router())
+        .merge(attachments::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))
