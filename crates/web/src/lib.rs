@@ -14,6 +14,7 @@ pub mod responses;
 pub mod search;
 mod snapshot;
 mod templates;
+pub mod workbook;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};

@@ -97,6 +97,7 @@ impl Templates {
             "admin_audit.html",
             "admin_accounts.html",
             "reset.html",
+            "workbook_report.html",
             "error.html",
             "home.html",
             "states.html",

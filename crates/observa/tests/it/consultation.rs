@@ -391,6 +391,11 @@ fn the_analyst_returns_a_submission_with_a_comment_the_officer_replies_and_resub
 
 /// Sends a document as a browser's multipart form would.
 fn upload(app: &TestApp, path: &str, cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> u16 {
+    upload_answer(app, path, cookie, csrf, name, bytes).0
+}
+
+/// The same, with the answer's body.
+fn upload_answer(app: &TestApp, path: &str, cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> (u16, String) {
     let boundary = "----observa-test-boundary";
     let mut body = Vec::new();
     body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
@@ -406,8 +411,8 @@ fn upload(app: &TestApp, path: &str, cookie: &str, csrf: &str, name: &str, bytes
         .header("Cookie", cookie)
         .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
         .send(&body[..])
-        .map(|r| r.status().as_u16())
-        .unwrap_or(0)
+        .map(|mut r| (r.status().as_u16(), r.body_mut().read_to_string().unwrap_or_default()))
+        .unwrap_or((0, String::new()))
 }
 
 #[test]
@@ -443,4 +448,68 @@ fn documents_are_attached_checked_by_content_and_served_only_to_the_state_s_offi
     assert_eq!(got.body.as_bytes(), pdf);
     assert_eq!(app.get_with(&link, &[("Cookie", &other)]).status, 403);
     assert_eq!(app.get(&link).status, 303, "anonymous visitors are sent to sign in");
+}
+
+/// Fills the downloaded workbook with openpyxl, as someone working offline in a spreadsheet would:
+/// one single answer changed, one row added to the laws table.
+const FILL: &str = r#"
+import openpyxl, sys
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Answers"]
+for row in ws.iter_rows(min_row=2):
+    if row[0].value == "plans.changes":
+        row[3].value = "Cambios escritos sin conexión."
+laws = [s for s in wb.sheetnames if s.startswith("T ") and any("[title]" in str(c.value) for c in wb[s][2])][0]
+sheet = wb[laws]
+ids = [str(c.value).rsplit("[", 1)[-1].rstrip("]") for c in sheet[2]]
+row = [""] * len(ids)
+row[ids.index("title")] = "Ley sin conexión 2015"
+row[ids.index("date")] = "2015-04"
+sheet.append(row)
+wb.save(sys.argv[2])
+"#;
+
+#[test]
+fn the_workbook_goes_offline_and_comes_back_as_a_draft_and_bad_workbooks_change_nothing() {
+    let Some(python) = crate::report::python_for_tests() else { return };
+    let (app, s, token) = setup();
+    let officer = account(&app, &s, "oficial@gob.cl", &["--role", "liaison", "--state", "CL"]);
+    let path = "/es/cycles/2015/responses/CL/workbook";
+    let csrf = app.get_with("/es/cycles/2015/responses/CL", &[("Cookie", &officer)]).csrf();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut got = agent.get(format!("{}{path}", app.base)).header("Cookie", &officer).call().unwrap();
+    assert_eq!(got.status().as_u16(), 200);
+    let bytes = got.body_mut().with_config().limit(10 * 1024 * 1024).read_to_vec().unwrap();
+    let (blank, filled) = (s.path("blank.xlsx"), s.path("filled.xlsx"));
+    std::fs::write(&blank, &bytes).unwrap();
+    let out = std::process::Command::new(&python).args(["-c", FILL]).arg(&blank).arg(&filled).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+
+    // Hostile or wrong files first: each is refused whole, nothing changes.
+    let pdf = b"%PDF-1.4\n%%EOF\n";
+    assert_eq!(upload(&app, path, &officer, &csrf, "answers.xlsx", pdf), 415, "not a workbook");
+    assert_eq!(upload(&app, path, &officer, &csrf, "answers.xlsx", b"PK\x03\x04 broken zip"), 415);
+    let other = s.path("other.xlsx");
+    assert!(s.observa("c.db", &["report", "--out", other.to_str().unwrap()]).status.success());
+    let (status, body) = upload_answer(&app, path, &officer, &csrf, "report.xlsx", &std::fs::read(&other).unwrap());
+    assert_eq!(status, 400);
+    assert!(body.contains("no sheet `Answers`"), "says what is wrong");
+    let mut huge = std::fs::read(&filled).unwrap();
+    huge.resize(6 * 1024 * 1024, 0);
+    assert_eq!(upload(&app, path, &officer, &csrf, "huge.xlsx", &huge), 413);
+    let bearer = format!("Bearer {token}");
+    let (_, etag, _) = api(&app, "GET", CL, &[("Authorization", &bearer)], None);
+    assert_eq!(etag.as_deref(), Some("\"v0\""), "none of them saved anything");
+
+    let (status, report) = upload_answer(&app, path, &officer, &csrf, "filled.xlsx", &std::fs::read(&filled).unwrap());
+    assert_eq!(status, 200, "{report}");
+    assert!(report.contains("Libro leído") && report.contains("Answers:"), "a report of what was read, in Spanish");
+    let (_, etag, body) = api(&app, "GET", CL, &[("Authorization", &bearer)], None);
+    assert_eq!(etag.as_deref(), Some("\"v1\""));
+    assert_eq!(body["answers"]["plans.changes"], "Cambios escritos sin conexión.");
+    let laws = body["answers"]["protection.laws"].as_array().unwrap();
+    assert!(laws.iter().any(|r| r["title"] == "Ley sin conexión 2015" && r["date"] == "2015-04"));
+    assert!(laws.len() > 1, "the pre-filled rows came back too");
+    // The same workbook again is based on version 0: the conflict view, not an overwrite.
+    assert_eq!(upload(&app, path, &officer, &csrf, "filled.xlsx", &std::fs::read(&filled).unwrap()), 409);
 }

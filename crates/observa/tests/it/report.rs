@@ -28,6 +28,11 @@ fn require(what: &str, ok: bool) -> bool {
     ok
 }
 
+/// Python with python-docx and openpyxl, for other test modules.
+pub(crate) fn python_for_tests() -> Option<String> {
+    python()
+}
+
 fn python() -> Option<String> {
     let python = std::env::var("OBSERVA_PYTHON").unwrap_or_else(|_| "python3".into());
     let ok = Command::new(&python).args(["-c", "import docx, openpyxl"]).output().is_ok_and(|o| o.status.success());

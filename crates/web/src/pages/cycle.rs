@@ -253,7 +253,7 @@ async fn save(
 
 /// Both versions, question by question; the officer's answers ride along to be saved on top of
 /// the newer version once merged (nothing is lost).
-fn conflict(
+pub(super) fn conflict(
     app: &AppState,
     l: Lang,
     uri: &Uri,

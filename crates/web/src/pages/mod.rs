@@ -15,6 +15,7 @@ mod review;
 mod states;
 pub(crate) mod timeline;
 mod treaties;
+mod workbook;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, Uri};
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(review::router())
         .merge(admin::router())
         .merge(attachments::router())
+        .merge(workbook::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))

@@ -1,0 +1,129 @@
+//! The offline round trip: download a State's answers as a workbook, fill it, upload it back as a
+//! draft with a report of what was read and what was wrong. A file that is not our workbook
+//! (another type, wrong sheets, too big) is refused whole and changes nothing.
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{header, HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use minijinja::context;
+use observa_domain::consultation::check;
+use observa_store::{ConsultationStore, StoreError};
+
+use super::account::{check_csrf, gate, private, refuse, Gate};
+use super::cycle::conflict;
+use super::{page_lang, render, respond};
+use crate::auth::internal;
+use crate::responses::{may_answer, response};
+use crate::{AppState, WebError};
+
+/// The largest workbook accepted: a filled questionnaire is a few tens of kilobytes.
+const MAX_BYTES: usize = 5 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/{lang}/cycles/{year}/responses/{state}/workbook",
+        get(download).post(upload).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
+    )
+}
+
+async fn download(
+    State(app): State<AppState>,
+    Path((lang, year, state)): Path<(String, i32, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let session = match gate(&app, &headers, l, &uri)? {
+            Gate::Redirect(r) => return Ok(r),
+            Gate::Pass(s, _) => s,
+        };
+        if !may_answer(&session.account, &state) {
+            return Err(refuse(&app, &session, uri.path()));
+        }
+        let (cycle, draft) = response(&app, year, &state)?;
+        let name = app.snapshot().dataset.state(&state).map_or(state.clone(), |s| s.name(l.0).to_string());
+        let bytes = crate::workbook::build(&cycle.questionnaire, &draft, &name, l)
+            .map_err(|e| WebError::Internal(format!("workbook: {e}")))?;
+        let file = format!("observa-{year}-{state}-{}.xlsx", l.code());
+        let response = (
+            [
+                (header::CONTENT_TYPE, crate::filetype::Kind::Xlsx.media_type().to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            ],
+            bytes,
+        )
+            .into_response();
+        Ok(private(response))
+    })();
+    respond(&app, &lang, result)
+}
+
+async fn upload(
+    State(app): State<AppState>,
+    Path((lang, year, state)): Path<(String, i32, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let result = async {
+        let l = page_lang(&lang)?;
+        let session = match gate(&app, &headers, l, &uri)? {
+            Gate::Redirect(r) => return Ok(r),
+            Gate::Pass(s, _) => s,
+        };
+        if !may_answer(&session.account, &state) {
+            return Err(refuse(&app, &session, uri.path()));
+        }
+        let bad = |e: axum::extract::multipart::MultipartError| match e.status().as_u16() {
+            413 => WebError::TooLarge(l.text("workbook-too-large")),
+            _ => WebError::BadRequest(format!("the upload could not be read: {}", e.body_text())),
+        };
+        let (mut csrf, mut file) = (String::new(), None);
+        while let Some(field) = form.next_field().await.map_err(bad)? {
+            match field.name() {
+                Some("csrf") => csrf = field.text().await.map_err(bad)?,
+                Some("file") => {
+                    file = Some((field.file_name().unwrap_or("").to_string(), field.bytes().await.map_err(bad)?))
+                }
+                _ => {}
+            }
+        }
+        check_csrf(&session, &csrf)?;
+        let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+            return Err(WebError::BadRequest(l.text("attachment-missing")));
+        };
+        if crate::filetype::content_kind(&bytes) != Some(crate::filetype::Kind::Xlsx) {
+            return Err(WebError::Unsupported(format!("`{name}`: {}", l.text("workbook-not-xlsx"))));
+        }
+        let (cycle, _) = response(&app, year, &state)?;
+        let reading = crate::workbook::read(&cycle.questionnaire, &bytes)
+            .map_err(|m| WebError::BadRequest(format!("`{name}`: {m}")))?;
+        let issues = check(&cycle.questionnaire, &reading.answers, false);
+        let saved = app.store.lock().expect("store lock").save_draft(
+            year,
+            &state,
+            &reading.answers,
+            reading.version,
+            &session.account.email,
+        );
+        let version = match saved {
+            Ok(v) => v,
+            Err(StoreError::Conflict { .. }) => {
+                return conflict(&app, l, &uri, &session, year, &state, &reading.answers)
+            }
+            Err(StoreError::Invalid(m)) => return Err(WebError::Conflict(m)),
+            Err(e) => return Err(internal(e)),
+        };
+        let issues: Vec<String> = issues
+            .iter()
+            .map(|i| format!("{}: {} ({})", i.question, l.text(&format!("issue-{}", i.code)), i.detail))
+            .collect();
+        let ctx = context! { year, state, version, read => reading.read, problems => reading.problems, issues };
+        Ok(private(render(&app, l, &uri, "workbook_report.html", ctx)))
+    }
+    .await;
+    respond(&app, &lang, result)
+}
