@@ -59,8 +59,7 @@ pub fn build(q: &Questionnaire, draft: &Draft, name: &str, l: Lang) -> Result<Ve
     }
     sheet.write_string(0, 4, "version")?;
     sheet.write_number(0, 5, draft.version as f64)?;
-    let mut row = 1u32;
-    for question in q.questions().filter(|q| q.kind != AnswerType::Table) {
+    for (row, question) in (1u32..).zip(q.questions().filter(|q| q.kind != AnswerType::Table)) {
         sheet.write_string(row, 0, &question.id)?;
         sheet.write_string(row, 1, &question.number)?;
         sheet.write_string_with_format(row, 2, text(&question.label, l), &wrap)?;
@@ -78,7 +77,6 @@ pub fn build(q: &Questionnaire, draft: &Draft, name: &str, l: Lang) -> Result<Ve
         if !options.is_empty() {
             sheet.add_data_validation(row, 3, row, 3, &DataValidation::new().allow_list_strings(&options)?)?;
         }
-        row += 1;
     }
     sheet.set_freeze_panes(1, 0)?;
 
