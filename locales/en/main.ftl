@@ -474,3 +474,5 @@ workbook-back = Back to the form
 workbook-instructions-1 = Answer in column D of the sheet Answers (drop-down lists where the question has options); tables have a sheet each, one row per entry.
 workbook-instructions-2 = Do not rename sheets, and keep the identifiers in column A and in the second row of table sheets: they say which question each cell answers.
 workbook-instructions-3 = Write dates as text: YYYY, YYYY-MM or YYYY-MM-DD. Uploading replaces the draft; if someone saved in between, both versions are shown.
+autosave-saved = Draft saved automatically at
+autosave-conflict = Someone else saved these answers meanwhile: save with the button to see both versions.

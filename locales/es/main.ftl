@@ -474,3 +474,5 @@ workbook-back = Volver al formulario
 workbook-instructions-1 = Responda en la columna D de la hoja Answers (listas desplegables donde la pregunta tiene opciones); cada tabla tiene su hoja, una fila por entrada.
 workbook-instructions-2 = No cambie el nombre de las hojas y conserve los identificadores de la columna A y de la segunda fila de las hojas de tablas: indican a qué pregunta responde cada celda.
 workbook-instructions-3 = Escriba las fechas como texto: AAAA, AAAA-MM o AAAA-MM-DD. Subir el libro reemplaza el borrador; si alguien guardó entretanto, se muestran ambas versiones.
+autosave-saved = Borrador guardado automáticamente a las
+autosave-conflict = Otra persona guardó estas respuestas entretanto: guarde con el botón para ver ambas versiones.

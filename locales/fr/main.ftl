@@ -474,3 +474,5 @@ workbook-back = Revenir au formulaire
 workbook-instructions-1 = Répondez dans la colonne D de la feuille Answers (listes déroulantes lorsque la question a des options) ; chaque tableau a sa feuille, une ligne par entrée.
 workbook-instructions-2 = Ne renommez pas les feuilles et gardez les identifiants de la colonne A et de la deuxième ligne des feuilles de tableaux : ils indiquent à quelle question répond chaque cellule.
 workbook-instructions-3 = Écrivez les dates en texte : AAAA, AAAA-MM ou AAAA-MM-JJ. Envoyer le classeur remplace le brouillon ; si quelqu'un a enregistré entre-temps, les deux versions sont affichées.
+autosave-saved = Brouillon enregistré automatiquement à
+autosave-conflict = Quelqu'un d'autre a enregistré ces réponses entre-temps : enregistrez avec le bouton pour voir les deux versions.

@@ -474,3 +474,5 @@ workbook-back = Voltar ao formulário
 workbook-instructions-1 = Responda na coluna D da planilha Answers (listas suspensas onde a pergunta tem opções); cada tabela tem sua planilha, uma linha por entrada.
 workbook-instructions-2 = Não renomeie as planilhas e mantenha os identificadores da coluna A e da segunda linha das planilhas de tabelas: eles dizem a que pergunta cada célula responde.
 workbook-instructions-3 = Escreva as datas como texto: AAAA, AAAA-MM ou AAAA-MM-DD. Enviar a pasta substitui o rascunho; se alguém salvou nesse meio-tempo, as duas versões são mostradas.
+autosave-saved = Rascunho salvo automaticamente às
+autosave-conflict = Outra pessoa salvou estas respostas nesse meio-tempo: salve com o botão para ver as duas versões.

@@ -513,3 +513,31 @@ fn the_workbook_goes_offline_and_comes_back_as_a_draft_and_bad_workbooks_change_
     // The same workbook again is based on version 0: the conflict view, not an overwrite.
     assert_eq!(upload(&app, path, &officer, &csrf, "filled.xlsx", &std::fs::read(&filled).unwrap()), 409);
 }
+
+#[test]
+fn autosave_saves_in_the_background_and_answers_the_new_version_or_a_conflict() {
+    let (app, s, _) = setup();
+    let officer = account(&app, &s, "oficial@gob.cl", &["--role", "liaison", "--state", "CL"]);
+    let form = app.get_with("/es/cycles/2015/responses/CL", &[("Cookie", &officer)]);
+    assert!(form.body.contains("/static/autosave.js"));
+    assert_eq!(app.get("/static/autosave.js").headers["content-type"], "text/javascript; charset=utf-8");
+    let csrf = form.csrf();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let autosave = |version: &str| {
+        let mut r = agent
+            .post(format!("{}/es/cycles/2015/responses/CL", app.base))
+            .header("Cookie", &officer)
+            .header("X-Autosave", "1")
+            .send_form([
+                ("csrf", csrf.as_str()),
+                ("version", version),
+                ("action", "save"),
+                ("a|plans.changes", "autoguardado"),
+            ])
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    };
+    assert_eq!(autosave("0"), (200, "{\"version\":1}".to_string()));
+    assert_eq!(autosave("1"), (200, "{\"version\":2}".to_string()));
+    assert_eq!(autosave("1").0, 409, "a stale autosave is refused, not applied");
+}

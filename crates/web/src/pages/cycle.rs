@@ -229,11 +229,18 @@ async fn save(
             app.store.lock().expect("store lock").save_draft(year, &state, &answers, based_on, &session.account.email);
         let version = match saved {
             Ok(v) => v,
+            Err(StoreError::Conflict { .. }) if headers.contains_key("x-autosave") => {
+                let body = axum::Json(serde_json::json!({ "error": "conflict" }));
+                return Ok(private((StatusCode::CONFLICT, body).into_response()));
+            }
             Err(StoreError::Conflict { .. }) => return conflict(&app, l, &uri, &session, year, &state, &answers),
             Err(StoreError::Invalid(m)) => return Err(WebError::Conflict(m)),
             Err(e) => return Err(internal(e)),
         };
         let back = format!("/{}/cycles/{year}/responses/{state}", l.code());
+        if headers.contains_key("x-autosave") {
+            return Ok(private(axum::Json(serde_json::json!({ "version": version })).into_response()));
+        }
         if field("action") != "submit" {
             return Ok(private(Redirect::to(&format!("{back}?saved={version}")).into_response()));
         }

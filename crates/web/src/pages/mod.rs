@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(root))
         .route("/static/style.css", get(style))
+        .route("/static/autosave.js", get(autosave))
         .route("/downloads/{*path}", get(crate::downloads::file))
         .route("/{lang}", get(home::page))
         .route("/{lang}/", get(home::page))
@@ -77,6 +78,14 @@ async fn style() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../assets/style.css"),
+    )
+        .into_response()
+}
+
+async fn autosave() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../assets/autosave.js"),
     )
         .into_response()
 }
