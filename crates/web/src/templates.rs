@@ -93,6 +93,7 @@ impl Templates {
             "response.html",
             "response_conflict.html",
             "cycle_status.html",
+            "cycles.html",
             "review.html",
             "admin_audit.html",
             "admin_accounts.html",

@@ -541,3 +541,26 @@ fn autosave_saves_in_the_background_and_answers_the_new_version_or_a_conflict() 
     assert_eq!(autosave("1"), (200, "{\"version\":2}".to_string()));
     assert_eq!(autosave("1").0, 409, "a stale autosave is refused, not applied");
 }
+
+#[test]
+fn the_secretariat_opens_the_next_cycle_in_the_browser_with_the_questionnaire_copied() {
+    let (app, s, _) = setup();
+    let analyst = account(&app, &s, "analista@secretaria.org", &["--role", "analyst"]);
+    let page = app.get_with("/es/cycles", &[("Cookie", &analyst)]);
+    assert!(page.body.contains("value=\"2016\""), "the next year is proposed");
+    let csrf = page.csrf();
+    let bad = app.post_form(
+        "/es/cycles",
+        &analyst,
+        &[("csrf", &csrf), ("year", "2016"), ("from", "2015"), ("deadline", "2019-01-01")],
+    );
+    assert_eq!(bad.status, 400);
+    let opened = app.post_form(
+        "/es/cycles",
+        &analyst,
+        &[("csrf", &csrf), ("year", "2016"), ("from", "2015"), ("deadline", "2016-06-30")],
+    );
+    assert_eq!((opened.status, opened.headers["location"].as_str()), (303, "/es/cycles/2016"));
+    let cycles = ConsultationStore::cycles(&SqliteStore::open(&s.path("c.db")).unwrap()).unwrap();
+    assert_eq!((cycles[0].year, cycles[0].questionnaire.version), (2016, 3), "copied from 2015's version 2");
+}

@@ -45,7 +45,7 @@ fn setup() -> (TestApp, Scratch, Vec<String>) {
 fn every_signed_in_page_and_api_operation_answers_each_role_as_it_should() {
     let (app, _s, cookies) = setup();
     // path → expected status per role, in ROLES order.
-    let gets: [(&str, [u16; 5]); 15] = [
+    let gets: [(&str, [u16; 5]); 16] = [
         ("/en/", [200, 200, 200, 200, 200]),
         ("/en/analysis/report", [200, 200, 200, 200, 200]),
         ("/api/v1/states/CL", [200, 200, 200, 200, 200]),
@@ -60,6 +60,7 @@ fn every_signed_in_page_and_api_operation_answers_each_role_as_it_should() {
         ("/api/v1/cycles/2015/responses/CL", [401, 200, 403, 200, 200]),
         ("/en/admin/audit", [303, 403, 403, 403, 200]),
         ("/en/admin/accounts", [303, 403, 403, 403, 200]),
+        ("/en/cycles", [303, 200, 200, 200, 200]),
         ("/es/admin/audit?actor=cl%40gob.cl&action=login", [303, 403, 403, 403, 200]),
     ];
     let mut wrong = Vec::new();
@@ -87,7 +88,7 @@ fn every_state_changing_form_answers_each_role_as_it_should() {
         .map(|c| if c.is_empty() { String::new() } else { app.get_with("/en/account", &[("Cookie", c)]).csrf() })
         .collect();
     let swot = format!("/en/editorial/2014/swot/{}", crate::bundled().swot[0].id);
-    let posts: [Post; 6] = [
+    let posts: [Post; 7] = [
         ("/en/editorial/2014/introduction", vec![("version", "99"), ("body", "x")], [303, 403, 403, 409, 409]),
         ("/en/editorial/2014/rio/CL", vec![("version", "99"), ("body", "x")], [303, 409, 403, 409, 409]),
         (&swot, vec![("version", "99"), ("body", "x")], [303, 403, 403, 409, 409]),
@@ -98,6 +99,7 @@ fn every_state_changing_form_answers_each_role_as_it_should() {
             [303, 303, 403, 303, 303],
         ),
         ("/en/cycles/2015/review/CL/decision", vec![("decision", "accept")], [303, 403, 403, 409, 409]),
+        ("/en/cycles", vec![("year", "2015"), ("from", "2014"), ("deadline", "2015-06-30")], [303, 403, 403, 409, 409]),
     ];
     let mut wrong = Vec::new();
     for (path, fields, expected) in posts {

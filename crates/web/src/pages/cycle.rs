@@ -22,6 +22,7 @@ use crate::{AppState, Lang, WebError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/{lang}/cycles", get(cycles_page).post(open_cycle))
         .route("/{lang}/cycles/{year}", get(status_page))
         .route("/{lang}/cycles/{year}/responses/{state}", get(form_page).post(save))
         .route("/{lang}/cycles/{year}/reminders", axum::routing::post(queue_reminders))
@@ -415,6 +416,80 @@ async fn queue_reminders(
             reminders_due(&app, &store, &cycle, &drafts, l)?.into_iter().map(|(_, m)| m).collect();
         let queued = store.queue(&messages, &session.account.email).map_err(internal)?;
         Ok(private(Redirect::to(&format!("/{}/cycles/{year}?queued={queued}", l.code())).into_response()))
+    })();
+    respond(&app, &lang, result)
+}
+
+/// Every cycle, with the form that opens the next one (the secretariat's), or the officer's own
+/// responses (a liaison's).
+async fn cycles_page(State(app): State<AppState>, lang: super::LangPath, uri: Uri, headers: HeaderMap) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let session = match signed_in(&app, &headers, l, &uri)? {
+            Ok(s) => s,
+            Err(r) => return Ok(r),
+        };
+        let cycles = app.store.lock().expect("store lock").cycles().map_err(internal)?;
+        let list: Vec<Value> = cycles
+            .iter()
+            .map(
+                |c| context! { year => c.year, deadline => c.deadline.to_string(), version => c.questionnaire.version },
+            )
+            .collect();
+        let ctx = context! {
+            cycles => list, secretariat => session.account.role.is_secretariat(),
+            states => crate::templates::v(&session.account.states), csrf => session.csrf.clone(),
+            next => cycles.first().map_or(2015, |c| c.year + 1),
+        };
+        Ok(private(render(&app, l, &uri, "cycles.html", ctx)))
+    })();
+    respond(&app, &lang, result)
+}
+
+#[derive(serde::Deserialize)]
+struct Open {
+    csrf: String,
+    year: i32,
+    from: i32,
+    deadline: String,
+}
+
+async fn open_cycle(
+    State(app): State<AppState>,
+    lang: super::LangPath,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<Open>,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let session = match signed_in(&app, &headers, l, &uri)? {
+            Ok(s) => s,
+            Err(r) => return Ok(r),
+        };
+        if !session.account.role.is_secretariat() {
+            return Err(refuse(&app, &session, uri.path()));
+        }
+        check_csrf(&session, &form.csrf)?;
+        let deadline: chrono::NaiveDate = form
+            .deadline
+            .parse()
+            .map_err(|_| WebError::BadRequest(format!("`{}` is not a date YYYY-MM-DD", form.deadline)))?;
+        let mut store = app.store.lock().expect("store lock");
+        let cycles = store.cycles().map_err(internal)?;
+        let source = cycles
+            .iter()
+            .find(|c| c.year == form.from)
+            .ok_or_else(|| WebError::BadRequest(format!("no cycle {} to copy the questionnaire from", form.from)))?;
+        if form.year <= form.from || !(form.year..=form.year + 1).contains(&chrono::Datelike::year(&deadline)) {
+            return Err(WebError::BadRequest(l.text("cycles-open-rule")));
+        }
+        let questionnaire = observa_domain::consultation::copy_for_cycle(&source.questionnaire, form.year);
+        store.open_cycle(form.year, &questionnaire, deadline, &session.account.email).map_err(|e| match e {
+            StoreError::Invalid(m) => WebError::Conflict(m),
+            other => internal(other),
+        })?;
+        Ok(private(Redirect::to(&format!("/{}/cycles/{}", l.code(), form.year)).into_response()))
     })();
     respond(&app, &lang, result)
 }
