@@ -16,6 +16,8 @@ import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
 
+import { setUpSecondFactor } from './totp.mjs';
+
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
 
@@ -247,7 +249,9 @@ describe('Observa public portal', () => {
     await page.fill('#current', process.env.E2E_ANALYST_PASSWORD);
     await page.fill('#new', 'una clave nueva para 2015');
     await page.fill('#confirm', 'una clave nueva para 2015');
-    await Promise.all([page.waitForURL(/\/es\/editorial\/2014/), page.click('form.account button[type="submit"]')]);
+    await Promise.all([page.waitForURL(/\/es\/account\/totp\/setup/), page.click('form.account button[type="submit"]')]);
+    await setUpSecondFactor(page);
+    if (!page.url().includes('/es/editorial/2014')) problems.push(`not back at the editor: ${page.url()}`);
     const box = page.locator('#body-introduction');
     if (!(await box.inputValue()).length) problems.push('the Spanish introduction is empty before editing');
     await box.fill('Texto de **prueba** escrito en el navegador.');

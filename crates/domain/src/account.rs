@@ -35,6 +35,11 @@ impl Role {
             .ok_or_else(|| format!("`{text}` is not a role; use administrator, analyst or liaison"))
     }
 
+    /// Whether the role must use a second factor (TOTP) to sign in.
+    pub fn needs_second_factor(self) -> bool {
+        self.is_secretariat()
+    }
+
     /// Whether the role writes the secretariat's text (editorial blocks, reviews).
     pub fn is_secretariat(self) -> bool {
         matches!(self, Role::Administrator | Role::Analyst)
@@ -50,6 +55,8 @@ pub struct Account {
     pub states: Vec<StateCode>,
     pub must_change_password: bool,
     pub disabled: bool,
+    /// Whether a second factor (TOTP) is set up.
+    pub totp: bool,
 }
 
 /// Reads an e-mail address as accounts use it: trimmed, lower case, one `@` with text on both

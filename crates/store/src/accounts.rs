@@ -7,7 +7,8 @@ use rusqlite::{OptionalExtension, Row};
 use crate::sqlite::{append_audit, SqliteStore};
 use crate::{AccountStore, NewAccount, Result, Session, StoreError};
 
-const ACCOUNT_COLUMNS: &str = "a.id, a.email, a.role, a.states, a.must_change_password, a.disabled";
+const ACCOUNT_COLUMNS: &str =
+    "a.id, a.email, a.role, a.states, a.must_change_password, a.disabled, a.totp_secret IS NOT NULL";
 
 fn account(r: &Row) -> rusqlite::Result<Account> {
     let role: String = r.get(2)?;
@@ -19,6 +20,7 @@ fn account(r: &Row) -> rusqlite::Result<Account> {
         states: serde_json::from_str::<Vec<StateCode>>(&states).unwrap_or_default(),
         must_change_password: r.get(4)?,
         disabled: r.get(5)?,
+        totp: r.get(6)?,
     })
 }
 
@@ -52,12 +54,13 @@ impl AccountStore for SqliteStore {
             states: new.states.clone(),
             must_change_password: true,
             disabled: false,
+            totp: false,
         })
     }
 
     fn account_by_email(&self, email: &str) -> Result<Option<(Account, String)>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS}, a.password_hash FROM accounts a WHERE a.email = ?1");
-        Ok(self.conn.query_row(&sql, [email], |r| Ok((account(r)?, r.get(6)?))).optional()?)
+        Ok(self.conn.query_row(&sql, [email], |r| Ok((account(r)?, r.get(7)?))).optional()?)
     }
 
     fn set_password(&mut self, account: i64, hash: &str, keep_session: Option<&str>, actor: &str) -> Result<()> {
@@ -78,23 +81,59 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
-    fn create_session(&mut self, account: i64, token_hash: &str, csrf: &str, now: &str) -> Result<()> {
+    fn create_session(&mut self, account: i64, token_hash: &str, csrf: &str, now: &str, pending: bool) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO sessions (token_hash, account, csrf, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
-            rusqlite::params![token_hash, account, csrf, now],
+            "INSERT INTO sessions (token_hash, account, csrf, created_at, last_seen, second_factor_pending)
+             VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+            rusqlite::params![token_hash, account, csrf, now, pending],
         )?;
+        Ok(())
+    }
+
+    fn totp_secret(&self, account: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT totp_secret FROM accounts WHERE id = ?1", [account], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    fn set_totp(&mut self, account: i64, secret: &str, token_hash: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("UPDATE accounts SET totp_secret = ?1 WHERE id = ?2", rusqlite::params![secret, account])?;
+        tx.execute("UPDATE sessions SET second_factor_pending = 0 WHERE token_hash = ?1", [token_hash])?;
+        append_audit(
+            &tx,
+            format!("account/{account}"),
+            "enrol-second-factor",
+            &format!("account/{account}"),
+            None,
+            None,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn pass_second_factor(&mut self, token_hash: &str) -> Result<()> {
+        self.conn.execute("UPDATE sessions SET second_factor_pending = 0 WHERE token_hash = ?1", [token_hash])?;
         Ok(())
     }
 
     fn session(&self, token_hash: &str) -> Result<Option<Session>> {
         let sql = format!(
-            "SELECT {ACCOUNT_COLUMNS}, s.csrf, s.created_at, s.last_seen FROM sessions s JOIN accounts a ON a.id = s.account
+            "SELECT {ACCOUNT_COLUMNS}, s.csrf, s.created_at, s.last_seen, s.second_factor_pending FROM sessions s JOIN accounts a ON a.id = s.account
              WHERE s.token_hash = ?1"
         );
         Ok(self
             .conn
             .query_row(&sql, [token_hash], |r| {
-                Ok(Session { account: account(r)?, csrf: r.get(6)?, created_at: r.get(7)?, last_seen: r.get(8)? })
+                Ok(Session {
+                    account: account(r)?,
+                    csrf: r.get(7)?,
+                    created_at: r.get(8)?,
+                    last_seen: r.get(9)?,
+                    second_factor_pending: r.get(10)?,
+                })
             })
             .optional()?)
     }

@@ -71,8 +71,14 @@ pub trait AccountStore {
     fn account_by_email(&self, email: &str) -> Result<Option<(Account, String)>>;
     /// Replaces the password hash (and clears "must change"); ends the account's other sessions.
     fn set_password(&mut self, account: i64, hash: &str, keep_session: Option<&str>, actor: &str) -> Result<()>;
-    /// Starts a session: its token's hash and its CSRF token.
-    fn create_session(&mut self, account: i64, token_hash: &str, csrf: &str, now: &str) -> Result<()>;
+    /// Starts a session: its token's hash and its CSRF token; `pending` until the second factor.
+    fn create_session(&mut self, account: i64, token_hash: &str, csrf: &str, now: &str, pending: bool) -> Result<()>;
+    /// The account's TOTP secret (base32), if one is set up.
+    fn totp_secret(&self, account: i64) -> Result<Option<String>>;
+    /// Sets up the account's TOTP secret and lets the session that proved it through. Audited.
+    fn set_totp(&mut self, account: i64, secret: &str, token_hash: &str) -> Result<()>;
+    /// Marks a session's second factor as passed.
+    fn pass_second_factor(&mut self, token_hash: &str) -> Result<()>;
     /// The session's account, CSRF token, start and last use.
     fn session(&self, token_hash: &str) -> Result<Option<Session>>;
     fn touch_session(&mut self, token_hash: &str, now: &str) -> Result<()>;
@@ -186,6 +192,8 @@ pub struct Session {
     pub csrf: String,
     pub created_at: String,
     pub last_seen: String,
+    /// Signed in with the password, but the TOTP code is still to come.
+    pub second_factor_pending: bool,
 }
 
 /// A table's content as text, in the database's own column order.

@@ -16,7 +16,7 @@ use crate::rows::{insert_rows, read_rows, read_text, TABLES};
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 10] = [
+const MIGRATIONS: [(&str, &str); 11] = [
     ("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql")),
     ("0002_audit", include_str!("../migrations/sqlite/0002_audit.sql")),
     ("0003_editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
@@ -27,6 +27,7 @@ const MIGRATIONS: [(&str, &str); 10] = [
     ("0008_outbox", include_str!("../migrations/sqlite/0008_outbox.sql")),
     ("0009_password_resets", include_str!("../migrations/sqlite/0009_password_resets.sql")),
     ("0010_attachments", include_str!("../migrations/sqlite/0010_attachments.sql")),
+    ("0011_totp", include_str!("../migrations/sqlite/0011_totp.sql")),
 ];
 
 pub struct SqliteStore {

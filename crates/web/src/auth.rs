@@ -63,6 +63,40 @@ pub fn first_password() -> String {
     bytes.iter().map(|b| SET[*b as usize % SET.len()] as char).collect()
 }
 
+/// The TOTP of a secret (RFC 6238: HMAC-SHA1, 6 digits, 30-second steps, one step of drift
+/// allowed either way), as authenticator apps expect.
+fn totp(secret_base32: &str, email: &str) -> Option<totp_rs::TOTP> {
+    let bytes = totp_rs::Secret::Encoded(secret_base32.to_string()).to_bytes().ok()?;
+    let _ = email;
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes).ok()
+}
+
+/// A new TOTP secret: 160 random bits, base32.
+pub fn new_totp_secret() -> String {
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    match totp_rs::Secret::Raw(bytes.to_vec()).to_encoded() {
+        totp_rs::Secret::Encoded(s) => s,
+        totp_rs::Secret::Raw(_) => unreachable!("to_encoded encodes"),
+    }
+}
+
+/// Whether `code` is the current code of the secret (or the one before or after).
+pub fn totp_ok(secret_base32: &str, email: &str, code: &str) -> bool {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    totp(secret_base32, email).is_some_and(|t| t.check_current(&code).unwrap_or(false))
+}
+
+/// The current code of a secret (what an authenticator app shows; tests use it too).
+pub fn totp_now(secret_base32: &str) -> String {
+    totp(secret_base32, "x").and_then(|t| t.generate_current().ok()).unwrap_or_default()
+}
+
+/// The `otpauth://` address an authenticator app reads (typed in, or from a QR code elsewhere).
+pub fn totp_url(secret_base32: &str, email: &str) -> String {
+    format!("otpauth://totp/Observa:{email}?secret={secret_base32}&issuer=Observa&algorithm=SHA1&digits=6&period=30")
+}
+
 /// A cookie's value from the request.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

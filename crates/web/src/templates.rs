@@ -98,6 +98,7 @@ impl Templates {
             "admin_audit.html",
             "admin_accounts.html",
             "reset.html",
+            "totp.html",
             "workbook_report.html",
             "error.html",
             "home.html",

@@ -85,6 +85,21 @@ pub(crate) fn sign_in_with_first_password(app: &TestApp, email: &str, first: &st
         &[("csrf", &form.csrf()), ("current", first), ("new", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
     );
     assert_eq!(changed.status, 303, "{}", changed.body);
+    // Administrators and analysts then set up their second factor, as an authenticator app would.
+    let probe = app.get_with("/en/account", &[("Cookie", &cookie)]);
+    if probe.status == 303 && probe.headers["location"].starts_with("/en/account/totp/setup") {
+        let setup = app.get_with("/en/account/totp/setup", &[("Cookie", &cookie)]);
+        let marker = "id=\"totp-secret\">";
+        let start = setup.body.find(marker).expect("the setup page shows the key") + marker.len();
+        let secret: String = setup.body[start..].chars().take_while(|c| *c != '<').collect();
+        let code = observa_web::auth::totp_now(&secret);
+        let done = app.post_form(
+            "/en/account/totp/setup",
+            &cookie,
+            &[("csrf", &setup.csrf()), ("secret", &secret), ("code", &code), ("next", "/en/account")],
+        );
+        assert_eq!(done.status, 303, "{}", done.body);
+    }
     cookie
 }
 
@@ -322,4 +337,45 @@ fn an_administrator_adds_disables_and_resets_accounts_and_each_takes_effect() {
     let own_id = id(&added.body, "root@iin.org");
     let own = app.post_form("/en/admin/accounts", &admin, &[("csrf", &csrf), ("action", "disable"), ("id", &own_id)]);
     assert_eq!(own.status, 400, "an administrator cannot lock themself out by mistake");
+}
+
+#[test]
+fn analysts_set_up_a_second_factor_and_need_its_code_at_every_sign_in() {
+    let (app, db) = app_with_db();
+    let cookie = sign_in_first_time(&app, "ana@secretariat.org");
+    assert_eq!(
+        app.get_with("/en/editorial/2014", &[("Cookie", &cookie)]).status,
+        200,
+        "set up during the first sign-in"
+    );
+    let secret: String = {
+        let store = SqliteStore::open(&db.path("a.db")).unwrap();
+        let (account, _) = store.account_by_email("ana@secretariat.org").unwrap().unwrap();
+        assert!(account.totp);
+        store.totp_secret(account.id).unwrap().unwrap()
+    };
+    let pending = sign_in(&app, "ana@secretariat.org", NEW_PASSWORD).unwrap();
+    let blocked = app.get_with("/en/editorial/2014", &[("Cookie", &pending)]);
+    assert_eq!(blocked.status, 303, "the password alone opens nothing");
+    assert!(blocked.headers["location"].starts_with("/en/account/totp"));
+    let form = app.get_with("/en/account/totp", &[("Cookie", &pending)]);
+    let wrong = app.post_form("/en/account/totp", &pending, &[("csrf", &form.csrf()), ("code", "000000")]);
+    assert_eq!(wrong.status, 401);
+    let code = observa_web::auth::totp_now(&secret);
+    let right = app.post_form(
+        "/en/account/totp",
+        &pending,
+        &[("csrf", &form.csrf()), ("code", &code), ("next", "/en/editorial/2014")],
+    );
+    assert_eq!((right.status, right.headers["location"].as_str()), (303, "/en/editorial/2014"));
+    assert_eq!(app.get_with("/en/editorial/2014", &[("Cookie", &pending)]).status, 200);
+    let liaison = sign_in_first_time(&app, "liaison@gob.cl");
+    assert_eq!(
+        app.get_with("/en/editorial/2014/rio", &[("Cookie", &liaison)]).status,
+        200,
+        "liaison officers need no second factor"
+    );
+    let log = audit(&db);
+    assert!(log.contains(&("ana@secretariat.org".into(), "second-factor-failed".into())));
+    assert!(log.contains(&("ana@secretariat.org".into(), "second-factor".into())));
 }
