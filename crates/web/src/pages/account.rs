@@ -78,13 +78,17 @@ pub fn refuse(app: &AppState, session: &Session, what: &str) -> WebError {
     WebError::Forbidden(format!("{} ({})", session.account.email, session.account.role.code()))
 }
 
-/// Checks a form's CSRF token against the session's.
-pub fn check_csrf(session: &Session, token: &str) -> Result<(), WebError> {
+/// Checks a form's CSRF token against the session's; a refusal is audited.
+pub fn check_csrf(app: &AppState, session: &Session, token: &str) -> Result<(), WebError> {
     if auth::same_token(&session.csrf, token) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden("the form is out of date or was not sent by this site; reload it".into()))
+        return Ok(());
     }
+    let _ = app.store.lock().expect("store lock").record(
+        &session.account.email,
+        "refused-access",
+        "form without a valid CSRF token",
+    );
+    Err(WebError::Forbidden("the form is out of date or was not sent by this site; reload it".into()))
 }
 
 fn urlencode(text: &str) -> String {
@@ -228,7 +232,7 @@ async fn logout(
     let result = (|| {
         let l = page_lang(&lang)?;
         if let Some((session, hash)) = auth::current(&app, &headers)? {
-            check_csrf(&session, &form.csrf)?;
+            check_csrf(&app, &session, &form.csrf)?;
             let mut store = app.store.lock().expect("store lock");
             store.end_session(&hash).map_err(internal)?;
             store.record(&session.account.email, "logout", "session").map_err(internal)?;
@@ -286,7 +290,7 @@ async fn change_password(
             Gate::Redirect(r) => return Ok(r),
             Gate::Pass(s, h) => (s, h),
         };
-        check_csrf(&session, &form.csrf)?;
+        check_csrf(&app, &session, &form.csrf)?;
         let next = safe_next(form.next.as_deref(), l);
         let stored =
             app.store.lock().expect("store lock").account_by_email(&session.account.email).map_err(internal)?;
@@ -442,7 +446,7 @@ async fn totp_check(
             Err(r) => return Ok(r),
             Ok(x) => x,
         };
-        check_csrf(&session, &form.csrf)?;
+        check_csrf(&app, &session, &form.csrf)?;
         let next = safe_next(form.next.as_deref(), l);
         let key = format!("totp:{}", session.account.email);
         if !app.throttle.allows(&[(&key, auth::PER_ACCOUNT)]) {
@@ -495,7 +499,7 @@ async fn totp_setup(
             Err(r) => return Ok(r),
             Ok(x) => x,
         };
-        check_csrf(&session, &form.csrf)?;
+        check_csrf(&app, &session, &form.csrf)?;
         let next = safe_next(form.next.as_deref(), l);
         if session.account.totp {
             return Err(WebError::Conflict(l.text("totp-already")));

@@ -89,7 +89,7 @@ async fn act(
             Err(r) => return Ok(r),
             Ok(s) => s,
         };
-        check_csrf(&session, &form.csrf)?;
+        check_csrf(&app, &session, &form.csrf)?;
         let actor = session.account.email.clone();
         let notice = match form.action.as_str() {
             "add" => {

@@ -62,7 +62,7 @@ async fn upload(
                 _ => {}
             }
         }
-        check_csrf(&session, &csrf)?;
+        check_csrf(&app, &session, &csrf)?;
         let Some((name, bytes)) = file.filter(|(n, b)| !n.is_empty() && !b.is_empty()) else {
             return Err(WebError::BadRequest(l.text("attachment-missing")));
         };

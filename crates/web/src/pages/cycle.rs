@@ -218,7 +218,7 @@ async fn save(
             return Err(refuse(&app, &session, uri.path()));
         }
         let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
-        check_csrf(&session, field("csrf"))?;
+        check_csrf(&app, &session, field("csrf"))?;
         let based_on: i64 =
             field("version").parse().map_err(|_| WebError::BadRequest("the form has no version".into()))?;
         // The conflict page re-sends the officer's answers as JSON; the form sends fields.
@@ -407,7 +407,7 @@ async fn queue_reminders(
         if !session.account.role.is_secretariat() {
             return Err(refuse(&app, &session, uri.path()));
         }
-        check_csrf(&session, &form.csrf)?;
+        check_csrf(&app, &session, &form.csrf)?;
         let mut store = app.store.lock().expect("store lock");
         let cycle = store.cycles().map_err(internal)?.into_iter().find(|c| c.year == year);
         let cycle = cycle.ok_or_else(|| WebError::NotFound(format!("no consultation cycle {year}")))?;
@@ -470,7 +470,7 @@ async fn open_cycle(
         if !session.account.role.is_secretariat() {
             return Err(refuse(&app, &session, uri.path()));
         }
-        check_csrf(&session, &form.csrf)?;
+        check_csrf(&app, &session, &form.csrf)?;
         let deadline: chrono::NaiveDate = form
             .deadline
             .parse()

@@ -86,7 +86,7 @@ async fn save(
             Ok(s) => s,
             Err(redirect) => return Ok(redirect),
         };
-        check_csrf(&session, &form.csrf)?;
+        check_csrf(&app, &session, &form.csrf)?;
         if !KEYS.contains(&key.as_str()) {
             return Err(WebError::NotFound(format!("no editorial block `{key}`")));
         }

@@ -140,7 +140,7 @@ async fn decide(
         if !session.account.role.is_secretariat() {
             return Err(refuse(&app, &session, uri.path()));
         }
-        check_csrf(&session, &form.csrf)?;
+        check_csrf(&app, &session, &form.csrf)?;
         let decision = match form.decision.as_str() {
             "return" => Status::Returned,
             "accept" => Status::Accepted,
@@ -195,7 +195,7 @@ async fn comment(
         if !may_answer(&session.account, &state) {
             return Err(refuse(&app, &session, uri.path()));
         }
-        check_csrf(&session, &form.csrf)?;
+        check_csrf(&app, &session, &form.csrf)?;
         let (cycle, _) = response(&app, year, &state)?;
         if form.question != "general" && !cycle.questionnaire.questions().any(|q| q.id == form.question) {
             return Err(WebError::BadRequest(format!("no question `{}`", form.question)));

@@ -91,7 +91,7 @@ async fn upload(
                 _ => {}
             }
         }
-        check_csrf(&session, &csrf)?;
+        check_csrf(&app, &session, &csrf)?;
         let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
             return Err(WebError::BadRequest(l.text("attachment-missing")));
         };
