@@ -177,7 +177,7 @@ fn save(
     if !may_annotate(&session, kind, subject) {
         return Err(refuse(app, &session, uri.path()));
     }
-    check_csrf(&app, &session, &form.csrf)?;
+    check_csrf(app, &session, &form.csrf)?;
     let known = match kind {
         AnnotationKind::SwotTheme => app.snapshot().dataset.swot.iter().any(|s| s.id == subject),
         AnnotationKind::RioReply => app.snapshot().dataset.state(subject).is_some(),
