@@ -8,12 +8,14 @@ mod analysis;
 mod annotations;
 mod attachments;
 mod cycle;
+mod cycles;
 mod editorial;
 mod home;
 pub(crate) mod report;
 mod review;
 mod states;
 pub(crate) mod timeline;
+mod totp;
 mod treaties;
 mod workbook;
 
@@ -41,9 +43,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(treaties::router())
         .merge(report::router())
         .merge(account::router())
+        .merge(totp::router())
         .merge(editorial::router())
         .merge(annotations::router())
         .merge(cycle::router())
+        .merge(cycles::router())
         .merge(review::router())
         .merge(admin::router())
         .merge(attachments::router())

@@ -1,0 +1,167 @@
+//! The second factor of administrators and analysts: setting up a TOTP key (RFC 6238) at the
+//! first sign-in, and the code asked after the password at every sign-in. `account::gate` sends
+//! sessions here until it is done.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use minijinja::context;
+use observa_store::{AccountStore, Session};
+use serde::Deserialize;
+
+use super::account::{check_csrf, gate, private, safe_next, Gate, Next};
+use super::{page_lang, render, respond, LangPath};
+use crate::auth::{self, internal};
+use crate::{AppState, Lang, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{lang}/account/totp", get(totp_form).post(totp_check))
+        .route("/{lang}/account/totp/setup", get(totp_setup_form).post(totp_setup))
+}
+
+#[derive(Deserialize)]
+struct Code {
+    csrf: String,
+    code: String,
+    #[serde(default)]
+    secret: String,
+    next: Option<String>,
+}
+
+fn totp_page(
+    app: &AppState,
+    l: Lang,
+    uri: &Uri,
+    s: &Session,
+    next: &str,
+    setup: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let url = setup.as_ref().map(|secret| auth::totp_url(secret, &s.account.email));
+    let failed = error.is_some();
+    let ctx = context! { csrf => s.csrf.clone(), next, secret => setup, url, error };
+    let mut response = private(render(app, l, uri, "totp.html", ctx));
+    if failed {
+        *response.status_mut() = StatusCode::UNAUTHORIZED;
+    }
+    response
+}
+
+/// The session of a second-factor page, which `gate` lets through while the code is pending.
+fn totp_session(
+    app: &AppState,
+    headers: &HeaderMap,
+    l: Lang,
+    uri: &Uri,
+) -> Result<Result<(Session, String), Response>, WebError> {
+    Ok(match gate(app, headers, l, uri)? {
+        Gate::Redirect(r) => Err(r),
+        Gate::Pass(s, hash) => Ok((s, hash)),
+    })
+}
+
+async fn totp_form(
+    State(app): State<AppState>,
+    lang: LangPath,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(q): Query<Next>,
+) -> Response {
+    let result = page_lang(&lang).and_then(|l| match totp_session(&app, &headers, l, &uri)? {
+        Err(r) => Ok(r),
+        Ok((s, _)) => Ok(totp_page(&app, l, &uri, &s, &safe_next(q.next.as_deref(), l), None, None)),
+    });
+    respond(&app, &lang, result)
+}
+
+/// The code after the password; failures count against the account like failed passwords.
+async fn totp_check(
+    State(app): State<AppState>,
+    lang: LangPath,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<Code>,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let (session, hash) = match totp_session(&app, &headers, l, &uri)? {
+            Err(r) => return Ok(r),
+            Ok(x) => x,
+        };
+        check_csrf(&app, &session, &form.csrf)?;
+        let next = safe_next(form.next.as_deref(), l);
+        let key = format!("totp:{}", session.account.email);
+        if !app.throttle.allows(&[(&key, auth::PER_ACCOUNT)]) {
+            return Err(WebError::TooManyAttempts(l.text("account-throttled")));
+        }
+        let mut store = app.store.lock().expect("store lock");
+        let secret = store.totp_secret(session.account.id).map_err(internal)?.unwrap_or_default();
+        if !auth::totp_ok(&secret, &session.account.email, &form.code) {
+            app.throttle.fail(&[&key]);
+            store.record(&session.account.email, "second-factor-failed", "session").map_err(internal)?;
+            drop(store);
+            return Ok(totp_page(&app, l, &uri, &session, &next, None, Some(l.text("totp-wrong"))));
+        }
+        app.throttle.clear(&key);
+        store.pass_second_factor(&hash).map_err(internal)?;
+        store.record(&session.account.email, "second-factor", "session").map_err(internal)?;
+        Ok(private(Redirect::to(&next).into_response()))
+    })();
+    respond(&app, &lang, result)
+}
+
+async fn totp_setup_form(
+    State(app): State<AppState>,
+    lang: LangPath,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(q): Query<Next>,
+) -> Response {
+    let result = page_lang(&lang).and_then(|l| match totp_session(&app, &headers, l, &uri)? {
+        Err(r) => Ok(r),
+        Ok((s, _)) => {
+            let next = safe_next(q.next.as_deref(), l);
+            Ok(totp_page(&app, l, &uri, &s, &next, Some(auth::new_totp_secret()), None))
+        }
+    });
+    respond(&app, &lang, result)
+}
+
+/// Setting up the second factor: the code from the app proves the secret was taken down.
+async fn totp_setup(
+    State(app): State<AppState>,
+    lang: LangPath,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<Code>,
+) -> Response {
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        let (session, hash) = match totp_session(&app, &headers, l, &uri)? {
+            Err(r) => return Ok(r),
+            Ok(x) => x,
+        };
+        check_csrf(&app, &session, &form.csrf)?;
+        let next = safe_next(form.next.as_deref(), l);
+        if session.account.totp {
+            return Err(WebError::Conflict(l.text("totp-already")));
+        }
+        if !auth::totp_ok(&form.secret, &session.account.email, &form.code) {
+            return Ok(totp_page(
+                &app,
+                l,
+                &uri,
+                &session,
+                &next,
+                Some(form.secret.clone()),
+                Some(l.text("totp-wrong")),
+            ));
+        }
+        app.store.lock().expect("store lock").set_totp(session.account.id, &form.secret, &hash).map_err(internal)?;
+        Ok(private(Redirect::to(&next).into_response()))
+    })();
+    respond(&app, &lang, result)
+}
