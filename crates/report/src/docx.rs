@@ -1,10 +1,10 @@
 //! The report as a Word document that editors can polish in Word or LibreOffice: real heading
-//! styles (so the navigation pane and the table of contents work), real tables with a column grid
+//! styles (so the navigation pane works and a live table of contents is one step away), real tables with a column grid
 //! and a header row that repeats across pages, page numbers in the footer, A4.
 
 use docx_rs::{
     AlignmentType, Docx, Footer, PageMargin, PageNum, Paragraph, Run, RunFonts, Style, StyleType, Table, TableCell,
-    TableOfContents, TableRow, WidthType,
+    TableRow, WidthType,
 };
 
 use crate::document::{Block, Document, Inline};
@@ -39,8 +39,15 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, ReportError> {
         .add_style(Style::new("Caption", StyleType::Paragraph).name("Caption").size(18).bold());
     docx = docx
         .add_paragraph(Paragraph::new().style("Title").add_run(Run::new().add_text(&doc.title)))
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(&doc.subtitle).italic()))
-        .add_table_of_contents(TableOfContents::new().heading_styles_range(1, 2).alias(&doc.contents_label).auto());
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(&doc.subtitle).italic()));
+    // The contents as plain text: docx-rs's TOC field shows its instruction text in LibreOffice.
+    // The headings carry real styles, so Word or LibreOffice insert a live table in one step.
+    docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_text(&doc.contents_label).bold()));
+    for (level, _, text) in doc.outline() {
+        let indent = if level == 2 { 360 } else { 0 };
+        docx = docx
+            .add_paragraph(Paragraph::new().indent(Some(indent), None, None, None).add_run(Run::new().add_text(text)));
+    }
     for block in &doc.blocks {
         docx = match block {
             Block::Heading { level, text, .. } => {
