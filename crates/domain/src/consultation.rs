@@ -21,6 +21,17 @@ pub enum Value {
 }
 
 impl Value {
+    /// The answer as plain text for reading (lists one per line, table rows joined by " · ").
+    pub fn as_text(&self) -> String {
+        match self {
+            Value::Text(t) => t.clone(),
+            Value::Items(items) => items.join("\n"),
+            Value::Rows(rows) => {
+                rows.iter().map(|r| r.values().cloned().collect::<Vec<_>>().join(" · ")).collect::<Vec<_>>().join("\n")
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         match self {
             Value::Text(t) => t.trim().is_empty(),

@@ -77,9 +77,14 @@ pub fn open_seeded(db: &Path) -> Result<SqliteStore> {
     }
     // Databases made before editorial blocks existed get them too; a block once saved is the
     // analysts' own and is never overwritten from the bundle.
-    for block in editorial()? {
-        let stored = store.editorial(block.cycle)?;
-        if !stored.iter().any(|b| b.key == block.key && b.lang == block.lang) {
+    let bundled = editorial()?;
+    let cycles: std::collections::BTreeSet<i32> = bundled.iter().map(|b| b.cycle).collect();
+    let mut stored = Vec::new();
+    for cycle in cycles {
+        stored.extend(store.editorial(cycle)?);
+    }
+    for block in bundled {
+        if !stored.iter().any(|b| b.cycle == block.cycle && b.key == block.key && b.lang == block.lang) {
             store.save_editorial(&block, "seed:bundled")?;
         }
     }

@@ -184,8 +184,8 @@ impl AccountStore for SqliteStore {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
-        let Some((id, expires_at)) = found.filter(|(_, e)| e.as_str() > now) else { return Ok(None) };
-        let _ = expires_at;
+        // Times are RFC 3339 UTC with seconds, written by one formatter: text order is time order.
+        let Some((id, _)) = found.filter(|(_, expires_at)| expires_at.as_str() > now) else { return Ok(None) };
         tx.execute("DELETE FROM password_resets WHERE token_hash = ?1", [token_hash])?;
         tx.execute(
             "UPDATE accounts SET password_hash = ?1, must_change_password = 0 WHERE id = ?2",

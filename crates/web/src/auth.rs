@@ -65,9 +65,8 @@ pub fn first_password() -> String {
 
 /// The TOTP of a secret (RFC 6238: HMAC-SHA1, 6 digits, 30-second steps, one step of drift
 /// allowed either way), as authenticator apps expect.
-fn totp(secret_base32: &str, email: &str) -> Option<totp_rs::TOTP> {
+fn totp(secret_base32: &str) -> Option<totp_rs::TOTP> {
     let bytes = totp_rs::Secret::Encoded(secret_base32.to_string()).to_bytes().ok()?;
-    let _ = email;
     totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes).ok()
 }
 
@@ -82,14 +81,14 @@ pub fn new_totp_secret() -> String {
 }
 
 /// Whether `code` is the current code of the secret (or the one before or after).
-pub fn totp_ok(secret_base32: &str, email: &str, code: &str) -> bool {
+pub fn totp_ok(secret_base32: &str, code: &str) -> bool {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    totp(secret_base32, email).is_some_and(|t| t.check_current(&code).unwrap_or(false))
+    totp(secret_base32).is_some_and(|t| t.check_current(&code).unwrap_or(false))
 }
 
 /// The current code of a secret (what an authenticator app shows; tests use it too).
 pub fn totp_now(secret_base32: &str) -> String {
-    totp(secret_base32, "x").and_then(|t| t.generate_current().ok()).unwrap_or_default()
+    totp(secret_base32).and_then(|t| t.generate_current().ok()).unwrap_or_default()
 }
 
 /// The `otpauth://` address an authenticator app reads (typed in, or from a QR code elsewhere).

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use observa_domain::account::Account;
 use observa_domain::consultation::{check, prefill, Answers, Cycle, Draft, Status};
-use observa_store::{AccountStore, ConsultationStore, StoreError};
+use observa_store::{AccountStore, ConsultationStore, SqliteStore, StoreError};
 use serde_json::json;
 
 use crate::auth::{self, internal};
@@ -50,12 +50,7 @@ pub fn may_answer(account: &Account, state: &str) -> bool {
 /// The cycle, and the State's draft or a fresh one pre-filled from the registry.
 pub fn response(app: &AppState, year: i32, state: &str) -> Result<(Cycle, Draft), WebError> {
     let store = app.store.lock().expect("store lock");
-    let cycle = store
-        .cycles()
-        .map_err(internal)?
-        .into_iter()
-        .find(|c| c.year == year)
-        .ok_or_else(|| WebError::NotFound(format!("no consultation cycle {year}")))?;
+    let cycle = find_cycle(&store, year)?;
     if app.snapshot().dataset.state(state).is_none_or(|s| !s.code.is_oas_member()) {
         return Err(WebError::NotFound(format!("no State `{state}`")));
     }
@@ -74,30 +69,50 @@ pub fn response(app: &AppState, year: i32, state: &str) -> Result<(Cycle, Draft)
     Ok((cycle, draft))
 }
 
-/// What a new form starts from: the State's last accepted answers of an earlier cycle (each
-/// question reading its counterpart), or else the registry through the projections.
-fn starting_answers(
-    store: &observa_store::SqliteStore,
-    cycle: &Cycle,
-    ds: &observa_domain::Dataset,
-    state: &str,
-) -> Result<Answers, WebError> {
-    let earlier = store.cycles().map_err(internal)?.into_iter().filter(|c| c.year < cycle.year);
-    for previous in earlier {
+/// A cycle by year, or 404.
+pub fn find_cycle(store: &SqliteStore, year: i32) -> Result<Cycle, WebError> {
+    store
+        .cycles()
+        .map_err(internal)?
+        .into_iter()
+        .find(|c| c.year == year)
+        .ok_or_else(|| WebError::NotFound(format!("no consultation cycle {year}")))
+}
+
+/// The State's last accepted answers of a cycle before `cycle`, keyed by `cycle`'s question ids
+/// (each question reading its counterpart): what a new form starts from, and what a review
+/// compares with.
+pub fn last_accepted(store: &SqliteStore, cycle: &Cycle, state: &str) -> Result<Option<Answers>, WebError> {
+    for earlier in store.cycles().map_err(internal)?.into_iter().filter(|c| c.year < cycle.year) {
         if let Some(accepted) =
-            store.draft(previous.year, state).map_err(internal)?.filter(|d| d.status == Status::Accepted)
+            store.draft(earlier.year, state).map_err(internal)?.filter(|d| d.status == Status::Accepted)
         {
-            return Ok(cycle
+            let answers = cycle
                 .questionnaire
                 .questions()
                 .filter_map(|q| {
                     let old_id = q.counterpart.as_deref().unwrap_or(&q.id);
                     accepted.answers.get(old_id).map(|a| (q.id.clone(), a.clone()))
                 })
-                .collect());
+                .collect();
+            return Ok(Some(answers));
         }
     }
-    Ok(prefill(&cycle.questionnaire, ds, state))
+    Ok(None)
+}
+
+/// What a new form starts from: the last accepted answers, or else the registry through the
+/// questionnaire's projections.
+fn starting_answers(
+    store: &SqliteStore,
+    cycle: &Cycle,
+    ds: &observa_domain::Dataset,
+    state: &str,
+) -> Result<Answers, WebError> {
+    Ok(match last_accepted(store, cycle, state)? {
+        Some(answers) => answers,
+        None => prefill(&cycle.questionnaire, ds, state),
+    })
 }
 
 fn etag(version: i64) -> HeaderValue {

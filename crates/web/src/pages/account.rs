@@ -69,6 +69,19 @@ pub fn gate(app: &AppState, headers: &HeaderMap, lang: Lang, uri: &Uri) -> Resul
     }
 }
 
+/// The signed-in session of a page, or where its visitor goes instead (see [`gate`]).
+pub fn signed_in(
+    app: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    uri: &Uri,
+) -> Result<Result<Session, Response>, WebError> {
+    Ok(match gate(app, headers, lang, uri)? {
+        Gate::Redirect(r) => Err(r),
+        Gate::Pass(s, _) => Ok(s),
+    })
+}
+
 /// Refuses (403) and records the attempt.
 pub fn refuse(app: &AppState, session: &Session, what: &str) -> WebError {
     let mut store = app.store.lock().expect("store lock");

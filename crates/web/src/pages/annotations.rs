@@ -33,13 +33,6 @@ pub fn of_cycle(app: &AppState, cycle: i32) -> Result<Vec<Annotation>, WebError>
     app.store.lock().expect("store lock").annotations(cycle).map_err(internal)
 }
 
-fn cycle_number(text: &str) -> Result<i32, WebError> {
-    text.parse::<i32>()
-        .ok()
-        .filter(|c| (1990..=2100).contains(c))
-        .ok_or_else(|| WebError::NotFound(format!("no consultation cycle `{text}`")))
-}
-
 /// Who may annotate `subject` of `kind`: the secretariat anything; a liaison officer only their
 /// own State's Rio reply.
 fn may_annotate(session: &Session, kind: AnnotationKind, subject: &str) -> bool {
@@ -58,7 +51,7 @@ async fn swot_editor(
 ) -> Response {
     let result = (|| {
         let l = page_lang(&lang)?;
-        let cycle = cycle_number(&cycle)?;
+        let cycle = super::cycle_year(&cycle)?;
         let session = match gate(&app, &headers, l, &uri)? {
             Gate::Redirect(r) => return Ok(r),
             Gate::Pass(s, _) if s.account.role.is_secretariat() => s,
@@ -95,7 +88,7 @@ async fn rio_editor(
 ) -> Response {
     let result = (|| {
         let l = page_lang(&lang)?;
-        let cycle = cycle_number(&cycle)?;
+        let cycle = super::cycle_year(&cycle)?;
         let session = match gate(&app, &headers, l, &uri)? {
             Gate::Redirect(r) => return Ok(r),
             Gate::Pass(s, _) => s,
@@ -169,7 +162,7 @@ fn save(
     form: Save,
 ) -> Result<Response, WebError> {
     let l: Lang = page_lang(lang)?;
-    let cycle = cycle_number(cycle)?;
+    let cycle = super::cycle_year(cycle)?;
     let session = match gate(app, headers, l, uri)? {
         Gate::Redirect(r) => return Ok(r),
         Gate::Pass(s, _) => s,

@@ -46,22 +46,7 @@ async fn upload(
             return Err(refuse(&app, &session, uri.path()));
         }
         response(&app, year, &state)?;
-        let (mut csrf, mut file) = (String::new(), None);
-        // A field that cannot be read (too large, cut off) ends the upload with its own status.
-        let bad = |e: axum::extract::multipart::MultipartError| match e.status().as_u16() {
-            413 => WebError::TooLarge(l.text("attachment-too-large")),
-            _ => WebError::BadRequest(format!("the upload could not be read: {}", e.body_text())),
-        };
-        while let Some(field) = form.next_field().await.map_err(bad)? {
-            match field.name() {
-                Some("csrf") => csrf = field.text().await.map_err(bad)?,
-                Some("file") => {
-                    let name = field.file_name().unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("").to_string();
-                    file = Some((name, field.bytes().await.map_err(bad)?));
-                }
-                _ => {}
-            }
-        }
+        let (csrf, file) = read_upload(&mut form, l.text("attachment-too-large")).await?;
         check_csrf(&app, &session, &csrf)?;
         let Some((name, bytes)) = file.filter(|(n, b)| !n.is_empty() && !b.is_empty()) else {
             return Err(WebError::BadRequest(l.text("attachment-missing")));
@@ -89,6 +74,31 @@ async fn upload(
     }
     .await;
     respond(&app, &lang, result)
+}
+
+/// The CSRF token and the file (its name without any folder, its bytes) of an upload form. A
+/// field that cannot be read (over the size limit, cut off) ends the upload with its own status;
+/// `too_large` is the message for the limit.
+pub(super) async fn read_upload(
+    form: &mut Multipart,
+    too_large: String,
+) -> Result<(String, Option<(String, axum::body::Bytes)>), WebError> {
+    let bad = |e: axum::extract::multipart::MultipartError| match e.status().as_u16() {
+        413 => WebError::TooLarge(too_large.clone()),
+        _ => WebError::BadRequest(format!("the upload could not be read: {}", e.body_text())),
+    };
+    let (mut csrf, mut file) = (String::new(), None);
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(bad)?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("").to_string();
+                file = Some((name, field.bytes().await.map_err(bad)?));
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, file))
 }
 
 async fn download(

@@ -14,7 +14,7 @@ use observa_domain::consultation::{check, Answers, Cycle, Draft, Issue, Status, 
 use observa_domain::questionnaire::{AnswerType, Labels};
 use observa_store::{Comment, ConsultationStore, Session, StoreError};
 
-use super::account::{check_csrf, gate, private, refuse, Gate};
+use super::account::{check_csrf, private, refuse, signed_in};
 use super::{page_lang, render, respond};
 use crate::auth::internal;
 use crate::responses::{may_answer, response, submit_version, SubmitError};
@@ -24,18 +24,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/{lang}/cycles/{year}", get(status_page))
         .route("/{lang}/cycles/{year}/responses/{state}", get(form_page).post(save))
-}
-
-pub(super) fn signed_in(
-    app: &AppState,
-    headers: &HeaderMap,
-    l: Lang,
-    uri: &Uri,
-) -> Result<Result<Session, Response>, WebError> {
-    Ok(match gate(app, headers, l, uri)? {
-        Gate::Redirect(r) => Err(r),
-        Gate::Pass(s, _) => Ok(s),
-    })
 }
 
 fn text(labels: &Labels, l: Lang) -> String {
@@ -81,11 +69,7 @@ fn form_parts(cycle: &Cycle, answers: &Answers, issues: &[Issue], comments: &[Co
                                 .filter(|i| i.question == q.id)
                                 .map(|i| format!("{} ({})", l.text(&format!("issue-{}", i.code)), i.detail))
                                 .collect();
-                            let notes: Vec<Value> = comments
-                                .iter()
-                                .filter(|c| c.question == q.id)
-                                .map(|c| context! { author => c.author.clone(), at => c.at.clone(), body => c.body.clone() })
-                                .collect();
+                            let notes = super::review::notes(comments, &q.id);
                             context! {
                                 id => q.id.clone(), number => q.number.clone(), kind => crate::templates::v(q.kind), notes,
                                 required => q.required, label => text(&q.label, l), help => text(&q.help, l),
@@ -157,17 +141,16 @@ fn show_form(
     cycle: &Cycle,
     draft: &Draft,
     submitting: bool,
-) -> Response {
+) -> Result<Response, WebError> {
     let issues = check(&cycle.questionnaire, &draft.answers, submitting);
-    let comments = app.store.lock().expect("store lock").comments(cycle.year, &draft.state).unwrap_or_default();
-    let general: Vec<Value> = comments
-        .iter()
-        .filter(|c| c.question == "general")
-        .map(|c| context! { author => c.author.clone(), at => c.at.clone(), body => c.body.clone() })
-        .collect();
+    let (comments, attachments) = {
+        let store = app.store.lock().expect("store lock");
+        let comments = store.comments(cycle.year, &draft.state).map_err(internal)?;
+        (comments, store.attachments(cycle.year, &draft.state).map_err(internal)?)
+    };
+    let general = super::review::notes(&comments, "general");
     let questions: Vec<Value> =
         cycle.questionnaire.questions().map(|q| context! { id => q.id.clone(), number => q.number.clone() }).collect();
-    let attachments = app.store.lock().expect("store lock").attachments(cycle.year, &draft.state).unwrap_or_default();
     let name = app.snapshot().dataset.state(&draft.state).map_or(draft.state.clone(), |s| s.name(l.0).to_string());
     let ctx = context! {
         year => cycle.year, state => draft.state.clone(), name, deadline => cycle.deadline.to_string(),
@@ -180,7 +163,7 @@ fn show_form(
     if submitting && !issues.is_empty() {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
-    response
+    Ok(response)
 }
 
 async fn form_page(
@@ -199,7 +182,7 @@ async fn form_page(
             return Err(refuse(&app, &session, uri.path()));
         }
         let (cycle, draft) = response(&app, year, &state)?;
-        Ok(show_form(&app, l, &uri, &session, &cycle, &draft, false))
+        show_form(&app, l, &uri, &session, &cycle, &draft, false)
     })();
     respond(&app, &lang, result)
 }
@@ -252,7 +235,7 @@ async fn save(
             Ok(_) => Ok(private(Redirect::to(&format!("{back}?submitted={version}")).into_response())),
             Err(SubmitError::Incomplete(_)) => {
                 let (cycle, draft) = response(&app, year, &state)?;
-                Ok(show_form(&app, l, &uri, &session, &cycle, &draft, true))
+                show_form(&app, l, &uri, &session, &cycle, &draft, true)
             }
             Err(SubmitError::Stale) => conflict(&app, l, &uri, &session, year, &state, &answers),
             Err(SubmitError::Refused(m)) => Err(WebError::Conflict(m)),
@@ -274,14 +257,7 @@ pub(super) fn conflict(
     mine: &Answers,
 ) -> Result<Response, WebError> {
     let (cycle, theirs) = response(app, year, state)?;
-    let show = |a: Option<&Answer>| match a {
-        None => String::new(),
-        Some(Answer::Text(t)) => t.clone(),
-        Some(Answer::Items(i)) => i.join("\n"),
-        Some(Answer::Rows(rows)) => {
-            rows.iter().map(|r| r.values().cloned().collect::<Vec<_>>().join(" · ")).collect::<Vec<_>>().join("\n")
-        }
-    };
+    let show = |a: Option<&Answer>| a.map_or(String::new(), Answer::as_text);
     let rows: Vec<Value> = cycle
         .questionnaire
         .questions()
@@ -313,8 +289,7 @@ async fn status_page(
             return Err(refuse(&app, &session, uri.path()));
         }
         let store = app.store.lock().expect("store lock");
-        let cycle = store.cycles().map_err(internal)?.into_iter().find(|c| c.year == year);
-        let cycle = cycle.ok_or_else(|| WebError::NotFound(format!("no consultation cycle {year}")))?;
+        let cycle = crate::responses::find_cycle(&store, year)?;
         let drafts = store.drafts(year).map_err(internal)?;
         let reminders = super::cycles::reminders_due(&app, &store, &cycle, &drafts, l)?;
         drop(store);

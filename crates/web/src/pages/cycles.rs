@@ -11,8 +11,7 @@ use minijinja::{context, Value};
 use observa_domain::consultation::{Cycle, Draft, Status};
 use observa_store::{ConsultationStore, StoreError};
 
-use super::account::{check_csrf, private, refuse};
-use super::cycle::signed_in;
+use super::account::{check_csrf, private, refuse, signed_in};
 use super::{page_lang, render, respond};
 use crate::auth::internal;
 use crate::{AppState, Lang, WebError};
@@ -89,8 +88,7 @@ async fn queue_reminders(
         }
         check_csrf(&app, &session, &form.csrf)?;
         let mut store = app.store.lock().expect("store lock");
-        let cycle = store.cycles().map_err(internal)?.into_iter().find(|c| c.year == year);
-        let cycle = cycle.ok_or_else(|| WebError::NotFound(format!("no consultation cycle {year}")))?;
+        let cycle = crate::responses::find_cycle(&store, year)?;
         let drafts = store.drafts(year).map_err(internal)?;
         let messages: Vec<observa_store::Message> =
             reminders_due(&app, &store, &cycle, &drafts, l)?.into_iter().map(|(_, m)| m).collect();

@@ -22,13 +22,6 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/{lang}/editorial/{cycle}", get(editor)).route("/{lang}/editorial/{cycle}/{key}", post(save))
 }
 
-fn cycle_number(text: &str) -> Result<i32, WebError> {
-    text.parse::<i32>()
-        .ok()
-        .filter(|c| (1990..=2100).contains(c))
-        .ok_or_else(|| WebError::NotFound(format!("no consultation cycle `{text}`")))
-}
-
 /// The signed-in secretariat member, or where the visitor goes instead.
 fn secretariat(app: &AppState, headers: &HeaderMap, l: Lang, uri: &Uri) -> Result<Result<Session, Response>, WebError> {
     match gate(app, headers, l, uri)? {
@@ -46,7 +39,7 @@ async fn editor(
 ) -> Response {
     let result = (|| {
         let l = page_lang(&lang)?;
-        let cycle = cycle_number(&cycle)?;
+        let cycle = super::cycle_year(&cycle)?;
         let session = match secretariat(&app, &headers, l, &uri)? {
             Ok(s) => s,
             Err(redirect) => return Ok(redirect),
@@ -81,7 +74,7 @@ async fn save(
 ) -> Response {
     let result = (|| {
         let l = page_lang(&lang)?;
-        let cycle = cycle_number(&cycle)?;
+        let cycle = super::cycle_year(&cycle)?;
         let session = match secretariat(&app, &headers, l, &uri)? {
             Ok(s) => s,
             Err(redirect) => return Ok(redirect),

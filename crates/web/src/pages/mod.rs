@@ -122,6 +122,14 @@ impl OnDate {
     }
 }
 
+/// A consultation cycle's year from a URL; anything else is a 404.
+pub fn cycle_year(text: &str) -> Result<i32, WebError> {
+    text.parse::<i32>()
+        .ok()
+        .filter(|c| (1990..=2100).contains(c))
+        .ok_or_else(|| WebError::NotFound(format!("no consultation cycle `{text}`")))
+}
+
 /// The language of a page from its URL prefix; an unknown prefix is a 404.
 pub fn page_lang(code: &str) -> Result<Lang, WebError> {
     Lang::from_code(code).ok_or_else(|| WebError::NotFound(format!("no language `{code}`")))

@@ -8,16 +8,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::{context, Value};
-use observa_domain::consultation::{Answers, Status, Value as Answer};
+use observa_domain::consultation::{Status, Value as Answer};
 use observa_domain::projection::project;
-use observa_store::{ConsultationStore, Session, StoreError};
+use observa_store::{Comment, ConsultationStore, StoreError};
 use serde::Deserialize;
 
-use super::account::{check_csrf, gate, private, refuse, Gate};
+use super::account::{check_csrf, private, refuse, signed_in};
 use super::{page_lang, render, respond};
 use crate::auth::internal;
 use crate::responses::{may_answer, response};
-use crate::{AppState, Lang, WebError};
+use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,45 +26,13 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/cycles/{year}/responses/{state}/comments", post(comment))
 }
 
-/// An answer as text for reading side by side.
-pub fn shown(a: Option<&Answer>) -> String {
-    match a {
-        None => String::new(),
-        Some(Answer::Text(t)) => t.clone(),
-        Some(Answer::Items(i)) => i.join("\n"),
-        Some(Answer::Rows(rows)) => {
-            rows.iter().map(|r| r.values().cloned().collect::<Vec<_>>().join(" · ")).collect::<Vec<_>>().join("\n")
-        }
-    }
-}
-
-fn session_for(app: &AppState, headers: &HeaderMap, l: Lang, uri: &Uri) -> Result<Result<Session, Response>, WebError> {
-    Ok(match gate(app, headers, l, uri)? {
-        Gate::Redirect(r) => Err(r),
-        Gate::Pass(s, _) => Ok(s),
-    })
-}
-
-/// The State's last accepted answers of an earlier cycle, keyed by this cycle's question ids.
-fn previous(
-    app: &AppState,
-    year: i32,
-    state: &str,
-    cycle: &observa_domain::consultation::Cycle,
-) -> Result<Answers, WebError> {
-    let store = app.store.lock().expect("store lock");
-    for c in store.cycles().map_err(internal)?.into_iter().filter(|c| c.year < year) {
-        if let Some(d) = store.draft(c.year, state).map_err(internal)?.filter(|d| d.status == Status::Accepted) {
-            return Ok(cycle
-                .questionnaire
-                .questions()
-                .filter_map(|q| {
-                    d.answers.get(q.counterpart.as_deref().unwrap_or(&q.id)).map(|a| (q.id.clone(), a.clone()))
-                })
-                .collect());
-        }
-    }
-    Ok(Answers::new())
+/// The comments on one question, as the templates show them.
+pub(super) fn notes(comments: &[Comment], question: &str) -> Vec<Value> {
+    comments
+        .iter()
+        .filter(|c| c.question == question)
+        .map(|c| context! { author => c.author.clone(), at => c.at.clone(), body => c.body.clone() })
+        .collect()
 }
 
 async fn review_page(
@@ -75,7 +43,7 @@ async fn review_page(
 ) -> Response {
     let result = (|| {
         let l = page_lang(&lang)?;
-        let session = match session_for(&app, &headers, l, &uri)? {
+        let session = match signed_in(&app, &headers, l, &uri)? {
             Ok(s) => s,
             Err(r) => return Ok(r),
         };
@@ -83,7 +51,8 @@ async fn review_page(
             return Err(refuse(&app, &session, uri.path()));
         }
         let (cycle, draft) = response(&app, year, &state)?;
-        let before = previous(&app, year, &state, &cycle)?;
+        let before = crate::responses::last_accepted(&app.store.lock().expect("store lock"), &cycle, &state)?
+            .unwrap_or_default();
         let comments = app.store.lock().expect("store lock").comments(year, &state).map_err(internal)?;
         let label = |labels: &observa_domain::questionnaire::Labels| {
             labels.get(&l.0).or_else(|| labels.get(&observa_domain::Lang::En)).cloned().unwrap_or_default()
@@ -92,20 +61,13 @@ async fn review_page(
             .questionnaire
             .questions()
             .map(|q| {
+                let shown = |a: Option<&Answer>| a.map_or(String::new(), Answer::as_text);
                 let (old, new) = (shown(before.get(&q.id)), shown(draft.answers.get(&q.id)));
-                let notes: Vec<Value> = comments
-                    .iter()
-                    .filter(|c| c.question == q.id)
-                    .map(|c| context! { author => c.author.clone(), at => c.at.clone(), body => c.body.clone() })
-                    .collect();
+                let notes = notes(&comments, &q.id);
                 context! { id => q.id.clone(), number => q.number.clone(), label => label(&q.label), changed => old != new, old, new, notes }
             })
             .collect();
-        let general: Vec<Value> = comments
-            .iter()
-            .filter(|c| c.question == "general")
-            .map(|c| context! { author => c.author.clone(), at => c.at.clone(), body => c.body.clone() })
-            .collect();
+        let general = notes(&comments, "general");
         let name = app.snapshot().dataset.state(&state).map_or(state.clone(), |s| s.name(l.0).to_string());
         let ctx = context! {
             year, state, name, rows, general, status => draft.status.code(), version => draft.version,
@@ -133,7 +95,7 @@ async fn decide(
 ) -> Response {
     let result = (|| {
         let l = page_lang(&lang)?;
-        let session = match session_for(&app, &headers, l, &uri)? {
+        let session = match signed_in(&app, &headers, l, &uri)? {
             Ok(s) => s,
             Err(r) => return Ok(r),
         };
@@ -188,7 +150,7 @@ async fn comment(
 ) -> Response {
     let result = (|| {
         let l = page_lang(&lang)?;
-        let session = match session_for(&app, &headers, l, &uri)? {
+        let session = match signed_in(&app, &headers, l, &uri)? {
             Ok(s) => s,
             Err(r) => return Ok(r),
         };

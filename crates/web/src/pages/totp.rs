@@ -99,7 +99,7 @@ async fn totp_check(
         }
         let mut store = app.store.lock().expect("store lock");
         let secret = store.totp_secret(session.account.id).map_err(internal)?.unwrap_or_default();
-        if !auth::totp_ok(&secret, &session.account.email, &form.code) {
+        if !auth::totp_ok(&secret, &form.code) {
             app.throttle.fail(&[&key]);
             store.record(&session.account.email, "second-factor-failed", "session").map_err(internal)?;
             drop(store);
@@ -149,7 +149,7 @@ async fn totp_setup(
         if session.account.totp {
             return Err(WebError::Conflict(l.text("totp-already")));
         }
-        if !auth::totp_ok(&form.secret, &session.account.email, &form.code) {
+        if !auth::totp_ok(&form.secret, &form.code) {
             return Ok(totp_page(
                 &app,
                 l,

@@ -77,20 +77,7 @@ async fn upload(
         if !may_answer(&session.account, &state) {
             return Err(refuse(&app, &session, uri.path()));
         }
-        let bad = |e: axum::extract::multipart::MultipartError| match e.status().as_u16() {
-            413 => WebError::TooLarge(l.text("workbook-too-large")),
-            _ => WebError::BadRequest(format!("the upload could not be read: {}", e.body_text())),
-        };
-        let (mut csrf, mut file) = (String::new(), None);
-        while let Some(field) = form.next_field().await.map_err(bad)? {
-            match field.name() {
-                Some("csrf") => csrf = field.text().await.map_err(bad)?,
-                Some("file") => {
-                    file = Some((field.file_name().unwrap_or("").to_string(), field.bytes().await.map_err(bad)?))
-                }
-                _ => {}
-            }
-        }
+        let (csrf, file) = super::attachments::read_upload(&mut form, l.text("workbook-too-large")).await?;
         check_csrf(&app, &session, &csrf)?;
         let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
             return Err(WebError::BadRequest(l.text("attachment-missing")));
