@@ -72,7 +72,10 @@ pub fn parse_email(text: &str) -> Result<String, String> {
     if valid {
         Ok(email)
     } else {
-        Err(format!("`{}` is not an e-mail address", text.trim()))
+        // The text may be anything a form sent: quote only its start.
+        let shown: String = text.trim().chars().take(80).collect();
+        let more = if text.trim().chars().count() > 80 { "…" } else { "" };
+        Err(format!("`{shown}{more}` is not an e-mail address"))
     }
 }
 

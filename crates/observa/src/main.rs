@@ -29,6 +29,10 @@ enum Command {
         /// Where to listen.
         #[arg(long, env = "OBSERVA_ADDR", default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// Observa is reached only through HTTPS (a TLS proxy in front): mark cookies `Secure`
+        /// and send Strict-Transport-Security.
+        #[arg(long, env = "OBSERVA_BEHIND_TLS")]
+        behind_tls: bool,
     },
     /// Validate the data files and the database, and print the curation report.
     Check {
@@ -120,7 +124,20 @@ enum TokenCommand {
     Create {
         #[arg(long)]
         email: String,
+        /// How many days it works (1 to 366).
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        /// What it is for (shown in lists).
+        #[arg(long, default_value = "")]
+        label: String,
     },
+    /// List tokens (of one account, or all) without the tokens themselves.
+    List {
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Revoke a token by its id.
+    Revoke { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -140,8 +157,18 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the audit log's hash chain; exits non-zero and names the entry if it was changed.
-    Verify,
+    /// Check the audit log's keyed hash chain and its head (and, if given, that the log still holds
+    /// a checkpoint's entry as it was); exits non-zero and names the entry where it breaks.
+    Verify {
+        /// A checkpoint written earlier by `observa audit checkpoint`.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Print (or write to `--out`) a signed checkpoint of the log's last entry, to keep elsewhere.
+    Checkpoint {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print the audit log, newest last.
     List {
         /// Only the last N entries.
@@ -161,7 +188,7 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { addr } => commands::serve::run(&cli.db, addr),
+        Command::Serve { addr, behind_tls } => commands::serve::run(&cli.db, addr, behind_tls),
         Command::Check { data, quiet } => commands::check::run(&cli.db, data.as_deref(), quiet),
         Command::Import { path } => commands::import::run(&cli.db, &path),
         Command::Report { cycle, lang, format, out, on, all } => {
@@ -170,11 +197,18 @@ fn main() -> ExitCode {
         Command::Cycle { command: CycleCommand::Open { year, from, deadline } } => {
             commands::cycle::open(&cli.db, year, from, deadline)
         }
-        Command::Token { command: TokenCommand::Create { email } } => commands::cycle::token(&cli.db, &email),
+        Command::Token { command: TokenCommand::Create { email, days, label } } => {
+            commands::token::create(&cli.db, &email, days, &label)
+        }
+        Command::Token { command: TokenCommand::List { email } } => commands::token::list(&cli.db, email.as_deref()),
+        Command::Token { command: TokenCommand::Revoke { id } } => commands::token::revoke(&cli.db, id),
         Command::User { command: UserCommand::Add { email, role, states } } => {
             commands::user::add(&cli.db, &email, &role, &states)
         }
-        Command::Audit { command: AuditCommand::Verify } => commands::audit::verify(&cli.db),
+        Command::Audit { command: AuditCommand::Verify { checkpoint } } => {
+            commands::audit::verify(&cli.db, checkpoint.as_deref())
+        }
+        Command::Audit { command: AuditCommand::Checkpoint { out } } => commands::audit::checkpoint(&cli.db, out.as_deref()),
         Command::Audit { command: AuditCommand::List { last } } => commands::audit::list(&cli.db, last),
         Command::Export { format: Format::Json, out, as_of } => commands::export::json(&cli.db, &out, as_of),
         Command::Export { format: Format::Csv, out, as_of } => commands::export::csv(&cli.db, &out, as_of),

@@ -45,7 +45,7 @@ impl AccountStore for SqliteStore {
         let id = tx.last_insert_rowid();
         let after =
             serde_json::json!({ "email": new.email, "role": new.role.code(), "states": new.states }).to_string();
-        append_audit(&tx, actor.to_string(), "create-account", &format!("account/{id}"), None, Some(&after))?;
+        append_audit(&self.audit_key, &tx, actor.to_string(), "create-account", &format!("account/{id}"), None, Some(&after))?;
         tx.commit()?;
         Ok(Account {
             id,
@@ -76,7 +76,7 @@ impl AccountStore for SqliteStore {
             "DELETE FROM sessions WHERE account = ?1 AND token_hash IS NOT ?2",
             rusqlite::params![account, keep_session],
         )?;
-        append_audit(&tx, actor.to_string(), "change-password", &format!("account/{account}"), None, None)?;
+        append_audit(&self.audit_key, &tx, actor.to_string(), "change-password", &format!("account/{account}"), None, None)?;
         tx.commit()?;
         Ok(())
     }
@@ -103,6 +103,7 @@ impl AccountStore for SqliteStore {
         tx.execute("UPDATE accounts SET totp_secret = ?1 WHERE id = ?2", rusqlite::params![secret, account])?;
         tx.execute("UPDATE sessions SET second_factor_pending = 0 WHERE token_hash = ?1", [token_hash])?;
         append_audit(
+            &self.audit_key,
             &tx,
             format!("account/{account}"),
             "enrol-second-factor",
@@ -161,7 +162,7 @@ impl AccountStore for SqliteStore {
         }
         tx.execute("DELETE FROM sessions WHERE account = ?1", [id])?;
         let action = if disabled { "disable-account" } else { "enable-account" };
-        append_audit(&tx, actor.to_string(), action, &format!("account/{id}"), None, None)?;
+        append_audit(&self.audit_key, &tx, actor.to_string(), action, &format!("account/{id}"), None, None)?;
         tx.commit()?;
         Ok(())
     }
@@ -172,7 +173,7 @@ impl AccountStore for SqliteStore {
             "INSERT INTO password_resets (token_hash, account, expires_at) VALUES (?1, ?2, ?3)",
             rusqlite::params![token_hash, id, expires_at],
         )?;
-        append_audit(&tx, actor.to_string(), "issue-reset-link", &format!("account/{id}"), None, Some(expires_at))?;
+        append_audit(&self.audit_key, &tx, actor.to_string(), "issue-reset-link", &format!("account/{id}"), None, Some(expires_at))?;
         tx.commit()?;
         Ok(())
     }
@@ -194,15 +195,68 @@ impl AccountStore for SqliteStore {
         tx.execute("DELETE FROM sessions WHERE account = ?1", [id])?;
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ?1");
         let account = tx.query_row(&sql, [id], account)?;
-        append_audit(&tx, account.email.clone(), "reset-password", &format!("account/{id}"), None, None)?;
+        append_audit(&self.audit_key, &tx, account.email.clone(), "reset-password", &format!("account/{id}"), None, None)?;
         tx.commit()?;
         Ok(Some(account))
     }
 
     fn record(&mut self, actor: &str, action: &str, subject: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
-        append_audit(&tx, actor.to_string(), action, subject, None, None)?;
+        append_audit(&self.audit_key, &tx, actor.to_string(), action, subject, None, None)?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn reserve_attempt(
+        &mut self,
+        keys: &[observa_domain::throttle::Key],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<std::result::Result<Vec<i64>, chrono::Duration>> {
+        use observa_domain::throttle::{wait, WINDOW};
+        let since = (now - WINDOW).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Attempts older than the window no longer count for anything.
+        tx.execute("DELETE FROM sign_in_attempts WHERE at < ?1", [&since])?;
+        let mut longest = chrono::Duration::zero();
+        for key in keys {
+            let mut stmt = tx.prepare_cached("SELECT at FROM sign_in_attempts WHERE key = ?1 AND failed ORDER BY at")?;
+            let times = stmt
+                .query_map([&key.text], |r| r.get::<_, String>(0))?
+                .filter_map(|t| t.ok())
+                .filter_map(|t| chrono::DateTime::parse_from_rfc3339(&t).ok().map(|d| d.with_timezone(&chrono::Utc)))
+                .collect::<Vec<_>>();
+            if let Some(w) = wait(key.kind, &times, now) {
+                longest = longest.max(w);
+            }
+        }
+        if longest > chrono::Duration::zero() {
+            return Ok(Err(longest));
+        }
+        let mut ids = Vec::new();
+        for key in keys {
+            tx.execute("INSERT INTO sign_in_attempts (key, at, failed) VALUES (?1, ?2, 1)", [&key.text, &at])?;
+            ids.push(tx.last_insert_rowid());
+        }
+        tx.commit()?;
+        Ok(Ok(ids))
+    }
+
+    fn forgive_attempts(&mut self, key: &str, reserved: &[i64]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM sign_in_attempts WHERE key = ?1", [key])?;
+        for id in reserved {
+            tx.execute("DELETE FROM sign_in_attempts WHERE rowid = ?1", [id])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn use_totp_step(&mut self, account: i64, step: i64) -> Result<bool> {
+        let changed = self.conn.execute(
+            "UPDATE accounts SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2",
+            rusqlite::params![account, step],
+        )?;
+        Ok(changed == 1)
     }
 }

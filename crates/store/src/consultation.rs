@@ -7,7 +7,7 @@ use observa_domain::Dataset;
 use rusqlite::OptionalExtension;
 
 use crate::sqlite::{append_audit, SqliteStore};
-use crate::{Attachment, Comment, ConsultationStore, Message, Result, StoreError};
+use crate::{ApiToken, Attachment, Comment, ConsultationStore, Message, Result, StoreError};
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -60,7 +60,7 @@ impl ConsultationStore for SqliteStore {
         )?;
         let after = serde_json::json!({ "questionnaire": format!("{} v{}", q.id, q.version), "deadline": deadline })
             .to_string();
-        append_audit(&tx, actor.to_string(), "open-cycle", &format!("cycle/{year}"), None, Some(&after))?;
+        append_audit(&self.audit_key, &tx, actor.to_string(), "open-cycle", &format!("cycle/{year}"), None, Some(&after))?;
         tx.commit()?;
         Ok(())
     }
@@ -122,7 +122,7 @@ impl ConsultationStore for SqliteStore {
             rusqlite::params![cycle, state, json, version, now(), actor],
         )?;
         let before = stored.map(|d| serde_json::to_string(&d.answers).unwrap_or_default());
-        append_audit(&tx, actor.to_string(), "save-draft", &subject, before.as_deref(), Some(&json))?;
+        append_audit(&self.audit_key, &tx, actor.to_string(), "save-draft", &subject, before.as_deref(), Some(&json))?;
         tx.commit()?;
         Ok(version)
     }
@@ -157,6 +157,7 @@ impl ConsultationStore for SqliteStore {
                 rusqlite::params![cycle, state],
             )?;
             append_audit(
+                &self.audit_key,
                 &tx,
                 actor.to_string(),
                 "submit",
@@ -176,7 +177,7 @@ impl ConsultationStore for SqliteStore {
             return Err(invalid(format!("a review returns or accepts; `{}` is neither", decision.code())));
         }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        decide(&tx, cycle, state, decision, comment, actor)?;
+        decide(&self.audit_key, &tx, cycle, state, decision, comment, actor)?;
         tx.commit()?;
         Ok(())
     }
@@ -187,9 +188,9 @@ impl ConsultationStore for SqliteStore {
             return Err(invalid(format!("the projected registry is invalid: {}", problems[0])));
         }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        decide(&tx, cycle, state, Status::Accepted, comment, actor)?;
+        decide(&self.audit_key, &tx, cycle, state, Status::Accepted, comment, actor)?;
         let origin = format!("accepted answers of {state} to cycle {cycle}");
-        crate::sqlite::write_registry(&tx, registry, &origin, actor.to_string())?;
+        crate::sqlite::write_registry(&self.audit_key, &tx, registry, &origin, actor.to_string())?;
         tx.commit()?;
         Ok(())
     }
@@ -205,7 +206,7 @@ impl ConsultationStore for SqliteStore {
             rusqlite::params![cycle, state, question, actor, body, now()],
         )?;
         let subject = format!("cycle/{cycle}/responses/{state}/{question}");
-        append_audit(&tx, actor.to_string(), "comment", &subject, None, Some(body))?;
+        append_audit(&self.audit_key, &tx, actor.to_string(), "comment", &subject, None, Some(body))?;
         tx.commit()?;
         Ok(())
     }
@@ -240,7 +241,7 @@ impl ConsultationStore for SqliteStore {
         let id = tx.last_insert_rowid();
         let after = serde_json::json!({ "name": file.name, "type": file.media_type, "size": content.len(), "sha256": file.sha256 });
         let subject = format!("cycle/{cycle}/responses/{state}/attachments/{id}");
-        append_audit(&tx, actor.to_string(), "attach", &subject, None, Some(&after.to_string()))?;
+        append_audit(&self.audit_key, &tx, actor.to_string(), "attach", &subject, None, Some(&after.to_string()))?;
         tx.commit()?;
         Ok(id)
     }
@@ -292,7 +293,7 @@ impl ConsultationStore for SqliteStore {
             )?;
         }
         let to: Vec<&str> = messages.iter().map(|m| m.to.as_str()).collect();
-        append_audit(&tx, actor.to_string(), "queue-messages", "outbox", None, Some(&to.join(", ")))?;
+        append_audit(&self.audit_key, &tx, actor.to_string(), "queue-messages", "outbox", None, Some(&to.join(", ")))?;
         tx.commit()?;
         Ok(messages.len())
     }
@@ -312,32 +313,79 @@ impl ConsultationStore for SqliteStore {
         )? as usize)
     }
 
-    fn create_token(&mut self, account: &Account, token_hash: &str, actor: &str) -> Result<()> {
+    fn create_token(
+        &mut self,
+        account: &Account,
+        token_hash: &str,
+        expires_at: &str,
+        label: &str,
+        actor: &str,
+    ) -> Result<i64> {
         let tx = self.conn.transaction()?;
+        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM api_tokens", [], |r| r.get(0))?;
         tx.execute(
-            "INSERT INTO api_tokens (token_hash, account, created_at) VALUES (?1, ?2, ?3)",
-            rusqlite::params![token_hash, account.id, now()],
+            "INSERT INTO api_tokens (id, token_hash, account, created_at, expires_at, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![id, token_hash, account.id, now(), expires_at, label],
         )?;
-        append_audit(&tx, actor.to_string(), "create-token", &format!("account/{}", account.id), None, None)?;
+        let after = serde_json::json!({ "token": id, "expires_at": expires_at, "label": label }).to_string();
+        let subject = format!("account/{}", account.id);
+        append_audit(&self.audit_key, &tx, actor.to_string(), "create-token", &subject, None, Some(&after))?;
         tx.commit()?;
-        Ok(())
+        Ok(id)
     }
 
-    fn token_account(&self, token_hash: &str) -> Result<Option<String>> {
+    fn token_account(&self, token_hash: &str, now: &str) -> Result<Option<String>> {
+        // Times are RFC 3339 UTC written by one formatter: text order is time order. Tokens made
+        // before expiry existed (no `expires_at`) do not work any more: they must be made again.
         Ok(self
             .conn
             .query_row(
-                "SELECT a.email FROM api_tokens t JOIN accounts a ON a.id = t.account WHERE t.token_hash = ?1 AND NOT a.disabled",
-                [token_hash],
+                "SELECT a.email FROM api_tokens t JOIN accounts a ON a.id = t.account
+                 WHERE t.token_hash = ?1 AND NOT a.disabled AND t.revoked_at IS NULL
+                   AND t.expires_at IS NOT NULL AND t.expires_at > ?2",
+                [token_hash, now],
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    fn tokens(&self, account: Option<i64>) -> Result<Vec<ApiToken>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT t.id, a.email, t.label, t.created_at, t.expires_at, t.revoked_at
+             FROM api_tokens t JOIN accounts a ON a.id = t.account
+             WHERE ?1 IS NULL OR t.account = ?1 ORDER BY t.id DESC",
+        )?;
+        let rows = stmt.query_map([account], |r| {
+            Ok(ApiToken {
+                id: r.get(0)?,
+                email: r.get(1)?,
+                label: r.get(2)?,
+                created_at: r.get(3)?,
+                expires_at: r.get(4)?,
+                revoked_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn revoke_token(&mut self, id: i64, owner: Option<i64>, actor: &str) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL AND (?3 IS NULL OR account = ?3)",
+            rusqlite::params![now(), id, owner],
+        )?;
+        if changed == 1 {
+            append_audit(&self.audit_key, &tx, actor.to_string(), "revoke-token", &format!("token/{id}"), None, None)?;
+        }
+        tx.commit()?;
+        Ok(changed == 1)
     }
 }
 
 /// The secretariat's decision inside the caller's transaction: only a submitted response can be
 /// returned or accepted.
 fn decide(
+    key: &observa_domain::audit::AuditKey,
     tx: &rusqlite::Transaction,
     cycle: i32,
     state: &str,
@@ -359,6 +407,6 @@ fn decide(
         rusqlite::params![decision.code(), now(), actor, cycle, state],
     )?;
     let after = serde_json::json!({ "status": decision.code(), "comment": comment }).to_string();
-    append_audit(tx, actor.to_string(), "review", &subject, Some("{\"status\":\"submitted\"}"), Some(&after))?;
+    append_audit(key, tx, actor.to_string(), "review", &subject, Some("{\"status\":\"submitted\"}"), Some(&after))?;
     Ok(())
 }

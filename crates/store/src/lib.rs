@@ -5,10 +5,12 @@
 //! Each engine has its own append-only migrations under `migrations/<engine>/`.
 
 mod accounts;
+pub mod audit;
 mod consultation;
 mod rows;
 mod sqlite;
 
+pub use audit::AuditFilter;
 pub use sqlite::SqliteStore;
 
 use observa_domain::account::{Account, Role};
@@ -94,6 +96,20 @@ pub trait AccountStore {
     fn use_reset(&mut self, token_hash: &str, password_hash: &str, now: &str) -> Result<Option<Account>>;
     /// Appends an audit entry that is not a data write (sign-in, failed sign-in, refused access).
     fn record(&mut self, actor: &str, action: &str, subject: &str) -> Result<()>;
+    /// Reserves a sign-in attempt for every key, counted as a failure until forgiven, if the
+    /// throttle's policy (`observa_domain::throttle`) lets all of them try at `now`; otherwise
+    /// nothing is written and the answer is how long to wait. Check and reservation are one
+    /// transaction, so parallel attempts cannot all pass.
+    fn reserve_attempt(
+        &mut self,
+        keys: &[observa_domain::throttle::Key],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Result<Vec<i64>, chrono::Duration>>;
+    /// After a successful sign-in: forgets the failures of `key` and the attempts `reserved`.
+    fn forgive_attempts(&mut self, key: &str, reserved: &[i64]) -> Result<()>;
+    /// Records that the account used the TOTP code of time step `step`; false (and nothing
+    /// changes) when a code of that step or a later one was used already: a code works once.
+    fn use_totp_step(&mut self, account: i64, step: i64) -> Result<bool>;
 }
 
 /// The consultation: cycles, each State's versioned draft, submissions, and API tokens.
@@ -142,10 +158,24 @@ pub trait ConsultationStore {
     fn outbox(&self) -> Result<Vec<Message>>;
     /// How many submissions a State made in a cycle.
     fn submissions(&self, cycle: i32, state: &str) -> Result<usize>;
-    /// Stores a personal API token (its SHA-256) for an account.
-    fn create_token(&mut self, account: &Account, token_hash: &str, actor: &str) -> Result<()>;
-    /// The e-mail of the enabled account a token belongs to.
-    fn token_account(&self, token_hash: &str) -> Result<Option<String>>;
+    /// Stores a personal API token (its SHA-256) for an account, valid until `expires_at` (RFC
+    /// 3339); returns its id.
+    fn create_token(
+        &mut self,
+        account: &Account,
+        token_hash: &str,
+        expires_at: &str,
+        label: &str,
+        actor: &str,
+    ) -> Result<i64>;
+    /// The e-mail of the enabled account a token belongs to, if the token is neither expired at
+    /// `now` nor revoked.
+    fn token_account(&self, token_hash: &str, now: &str) -> Result<Option<String>>;
+    /// The tokens of one account, or of every account (`None`), newest first.
+    fn tokens(&self, account: Option<i64>) -> Result<Vec<ApiToken>>;
+    /// Revokes a token; with `owner`, only if it belongs to that account. False when there is no
+    /// such (unrevoked) token. Audited.
+    fn revoke_token(&mut self, id: i64, owner: Option<i64>, actor: &str) -> Result<bool>;
 }
 
 /// A document attached to a State's answers.
@@ -158,6 +188,17 @@ pub struct Attachment {
     pub sha256: String,
     pub uploaded_at: String,
     pub uploaded_by: String,
+}
+
+/// A personal API token as its owner and administrators see it (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub email: String,
+    pub label: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
 }
 
 /// A message for the outbox.

@@ -16,7 +16,7 @@ use crate::rows::{insert_rows, read_rows, read_text, TABLES};
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 11] = [
+const MIGRATIONS: [(&str, &str); 12] = [
     ("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql")),
     ("0002_audit", include_str!("../migrations/sqlite/0002_audit.sql")),
     ("0003_editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
@@ -28,10 +28,13 @@ const MIGRATIONS: [(&str, &str); 11] = [
     ("0009_password_resets", include_str!("../migrations/sqlite/0009_password_resets.sql")),
     ("0010_attachments", include_str!("../migrations/sqlite/0010_attachments.sql")),
     ("0011_totp", include_str!("../migrations/sqlite/0011_totp.sql")),
+    ("0012_hardening", include_str!("../migrations/sqlite/0012_hardening.sql")),
 ];
 
 pub struct SqliteStore {
     pub(crate) conn: Connection,
+    /// The audit chain's secret key, kept outside the database (see [`crate::audit`]).
+    pub(crate) audit_key: observa_domain::audit::AuditKey,
 }
 
 impl SqliteStore {
@@ -43,8 +46,17 @@ impl SqliteStore {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
         )
         .map_err(open_err)?;
-        let mut store = SqliteStore { conn };
+        let (audit_key, created) = crate::audit::load_or_create_key(path)?;
+        if created {
+            eprintln!(
+                "made the audit key {} (it signs the audit log; keep a copy with the backups, away from the database)",
+                crate::audit::key_path(path).display()
+            );
+        }
+        let mut store = SqliteStore { conn, audit_key };
         store.migrate()?;
+        let key_file = crate::audit::key_path(path).display().to_string();
+        crate::audit::install(&mut store.conn, &store.audit_key, &key_file)?;
         Ok(store)
     }
 
@@ -52,8 +64,9 @@ impl SqliteStore {
     pub fn in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-        let mut store = SqliteStore { conn };
+        let mut store = SqliteStore { conn, audit_key: crate::audit::random_key() };
         store.migrate()?;
+        crate::audit::install(&mut store.conn, &store.audit_key, "(in memory)")?;
         Ok(store)
     }
 
@@ -124,8 +137,9 @@ fn summary(tables: &serde_json::Map<String, Value>) -> String {
     serde_json::json!({ "rows": counts, "sha256": observa_domain::audit::fingerprint(&content) }).to_string()
 }
 
-/// Appends one hash-chained entry to the audit log (inside the caller's transaction).
+/// Appends one keyed, hash-chained entry to the audit log (inside the caller's transaction).
 pub(crate) fn append_audit(
+    key: &observa_domain::audit::AuditKey,
     conn: &Connection,
     actor: String,
     action: &str,
@@ -133,20 +147,7 @@ pub(crate) fn append_audit(
     before: Option<&str>,
     after: Option<&str>,
 ) -> Result<()> {
-    let (seq, prev): (i64, String) = conn
-        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get::<_, i64>(0)? + 1, r.get(1)?))
-        })
-        .optional()?
-        .unwrap_or((1, observa_domain::audit::GENESIS.to_string()));
-    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let content = observa_domain::audit::Content { seq, at: &at, actor: &actor, action, subject, before, after };
-    let hash = content.hash(&prev);
-    conn.execute(
-        "INSERT INTO audit (seq, at, actor, action, subject, before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        rusqlite::params![seq, at, actor, action, subject, before, after, prev, hash],
-    )?;
-    Ok(())
+    crate::audit::append(conn, key, actor, action, subject, before, after)
 }
 
 impl Store for SqliteStore {
@@ -156,7 +157,7 @@ impl Store for SqliteStore {
 
     fn replace_all(&mut self, dataset: &Dataset, origin: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
-        write_registry(&tx, dataset, origin, actor())?;
+        write_registry(&self.audit_key, &tx, dataset, origin, actor())?;
         tx.commit()?;
         Ok(())
     }
@@ -219,7 +220,7 @@ impl Store for SqliteStore {
         let keys = rusqlite::params![block.cycle, block.key, block.lang.code()];
         let select = "SELECT version, body FROM editorial WHERE cycle = ?1 AND key = ?2 AND lang = ?3";
         let saved = Saved { subject, action: "save-editorial", actor, based_on: block.version, body: &block.body };
-        save_versioned(&mut self.conn, (select, keys), saved, |tx, version, at| {
+        save_versioned(&self.audit_key, &mut self.conn, (select, keys), saved, |tx, version, at| {
             tx.execute(
                 "INSERT INTO editorial (cycle, key, lang, body, source, version, updated_at, updated_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -264,7 +265,7 @@ impl Store for SqliteStore {
         let keys = rusqlite::params![a.cycle, a.kind.code(), a.subject];
         let select = "SELECT version, body FROM annotations WHERE cycle = ?1 AND kind = ?2 AND subject = ?3";
         let saved = Saved { subject, action: "save-annotation", actor, based_on: a.version, body: &a.body };
-        save_versioned(&mut self.conn, (select, keys), saved, |tx, version, at| {
+        save_versioned(&self.audit_key, &mut self.conn, (select, keys), saved, |tx, version, at| {
             tx.execute(
                 "INSERT INTO annotations (cycle, kind, subject, body, version, updated_at, updated_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -289,6 +290,7 @@ struct Saved<'a> {
 /// version is refused with [`StoreError::Conflict`] and changes nothing; otherwise `write` stores
 /// the next version and the audit log gets the before and after, in one transaction.
 fn save_versioned(
+    key: &observa_domain::audit::AuditKey,
     conn: &mut Connection,
     (select, keys): (&str, &[&dyn rusqlite::ToSql]),
     saved: Saved,
@@ -307,14 +309,16 @@ fn save_versioned(
     write(&tx, version, &at)?;
     let before = stored.map(|(v, body)| serde_json::json!({ "version": v, "body": body }).to_string());
     let after = serde_json::json!({ "version": version, "body": saved.body }).to_string();
-    append_audit(&tx, saved.actor.to_string(), saved.action, &saved.subject, before.as_deref(), Some(&after))?;
+    append_audit(key, &tx, saved.actor.to_string(), saved.action, &saved.subject, before.as_deref(), Some(&after))?;
     tx.commit()?;
     Ok(version)
 }
 
 /// Replaces the whole registry inside the caller's transaction, with its audit entry (the
 /// before and after summaries): `replace_all`, and an accepted response's projection.
-pub(crate) fn write_registry(tx: &rusqlite::Transaction, dataset: &Dataset, origin: &str, actor: String) -> Result<()> {
+pub(crate) fn write_registry(
+    key: &observa_domain::audit::AuditKey,
+    tx: &rusqlite::Transaction, dataset: &Dataset, origin: &str, actor: String) -> Result<()> {
     let Value::Object(mut tables) = serde_json::to_value(dataset).map_err(|e| StoreError::Invalid(e.to_string()))?
     else {
         unreachable!("a dataset serialises to an object")
@@ -337,6 +341,6 @@ pub(crate) fn write_registry(tx: &rusqlite::Transaction, dataset: &Dataset, orig
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [origin, &after],
     )?;
-    append_audit(tx, actor, "replace-registry", origin, before.as_deref(), Some(&after))?;
+    append_audit(key, tx, actor, "replace-registry", origin, before.as_deref(), Some(&after))?;
     Ok(())
 }

@@ -1,11 +1,9 @@
-//! Signing in: argon2id password hashes, random session tokens kept in an HttpOnly, SameSite
-//! cookie (the database stores only their SHA-256), idle and absolute timeouts, CSRF tokens for
-//! every form that changes something, and throttling of failed sign-ins per account and per
-//! address.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! Signing in: argon2id password hashes (checked a bounded number at a time), random session
+//! tokens kept in an HttpOnly, SameSite cookie (the database stores only their SHA-256; `Secure`
+//! behind TLS), idle and absolute timeouts, CSRF tokens for every form that changes something,
+//! TOTP codes that work once, the throttle of sign-in attempts (policy in
+//! `observa_domain::throttle`, counts in the database), and the one rule of when a session may
+//! act ([`pending`]) that pages and the API share.
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use axum::http::{header, HeaderMap};
@@ -80,15 +78,33 @@ pub fn new_totp_secret() -> String {
     }
 }
 
-/// Whether `code` is the current code of the secret (or the one before or after).
-pub fn totp_ok(secret_base32: &str, code: &str) -> bool {
+/// The time step (30-second interval since 1970) whose code `code` is, among the current one and
+/// the one before or after; `None` when it is none of them. The caller must refuse a step already
+/// used (`AccountStore::use_totp_step`): a code works once.
+pub fn totp_step(secret_base32: &str, code: &str) -> Option<i64> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    totp_step_at(secret_base32, code, now)
+}
+
+fn totp_step_at(secret_base32: &str, code: &str, now: u64) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    totp(secret_base32).is_some_and(|t| t.check_current(&code).unwrap_or(false))
+    let t = totp(secret_base32)?;
+    [now.saturating_sub(30), now, now + 30]
+        .into_iter()
+        .find(|time| same_token(&t.generate(*time), &code))
+        .map(|time| (time / 30) as i64)
 }
 
 /// The current code of a secret (what an authenticator app shows; tests use it too).
 pub fn totp_now(secret_base32: &str) -> String {
     totp(secret_base32).and_then(|t| t.generate_current().ok()).unwrap_or_default()
+}
+
+/// The code of the next time step (accepted as one step of drift): for tests that sign in twice
+/// within 30 seconds, since a code works once.
+pub fn totp_next(secret_base32: &str) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    totp(secret_base32).map(|t| t.generate(now + 30)).unwrap_or_default()
 }
 
 /// The `otpauth://` address an authenticator app reads (typed in, or from a QR code elsewhere).
@@ -108,10 +124,85 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// `Set-Cookie` for a value only the server reads: HttpOnly, SameSite=Lax, whole site.
-pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) -> String {
+/// `Set-Cookie` for a value only the server reads: HttpOnly, SameSite=Lax, whole site, and
+/// `Secure` when Observa is served behind TLS (`observa serve --behind-tls`).
+pub fn set_cookie(app: &AppState, name: &str, value: &str, max_age: Option<i64>) -> String {
     let age = max_age.map_or(String::new(), |s| format!("; Max-Age={s}"));
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{age}")
+    let secure = if app.behind_tls { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}")
+}
+
+/// What a signed-in session must still do before it may do anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// Change the first password (or one an administrator reset).
+    Password,
+    /// Enter the TOTP code after the password.
+    SecondFactor,
+    /// Set up a second factor (administrators and analysts).
+    SecondFactorSetup,
+}
+
+impl Pending {
+    /// The page that finishes the step.
+    pub fn page(self) -> &'static str {
+        match self {
+            Pending::Password => "account/password",
+            Pending::SecondFactor => "account/totp",
+            Pending::SecondFactorSetup => "account/totp/setup",
+        }
+    }
+}
+
+/// The one rule of when a session may act, for every page and every API operation alike.
+pub fn pending(session: &Session) -> Option<Pending> {
+    let account = &session.account;
+    if account.must_change_password {
+        Some(Pending::Password)
+    } else if session.second_factor_pending {
+        Some(Pending::SecondFactor)
+    } else if account.role.needs_second_factor() && !account.totp {
+        Some(Pending::SecondFactorSetup)
+    } else {
+        None
+    }
+}
+
+/// Checks a password against a hash on a blocking thread, at most [`HASHING`] at a time (each
+/// argon2 check takes ~19 MB and a core's time); a request that cannot get a turn within a few
+/// seconds is told to try again instead of piling up.
+pub async fn verify_password_bounded(app: &AppState, password: String, hash: String) -> Result<bool, WebError> {
+    let permit = tokio::time::timeout(std::time::Duration::from_secs(5), app.hashing.clone().acquire_owned())
+        .await
+        .map_err(|_| WebError::TooManyAttempts("the server is busy checking other sign-ins; try again in a moment".into()))?
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    drop(permit);
+    Ok(valid)
+}
+
+/// How many password hashes are computed at once.
+pub const HASHING: usize = 2;
+
+/// The path to go to after signing in: `next` if, read as a browser reads it (WHATWG URL
+/// parsing, which drops tabs and newlines and treats `\\` as `/`), it stays on this site;
+/// `fallback` otherwise. The answer is the parsed path and query, so it has no control
+/// characters and is always a valid `Location`.
+pub fn same_origin_path(next: Option<&str>, fallback: &str) -> String {
+    const BASE: &str = "http://observa.invalid/";
+    let base = url::Url::parse(BASE).expect("a valid base URL");
+    let Some(next) = next.filter(|n| n.starts_with('/') && !n.chars().any(|c| c.is_control())) else {
+        return fallback.to_string();
+    };
+    match base.join(next) {
+        Ok(url) if url.origin() == base.origin() && !url.path().starts_with("//") => {
+            let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+            format!("{}{query}", url.path())
+        }
+        _ => fallback.to_string(),
+    }
 }
 
 /// The signed-in session of a request, if any and still valid; a valid one is touched, an
@@ -148,39 +239,6 @@ pub fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len() && !a.is_empty() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Failed sign-ins remembered per key (`account:<email>`, `address:<ip>`) over a window.
-#[derive(Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-pub const PER_ACCOUNT: usize = 5;
-pub const PER_ADDRESS: usize = 20;
-
-impl Throttle {
-    /// Whether another attempt is allowed for these keys (with their limits).
-    pub fn allows(&self, keys: &[(&str, usize)]) -> bool {
-        let mut map = self.failures.lock().expect("throttle lock");
-        keys.iter().all(|(key, limit)| {
-            let list = map.entry(key.to_string()).or_default();
-            list.retain(|t| t.elapsed() < WINDOW);
-            list.len() < *limit
-        })
-    }
-
-    pub fn fail(&self, keys: &[&str]) {
-        let mut map = self.failures.lock().expect("throttle lock");
-        for key in keys {
-            map.entry(key.to_string()).or_default().push(Instant::now());
-        }
-    }
-
-    pub fn clear(&self, key: &str) {
-        self.failures.lock().expect("throttle lock").remove(key);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,16 +253,46 @@ mod tests {
     }
 
     #[test]
-    fn the_throttle_counts_failures_per_key() {
-        let t = Throttle::default();
-        for _ in 0..PER_ACCOUNT {
-            assert!(t.allows(&[("account:a", PER_ACCOUNT)]));
-            t.fail(&["account:a"]);
-        }
-        assert!(!t.allows(&[("account:a", PER_ACCOUNT)]));
-        assert!(t.allows(&[("account:b", PER_ACCOUNT)]));
-        t.clear("account:a");
-        assert!(t.allows(&[("account:a", PER_ACCOUNT)]));
+    fn csrf_tokens_compare_whole_and_never_empty() {
         assert!(same_token("abc", "abc") && !same_token("abc", "abd") && !same_token("", ""));
+    }
+
+    #[test]
+    fn a_totp_code_names_its_time_step_and_only_the_three_around_now_pass() {
+        let secret = new_totp_secret();
+        let t = totp(&secret).unwrap();
+        let now = 1_800_000_000u64;
+        let step = (now / 30) as i64;
+        assert_eq!(totp_step_at(&secret, &t.generate(now), now), Some(step));
+        assert_eq!(totp_step_at(&secret, &t.generate(now - 30), now), Some(step - 1));
+        assert_eq!(totp_step_at(&secret, &t.generate(now + 30), now), Some(step + 1));
+        assert_eq!(totp_step_at(&secret, &t.generate(now - 90), now), None);
+        assert_eq!(totp_step_at(&secret, "12345", now), None);
+    }
+
+    #[test]
+    fn only_same_origin_paths_are_followed_after_signing_in() {
+        let fallback = "/en/account";
+        for hostile in [
+            "/\t/evil.example/",
+            "/\t/evil.example",
+            "//evil.example/",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example/",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            " //evil.example",
+            "javascript:alert(1)",
+            "/%2F/evil.example",
+            "",
+        ] {
+            let got = same_origin_path(Some(hostile), fallback);
+            assert!(got == fallback || (got.starts_with('/') && !got.starts_with("//")), "{hostile:?} gave {got}");
+            assert!(!got.contains("evil.example") || got.starts_with("/%2F"), "{hostile:?} gave {got}");
+            assert!(!got.chars().any(|c| c.is_control()), "{hostile:?} gave {got:?}");
+        }
+        assert_eq!(same_origin_path(Some("/es/cycles/2015?x=1#f"), fallback), "/es/cycles/2015?x=1");
+        assert_eq!(same_origin_path(Some("/es/a b"), fallback), "/es/a%20b");
     }
 }

@@ -7,6 +7,8 @@ pub mod auth;
 mod cache;
 mod downloads;
 mod error;
+mod headers;
+mod refusals;
 pub mod filetype;
 mod i18n;
 mod pages;
@@ -26,6 +28,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::WebError;
+pub use refusals::PER_WINDOW as REFUSALS_PER_WINDOW;
 pub use i18n::Lang;
 pub use snapshot::Snapshot;
 
@@ -40,7 +43,12 @@ pub struct AppState {
     /// The database, for the signed-in parts (accounts, editorial text, the consultation).
     /// Public pages never touch it: they read the snapshot.
     pub store: Arc<Mutex<SqliteStore>>,
-    pub throttle: Arc<auth::Throttle>,
+    /// Turns for checking passwords: at most [`auth::HASHING`] argon2 hashes at once.
+    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Served behind a TLS proxy: cookies are marked `Secure` and answers carry HSTS.
+    pub behind_tls: bool,
+    /// Bounds the audit entries of refused anonymous requests per address.
+    refusals: Arc<refusals::Refusals>,
     /// The questionnaire versions, for the report's appendix.
     pub questionnaires: Arc<Vec<Questionnaire>>,
 }
@@ -74,9 +82,17 @@ impl AppState {
             templates: Arc::new(templates::Templates::new()),
             cache: Default::default(),
             store: Arc::new(Mutex::new(store)),
-            throttle: Default::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(auth::HASHING)),
+            behind_tls: false,
+            refusals: Default::default(),
             questionnaires: Arc::new(questionnaires),
         })
+    }
+
+    /// Marks cookies `Secure` and sends HSTS: for a server reached only through HTTPS.
+    pub fn behind_tls(mut self, yes: bool) -> Self {
+        self.behind_tls = yes;
+        self
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
@@ -110,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router(state.clone()))
         .merge(api::router(state.clone()))
         .merge(responses::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::secure))
         .layer(trace)
         .with_state(state)
 }

@@ -8,7 +8,9 @@
 // it is built once per refused request, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,18 +29,57 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/cycles/{year}/responses/{state}/submit", post(submit))
 }
 
-/// The account behind a request: a Bearer token, or else a session cookie.
-pub fn caller(app: &AppState, headers: &HeaderMap) -> Result<Option<Account>, WebError> {
-    let bearer =
-        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+/// Why a request carries no usable credentials.
+pub enum Unauthenticated {
+    /// No token and no session.
+    Missing,
+    /// A token that is unknown, expired or revoked, or whose account is disabled.
+    BadToken,
+    /// The account must change its first password before its token or session works.
+    PasswordChange,
+    /// A session that has not finished signing in (see [`auth::pending`]).
+    Pending(auth::Pending),
+}
+
+impl Unauthenticated {
+    pub fn message(&self) -> &'static str {
+        match self {
+            Unauthenticated::Missing => "sign in or send a personal API token (Authorization: Bearer ...)",
+            Unauthenticated::BadToken => "the API token is unknown, expired or revoked",
+            Unauthenticated::PasswordChange | Unauthenticated::Pending(auth::Pending::Password) => {
+                "the account must change its first password (sign in in a browser) before it can use the API"
+            }
+            Unauthenticated::Pending(_) => "the session has not finished signing in: enter the second factor in the browser",
+        }
+    }
+}
+
+/// The account behind a request: a Bearer token (the scheme in any case), or else a session
+/// cookie that has finished signing in — the same rule as every page's.
+pub fn caller(app: &AppState, headers: &HeaderMap) -> Result<Result<Account, Unauthenticated>, WebError> {
+    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let bearer = authorization
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
     if let Some(token) = bearer {
         let store = app.store.lock().expect("store lock");
-        let Some(email) = store.token_account(&auth::token_hash(token.trim())).map_err(internal)? else {
-            return Ok(None);
+        let Some(email) = store.token_account(&auth::token_hash(token), &auth::now_text()).map_err(internal)? else {
+            return Ok(Err(Unauthenticated::BadToken));
         };
-        return Ok(store.account_by_email(&email).map_err(internal)?.map(|(a, _)| a));
+        return Ok(match store.account_by_email(&email).map_err(internal)? {
+            Some((a, _)) if a.must_change_password => Err(Unauthenticated::PasswordChange),
+            Some((a, _)) => Ok(a),
+            None => Err(Unauthenticated::BadToken),
+        });
     }
-    Ok(auth::current(app, headers)?.map(|(s, _)| s.account))
+    Ok(match auth::current(app, headers)? {
+        None => Err(Unauthenticated::Missing),
+        Some((s, _)) => match auth::pending(&s) {
+            Some(step) => Err(Unauthenticated::Pending(step)),
+            None => Ok(s.account),
+        },
+    })
 }
 
 /// Whether an account may read and write a State's answers: its liaison officers and the
@@ -119,15 +160,17 @@ fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"v{version}\"")).expect("a valid header")
 }
 
-/// The version an `If-Match` names, or 428 when it is missing (writes must say what they edit).
+/// The version an `If-Match` names, or 428 when it is missing, empty, `*` or not one of our
+/// ETags: a write must say which version it edits, so "any version" is not accepted.
 fn if_match(headers: &HeaderMap) -> Result<i64, Response> {
     let tag =
         headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|v| v.trim().trim_matches('"').to_string());
     match tag.as_deref().and_then(|t| t.strip_prefix('v')).and_then(|n| n.parse().ok()) {
         Some(version) => Ok(version),
-        None => {
-            Err(problem(StatusCode::PRECONDITION_REQUIRED, "send If-Match with the ETag of the answers you edited"))
-        }
+        None => Err(problem(
+            StatusCode::PRECONDITION_REQUIRED,
+            "send If-Match with the ETag of the answers you edited (`*` and empty values are not accepted)",
+        )),
     }
 }
 
@@ -141,11 +184,12 @@ fn no_store(mut response: Response) -> Response {
 }
 
 /// Authenticates and authorises; refusals are audited.
-fn allowed(app: &AppState, headers: &HeaderMap, state: &str) -> Result<Account, Response> {
+fn allowed(app: &AppState, headers: &HeaderMap, peer: SocketAddr, state: &str) -> Result<Account, Response> {
     let account = match caller(app, headers) {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            let mut r = problem(StatusCode::UNAUTHORIZED, "sign in or send a personal API token");
+        Ok(Ok(a)) => a,
+        Ok(Err(why)) => {
+            app.record_refusal(&peer.ip().to_string(), "anonymous", &format!("refused-api: {}", why.message()));
+            let mut r = problem(StatusCode::UNAUTHORIZED, why.message());
             r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             return Err(r);
         }
@@ -155,7 +199,7 @@ fn allowed(app: &AppState, headers: &HeaderMap, state: &str) -> Result<Account, 
         let _ = app.store.lock().expect("store lock").record(
             &account.email,
             "refused-access",
-            &format!("responses/{state}"),
+            &format!("api: responses/{state}"),
         );
         return Err(problem(StatusCode::FORBIDDEN, "this account does not answer for that State"));
     }
@@ -173,8 +217,13 @@ fn body(cycle: &Cycle, draft: &Draft) -> Response {
     no_store(r)
 }
 
-async fn read(State(app): State<AppState>, Path((year, state)): Path<(i32, String)>, headers: HeaderMap) -> Response {
-    if let Err(r) = allowed(&app, &headers, &state) {
+async fn read(
+    State(app): State<AppState>,
+    Path((year, state)): Path<(i32, String)>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = allowed(&app, &headers, peer, &state) {
         return r;
     }
     match response(&app, year, &state) {
@@ -186,10 +235,11 @@ async fn read(State(app): State<AppState>, Path((year, state)): Path<(i32, Strin
 async fn write(
     State(app): State<AppState>,
     Path((year, state)): Path<(i32, String)>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     payload: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let account = match allowed(&app, &headers, &state) {
+    let account = match allowed(&app, &headers, peer, &state) {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -230,8 +280,13 @@ async fn write(
     }
 }
 
-async fn submit(State(app): State<AppState>, Path((year, state)): Path<(i32, String)>, headers: HeaderMap) -> Response {
-    let account = match allowed(&app, &headers, &state) {
+async fn submit(
+    State(app): State<AppState>,
+    Path((year, state)): Path<(i32, String)>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let account = match allowed(&app, &headers, peer, &state) {
         Ok(a) => a,
         Err(r) => return r,
     };

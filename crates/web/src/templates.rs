@@ -99,6 +99,7 @@ impl Templates {
             "admin_accounts.html",
             "reset.html",
             "totp.html",
+            "tokens.html",
             "workbook_report.html",
             "error.html",
             "home.html",

@@ -68,7 +68,7 @@ fn check_database(db: &Path, files: Option<&Dataset>) -> Result<usize> {
         println!("ERROR database: {found}");
         errors += 1;
     }
-    match observa_domain::audit::verify(&store.audit()?) {
+    match store.verify_audit(None)? {
         Ok(n) => println!("Audit log: {n} entries, hash chain intact."),
         Err(b) => {
             println!("ERROR database: audit entry {} is not as written: {}", b.seq, b.reason);

@@ -1,15 +1,13 @@
 //! `observa cycle open`: opens a consultation cycle whose questionnaire is copied from an earlier
-//! cycle's (each question linked to its counterpart), with a deadline; and `observa token
-//! create`: a personal API token for the machine interface, shown once.
+//! cycle's (each question linked to its counterpart), with a deadline.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
-use observa_domain::account::parse_email;
 use observa_domain::consultation::copy_for_cycle;
-use observa_store::{AccountStore, ConsultationStore};
+use observa_store::ConsultationStore;
 
 use crate::bundled;
 
@@ -35,15 +33,5 @@ pub fn open(db: &Path, year: i32, from: i32, deadline: NaiveDate) -> Result<Exit
         "opened cycle {year} (deadline {deadline}) with questionnaire {} version {}, copied from cycle {from}",
         questionnaire.id, questionnaire.version
     );
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn token(db: &Path, email: &str) -> Result<ExitCode> {
-    let email = parse_email(email).map_err(anyhow::Error::msg)?;
-    let mut store = bundled::open_seeded(db)?;
-    let Some((account, _)) = store.account_by_email(&email)? else { bail!("no account has the e-mail {email}") };
-    let token = observa_web::auth::new_token();
-    store.create_token(&account, &observa_web::auth::token_hash(&token), &actor())?;
-    println!("API token for {email} (shown once; send it as `Authorization: Bearer <token>`):\n{token}");
     Ok(ExitCode::SUCCESS)
 }

@@ -7,4 +7,5 @@ pub mod export;
 pub mod import;
 pub mod report;
 pub mod serve;
+pub mod token;
 pub mod user;

@@ -10,6 +10,7 @@ mod openapi;
 mod opendata;
 mod report;
 mod roles;
+mod security;
 mod snapshots;
 mod store;
 mod web;

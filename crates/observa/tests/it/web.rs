@@ -50,7 +50,11 @@ impl TestApp {
 
     /// Starts the application on a store the test prepared (accounts, editorial text).
     pub fn spawn_on(store: observa_store::SqliteStore) -> Self {
-        let state = observa_web::AppState::new(store, vec![questionnaire()]).expect("the portal builds");
+        Self::spawn_state(observa_web::AppState::new(store, vec![questionnaire()]).expect("the portal builds"))
+    }
+
+    /// Starts the application on a state the test configured (behind TLS, say).
+    pub fn spawn_state(state: observa_web::AppState) -> Self {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

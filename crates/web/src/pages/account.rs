@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::context;
 use observa_domain::account::{check_password, parse_email};
+use observa_domain::throttle::Key;
 use observa_store::{AccountStore, Session};
 use serde::Deserialize;
 
@@ -24,7 +25,13 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/account/logout", post(logout))
         .route("/{lang}/account/password", get(password_form).post(change_password))
         .route("/{lang}/account/reset/{token}", get(reset_form).post(reset))
+        // Sign-in forms are small: anything bigger is refused (413) before it is read, so it
+        // can reach neither the password hasher nor the audit log.
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
 }
+
+/// The largest sign-in, password or reset form accepted.
+pub const FORM_LIMIT: usize = 16 * 1024;
 
 /// A signed-in page's answer: never stored by the cache or the browser.
 pub fn private(mut response: Response) -> Response {
@@ -42,30 +49,17 @@ pub enum Gate {
 /// back), accounts that must change their password go to that form first.
 pub fn gate(app: &AppState, headers: &HeaderMap, lang: Lang, uri: &Uri) -> Result<Gate, WebError> {
     let next = uri.path_and_query().map_or("/".to_string(), |p| p.to_string());
-    match auth::current(app, headers)? {
-        None => {
-            let to = format!("/{}/account/login?next={}", lang.code(), urlencode(&next));
+    let Some((session, hash)) = auth::current(app, headers)? else {
+        let to = format!("/{}/account/login?next={}", lang.code(), urlencode(&next));
+        return Ok(Gate::Redirect(Redirect::to(&to).into_response()));
+    };
+    // The same rule as the API's (`auth::pending`): until the step is done, only its page opens.
+    match auth::pending(&session) {
+        Some(step) if !uri.path().ends_with(step.page()) => {
+            let to = format!("/{}/{}?next={}", lang.code(), step.page(), urlencode(&next));
             Ok(Gate::Redirect(Redirect::to(&to).into_response()))
         }
-        Some((s, _)) if s.account.must_change_password && !uri.path().ends_with("/account/password") => {
-            let to = format!("/{}/account/password?next={}", lang.code(), urlencode(&next));
-            Ok(Gate::Redirect(Redirect::to(&to).into_response()))
-        }
-        Some((s, _)) if s.second_factor_pending && !uri.path().ends_with("/account/totp") => {
-            let to = format!("/{}/account/totp?next={}", lang.code(), urlencode(&next));
-            Ok(Gate::Redirect(Redirect::to(&to).into_response()))
-        }
-        // Administrators and analysts set up their second factor before anything else.
-        Some((s, _))
-            if s.account.role.needs_second_factor()
-                && !s.account.totp
-                && !s.account.must_change_password
-                && !uri.path().ends_with("/account/totp/setup") =>
-        {
-            let to = format!("/{}/account/totp/setup?next={}", lang.code(), urlencode(&next));
-            Ok(Gate::Redirect(Redirect::to(&to).into_response()))
-        }
-        Some((s, hash)) => Ok(Gate::Pass(s, hash)),
+        _ => Ok(Gate::Pass(session, hash)),
     }
 }
 
@@ -111,12 +105,10 @@ fn urlencode(text: &str) -> String {
         .collect()
 }
 
-/// Only local paths are followed after signing in (never another site).
+/// Only paths of this site are followed after signing in (never another site), read as a browser
+/// would read them (see [`auth::same_origin_path`]).
 pub(super) fn safe_next(next: Option<&str>, lang: Lang) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => format!("/{}/account", lang.code()),
-    }
+    auth::same_origin_path(next, &format!("/{}/account", lang.code()))
 }
 
 #[derive(Deserialize)]
@@ -142,7 +134,7 @@ fn login_page(app: &AppState, l: Lang, uri: &Uri, next: &str, error: Option<Stri
     let csrf = auth::new_token();
     let mut response = private(render(app, l, uri, "login.html", context! { csrf => csrf.clone(), next, error }));
     *response.status_mut() = status;
-    let cookie = auth::set_cookie(auth::LOGIN_CSRF_COOKIE, &csrf, Some(3600));
+    let cookie = auth::set_cookie(app, auth::LOGIN_CSRF_COOKIE, &csrf, Some(3600));
     response.headers_mut().append(header::SET_COOKIE, cookie.parse().expect("a valid cookie header"));
     response
 }
@@ -174,36 +166,43 @@ async fn login(
         let next = safe_next(form.next.as_deref(), l);
         let cookie_csrf = auth::cookie(&headers, auth::LOGIN_CSRF_COOKIE).unwrap_or_default();
         if !auth::same_token(&cookie_csrf, &form.csrf) {
-            let _ = app.store.lock().expect("store lock").record(
-                "anonymous",
-                "refused-access",
-                "login form without a valid CSRF token",
-            );
+            app.record_refusal(&peer.ip().to_string(), "anonymous", "refused-access: login form without a valid CSRF token");
             return Err(WebError::Forbidden(l.text("account-form-expired")));
         }
-        let email = parse_email(&form.email).unwrap_or_else(|_| form.email.trim().to_lowercase());
-        let (account_key, address_key) = (format!("account:{email}"), format!("address:{}", peer.ip()));
-        if !app.throttle.allows(&[(&account_key, auth::PER_ACCOUNT), (&address_key, auth::PER_ADDRESS)]) {
-            let _ = app.store.lock().expect("store lock").record(&email, "login-throttled", &address_key);
-            return Err(WebError::TooManyAttempts(l.text("account-throttled")));
-        }
-        let found = app.store.lock().expect("store lock").account_by_email(&email).map_err(internal)?;
+        // What is not an e-mail address (over 254 characters, say) names no account: it is
+        // neither looked up nor written to the audit log as typed.
+        let email = parse_email(&form.email).ok();
+        let actor = email.clone().unwrap_or_else(|| "anonymous (not an e-mail address)".into());
+        let address = Key::address(&peer.ip().to_string());
+        let mut keys = vec![address.clone()];
+        keys.extend(email.as_deref().map(Key::account));
+        // The attempt is reserved (counted as failed) before the password is checked, so parallel
+        // attempts cannot all get through; a success forgives it.
+        let reserved = app.store.lock().expect("store lock").reserve_attempt(&keys, chrono::Utc::now()).map_err(internal)?;
+        let reserved = match reserved {
+            Ok(ids) => ids,
+            Err(wait) => {
+                app.record_refusal(&address.text, &actor, "login-throttled");
+                let message = format!("{} ({} s)", l.text("account-throttled"), wait.num_seconds().max(1));
+                return Err(WebError::TooManyAttempts(message));
+            }
+        };
+        let found = match &email {
+            Some(e) => app.store.lock().expect("store lock").account_by_email(e).map_err(internal)?,
+            None => None,
+        };
         // A missing account is checked against a fixed hash so that it takes as long as a wrong
         // password: the answer's timing does not tell which e-mails have accounts.
         let hash = found.as_ref().map_or_else(|| auth::dummy_hash().to_string(), |(_, h)| h.clone());
-        let password = form.password.clone();
-        let valid = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let valid = auth::verify_password_bounded(&app, form.password.clone(), hash).await?;
         let account = match found {
             Some((account, _)) if valid && !account.disabled => account,
             _ => {
-                app.throttle.fail(&[&account_key, &address_key]);
-                let _ = app.store.lock().expect("store lock").record(&email, "login-failed", &address_key);
+                app.record_refusal(&address.text, &actor, "login-failed");
                 return Ok(login_page(&app, l, &uri, &next, Some(l.text("account-wrong")), StatusCode::UNAUTHORIZED));
             }
         };
-        app.throttle.clear(&account_key);
+        app.store.lock().expect("store lock").forgive_attempts(&Key::account(&account.email).text, &reserved).map_err(internal)?;
         // A new session id at every sign-in (no fixation), and a fresh CSRF token with it.
         let token = auth::new_token();
         {
@@ -212,7 +211,7 @@ async fn login(
             store
                 .create_session(account.id, &auth::token_hash(&token), &auth::new_token(), &auth::now_text(), pending)
                 .map_err(internal)?;
-            store.record(&account.email, "login", &address_key).map_err(internal)?;
+            store.record(&account.email, "login", &address.text).map_err(internal)?;
         }
         let to = if account.must_change_password {
             format!("/{}/account/password?next={}", l.code(), urlencode(&next))
@@ -221,8 +220,8 @@ async fn login(
         };
         let mut response = Redirect::to(&to).into_response();
         let h = response.headers_mut();
-        h.append(header::SET_COOKIE, auth::set_cookie(auth::SESSION_COOKIE, &token, None).parse().expect("cookie"));
-        h.append(header::SET_COOKIE, auth::set_cookie(auth::LOGIN_CSRF_COOKIE, "", Some(0)).parse().expect("cookie"));
+        h.append(header::SET_COOKIE, auth::set_cookie(&app, auth::SESSION_COOKIE, &token, None).parse().expect("cookie"));
+        h.append(header::SET_COOKIE, auth::set_cookie(&app, auth::LOGIN_CSRF_COOKIE, "", Some(0)).parse().expect("cookie"));
         Ok(private(response))
     }
     .await;
@@ -251,7 +250,7 @@ async fn logout(
         let mut response = Redirect::to(&format!("/{}/", l.code())).into_response();
         response
             .headers_mut()
-            .append(header::SET_COOKIE, auth::set_cookie(auth::SESSION_COOKIE, "", Some(0)).parse().expect("cookie"));
+            .append(header::SET_COOKIE, auth::set_cookie(&app, auth::SESSION_COOKIE, "", Some(0)).parse().expect("cookie"));
         Ok(private(response))
     })();
     respond(&app, &lang, result)
@@ -306,10 +305,7 @@ async fn change_password(
         let stored =
             app.store.lock().expect("store lock").account_by_email(&session.account.email).map_err(internal)?;
         let stored_hash = stored.map(|(_, h)| h).unwrap_or_default();
-        let current = form.current.clone();
-        let current_ok = tokio::task::spawn_blocking(move || auth::verify_password(&current, &stored_hash))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let current_ok = auth::verify_password_bounded(&app, form.current.clone(), stored_hash).await?;
         let problem = if !current_ok {
             Some(l.text("account-wrong-current"))
         } else if form.new != form.confirm {

@@ -15,6 +15,7 @@ pub(crate) mod report;
 mod review;
 mod states;
 pub(crate) mod timeline;
+mod tokens;
 mod totp;
 mod treaties;
 mod workbook;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(report::router())
         .merge(account::router())
         .merge(totp::router())
+        .merge(tokens::router())
         .merge(editorial::router())
         .merge(annotations::router())
         .merge(cycle::router())

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use minijinja::context;
+use observa_domain::throttle::Key;
 use observa_store::{AccountStore, Session};
 use serde::Deserialize;
 
@@ -93,19 +94,29 @@ async fn totp_check(
         };
         check_csrf(&app, &session, &form.csrf)?;
         let next = safe_next(form.next.as_deref(), l);
-        let key = format!("totp:{}", session.account.email);
-        if !app.throttle.allows(&[(&key, auth::PER_ACCOUNT)]) {
-            return Err(WebError::TooManyAttempts(l.text("account-throttled")));
-        }
+        let key = Key::second_factor(&session.account.email);
         let mut store = app.store.lock().expect("store lock");
+        let reserved = match store.reserve_attempt(std::slice::from_ref(&key), chrono::Utc::now()).map_err(internal)? {
+            Ok(ids) => ids,
+            Err(wait) => {
+                let message = format!("{} ({} s)", l.text("account-throttled"), wait.num_seconds().max(1));
+                return Err(WebError::TooManyAttempts(message));
+            }
+        };
         let secret = store.totp_secret(session.account.id).map_err(internal)?.unwrap_or_default();
-        if !auth::totp_ok(&secret, &form.code) {
-            app.throttle.fail(&[&key]);
-            store.record(&session.account.email, "second-factor-failed", "session").map_err(internal)?;
+        // A code works once: its time step must be later than the last one this account used.
+        let step = auth::totp_step(&secret, &form.code);
+        let fresh = match step {
+            Some(step) => store.use_totp_step(session.account.id, step).map_err(internal)?,
+            None => false,
+        };
+        if !fresh {
+            let what = if step.is_some() { "second-factor-replayed" } else { "second-factor-failed" };
+            store.record(&session.account.email, what, "session").map_err(internal)?;
             drop(store);
             return Ok(totp_page(&app, l, &uri, &session, &next, None, Some(l.text("totp-wrong"))));
         }
-        app.throttle.clear(&key);
+        store.forgive_attempts(&key.text, &reserved).map_err(internal)?;
         store.pass_second_factor(&hash).map_err(internal)?;
         store.record(&session.account.email, "second-factor", "session").map_err(internal)?;
         Ok(private(Redirect::to(&next).into_response()))
@@ -149,7 +160,8 @@ async fn totp_setup(
         if session.account.totp {
             return Err(WebError::Conflict(l.text("totp-already")));
         }
-        if !auth::totp_ok(&form.secret, &form.code) {
+        let step = auth::totp_step(&form.secret, &form.code);
+        if step.is_none() {
             return Ok(totp_page(
                 &app,
                 l,
@@ -160,7 +172,11 @@ async fn totp_setup(
                 Some(l.text("totp-wrong")),
             ));
         }
-        app.store.lock().expect("store lock").set_totp(session.account.id, &form.secret, &hash).map_err(internal)?;
+        let mut store = app.store.lock().expect("store lock");
+        store.set_totp(session.account.id, &form.secret, &hash).map_err(internal)?;
+        // The code that proved the set-up is used: it cannot sign in a second time.
+        store.use_totp_step(session.account.id, step.unwrap_or_default()).map_err(internal)?;
+        drop(store);
         Ok(private(Redirect::to(&next).into_response()))
     })();
     respond(&app, &lang, result)
