@@ -2,7 +2,7 @@
 //! machine interface with ETags (412 on a stale version), concurrent saves and submits, the
 //! liaison's form with its conflict view, and the secretariat's status page.
 
-use observa_store::{ConsultationStore, SqliteStore};
+use observa_store::{AccountStore, ConsultationStore, SqliteStore};
 use serde_json::{json, Value};
 
 use crate::web::TestApp;
@@ -20,7 +20,12 @@ fn setup() -> (TestApp, Scratch, String) {
     run(&["cycle", "open", "--year", "2015", "--from", "2014", "--deadline", "2015-06-30"]);
     run(&["user", "add", "--email", "enlace@gob.cl", "--role", "liaison", "--state", "CL"]);
     let token = run(&["token", "create", "--email", "enlace@gob.cl"]).lines().last().unwrap().trim().to_string();
-    let app = TestApp::spawn_on(SqliteStore::open(&s.path("c.db")).unwrap());
+    let mut store = SqliteStore::open(&s.path("c.db")).unwrap();
+    // A token works once the first password is changed (as the officer would at the first sign-in).
+    let (officer, _) = store.account_by_email("enlace@gob.cl").unwrap().unwrap();
+    let hash = observa_web::auth::hash_password("una clave propia 2015").unwrap();
+    store.set_password(officer.id, &hash, None, "enlace@gob.cl").unwrap();
+    let app = TestApp::spawn_on(store);
     (app, s, token)
 }
 
