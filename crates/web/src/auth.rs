@@ -183,6 +183,20 @@ pub async fn verify_password_bounded(app: &AppState, password: String, hash: Str
     Ok(valid)
 }
 
+/// Hashes a new password like [`verify_password_bounded`] checks one: on a blocking thread, at
+/// most [`HASHING`] at a time.
+pub async fn hash_password_bounded(app: &AppState, password: String) -> Result<String, WebError> {
+    let permit = tokio::time::timeout(std::time::Duration::from_secs(5), app.hashing.clone().acquire_owned())
+        .await
+        .map_err(|_| WebError::TooManyAttempts("the server is busy; try again in a moment".into()))?
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+    drop(permit);
+    Ok(hash)
+}
+
 /// How many password hashes are computed at once.
 pub const HASHING: usize = 2;
 

@@ -318,10 +318,7 @@ async fn change_password(
         if let Some(problem) = problem {
             return Ok(password_page(&app, l, &uri, &session, &next, Some(problem)));
         }
-        let new = form.new.clone();
-        let new_hash = tokio::task::spawn_blocking(move || auth::hash_password(&new))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))??;
+        let new_hash = auth::hash_password_bounded(&app, form.new.clone()).await?;
         app.store
             .lock()
             .expect("store lock")
@@ -351,10 +348,16 @@ async fn reset(
     State(app): State<AppState>,
     Path((lang, token)): Path<(String, String)>,
     uri: Uri,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Form(form): Form<Reset>,
 ) -> Response {
     let result = async {
         let l = page_lang(&lang)?;
+        // Anyone can post here: attempts count against the address like failed sign-ins, so
+        // guessing links (or making the server hash passwords for nothing) is throttled.
+        let address = Key::address(&peer.ip().to_string());
+        let reserved = app.store.lock().expect("store lock").reserve_attempt(std::slice::from_ref(&address), chrono::Utc::now()).map_err(internal)?;
+        let Ok(reserved) = reserved else { return Err(WebError::TooManyAttempts(l.text("account-throttled"))) };
         let problem = if form.new != form.confirm {
             Some(l.text("account-mismatch"))
         } else {
@@ -365,10 +368,7 @@ async fn reset(
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(r);
         }
-        let new = form.new.clone();
-        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&new))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))??;
+        let hash = auth::hash_password_bounded(&app, form.new.clone()).await?;
         let used = app
             .store
             .lock()
@@ -376,7 +376,10 @@ async fn reset(
             .use_reset(&auth::token_hash(&token), &hash, &auth::now_text())
             .map_err(internal)?;
         match used {
-            Some(_) => Ok(private(Redirect::to(&format!("/{}/account/login", l.code())).into_response())),
+            Some(_) => {
+                app.store.lock().expect("store lock").forgive_attempts("", &reserved).map_err(internal)?;
+                Ok(private(Redirect::to(&format!("/{}/account/login", l.code())).into_response()))
+            }
             None => Err(WebError::NotFound(l.text("reset-invalid"))),
         }
     }

@@ -105,10 +105,7 @@ async fn act(
                     return Err(WebError::BadRequest(l.text("accounts-states-rule")));
                 }
                 let password = auth::first_password();
-                let pw = password.clone();
-                let hash = tokio::task::spawn_blocking(move || auth::hash_password(&pw))
-                    .await
-                    .map_err(|e| WebError::Internal(e.to_string()))??;
+                let hash = auth::hash_password_bounded(&app, password.clone()).await?;
                 let new = NewAccount { email: email.clone(), role, states, password_hash: hash };
                 app.store.lock().expect("store lock").create_account(&new, &actor).map_err(|e| match e {
                     StoreError::Invalid(m) => WebError::BadRequest(m),
