@@ -43,6 +43,10 @@ enum Command {
     Import {
         /// A `.json` export, or a folder of data files laid out like `data/`.
         path: PathBuf,
+        /// Import even a source with no States (or no plans while the database has some),
+        /// which empties the registry.
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// Write the annual report of a cycle (HTML, PDF, DOCX, XLSX or Markdown) in one language,
     /// or with `--all` every format in every language into the folder `--out`.
@@ -163,7 +167,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve { addr } => commands::serve::run(&cli.db, addr),
         Command::Check { data, quiet } => commands::check::run(&cli.db, data.as_deref(), quiet),
-        Command::Import { path } => commands::import::run(&cli.db, &path),
+        Command::Import { path, allow_empty } => commands::import::run(&cli.db, &path, allow_empty),
         Command::Report { cycle, lang, format, out, on, all } => {
             commands::report::run(&cli.db, commands::report::Request { cycle, lang, format, out, on, all })
         }
