@@ -90,6 +90,23 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Write a consistent copy of the whole database (accounts, drafts, attachments, audit log),
+    /// safe while the server is running; the audit key file beside the database is not in it.
+    Backup {
+        /// The copy to write; an existing file is refused unless `--force`.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database `--db` with a backup, after checking it; a database that holds
+    /// anything is refused unless `--force`. Stop the server first.
+    Restore {
+        /// A file written by `observa backup`.
+        file: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
     /// Write the whole database as JSON, CSV files, an XLSX workbook or a Frictionless Data Package.
     Export {
         #[arg(long, value_enum)]
@@ -180,6 +197,8 @@ fn main() -> ExitCode {
         }
         Command::Audit { command: AuditCommand::Verify } => commands::audit::verify(&cli.db),
         Command::Audit { command: AuditCommand::List { last } } => commands::audit::list(&cli.db, last),
+        Command::Backup { out, force } => commands::backup::backup(&cli.db, &out, force),
+        Command::Restore { file, force } => commands::backup::restore(&file, &cli.db, force),
         Command::Export { format: Format::Json, out, as_of } => commands::export::json(&cli.db, &out, as_of),
         Command::Export { format: Format::Csv, out, as_of } => commands::export::csv(&cli.db, &out, as_of),
         Command::Export { format: Format::Xlsx, out, .. } => commands::export::xlsx(&cli.db, &out),

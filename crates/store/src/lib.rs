@@ -5,6 +5,7 @@
 //! Each engine has its own append-only migrations under `migrations/<engine>/`.
 
 mod accounts;
+pub mod backup;
 mod consultation;
 mod rows;
 mod sqlite;

@@ -158,9 +158,9 @@ impl Sheet {
         let mut cells = book.worksheet_cells_reader(name).map_err(|e| format!("sheet `{name}`: {e}"))?;
         let mut found = BTreeMap::new();
         while let Some(cell) = cells.next_cell().map_err(|e| format!("sheet `{name}`: {e}"))? {
-            *budget = budget
-                .checked_sub(1)
-                .ok_or_else(|| format!("the workbook has more than {MAX_CELLS} cells; an answer workbook has far fewer"))?;
+            *budget = budget.checked_sub(1).ok_or_else(|| {
+                format!("the workbook has more than {MAX_CELLS} cells; an answer workbook has far fewer")
+            })?;
             let Some(text) = cell_text(&Data::from(cell.get_value().clone())) else { continue };
             let (row, column) = cell.get_position();
             if row as usize >= MAX_ROWS || column >= MAX_COLUMNS {

@@ -212,7 +212,8 @@ fn an_import_that_would_empty_the_registry_is_refused_unless_asked_and_is_never_
     let s = Scratch::new();
     let (before, after) = (s.path("before.json"), s.path("after.json"));
     let export = |path: &std::path::Path| {
-        let out = s.observa("a.db", &["export", "--format", "json", "--out", path.to_str().unwrap(), "--as-of", "2026-01-01"]);
+        let out = s
+            .observa("a.db", &["export", "--format", "json", "--out", path.to_str().unwrap(), "--as-of", "2026-01-01"]);
         assert!(out.status.success(), "{}", text(&out));
     };
     export(&before);

@@ -2,6 +2,7 @@
 //! fresh temporary databases. Modules follow the user-facing paths.
 
 mod accounts;
+mod backup;
 mod checks;
 mod cli;
 mod consultation;

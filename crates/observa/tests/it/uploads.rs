@@ -61,7 +61,9 @@ fn zip(parts: &[Part]) -> Vec<u8> {
 fn xlsx(sheet: Part) -> Vec<u8> {
     let content_types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
     let relationship = |kind: &str, target: &str| {
-        format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{REL}/{kind}" Target="{target}"/></Relationships>"#)
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{REL}/{kind}" Target="{target}"/></Relationships>"#
+        )
     };
     let workbook = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><workbook {MAIN} xmlns:r="{REL}"><sheets><sheet name="Answers" sheetId="1" r:id="rId1"/></sheets></workbook>"#
@@ -123,7 +125,9 @@ fn zip_bomb() -> Vec<u8> {
 /// 60,000 cells, every one at A2, inside the sheet: the cell count, not the sheet's size, is
 /// what would cost memory here (numbered so that it compresses like real XML).
 fn one_cell_many_times() -> Vec<u8> {
-    let head = format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet {MAIN}><sheetData><row r="1"><c r="F1"><v>0</v></c></row><row r="2">"#);
+    let head = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet {MAIN}><sheetData><row r="1"><c r="F1"><v>0</v></c></row><row r="2">"#
+    );
     let cells: String = (0..60_000).map(|i| format!(r#"<c r="A2"><v>{i}</v></c>"#)).collect();
     let xml = format!("{head}{cells}</row></sheetData></worksheet>");
     let data = deflate(&xml, true);
@@ -148,7 +152,9 @@ fn hostile_workbooks_are_refused_quickly_with_a_reason_and_change_nothing() {
     let csrf = app.get_with("/es/cycles/2015/responses/CL", &[("Cookie", &officer)]).csrf();
     let bearer = format!("Bearer {token}");
     for (name, bytes, reason) in hostile() {
-        if let Ok(d) = std::env::var("DUMP_TMP") { std::fs::write(format!("{d}/{name}"), &bytes).unwrap(); }
+        if let Ok(d) = std::env::var("DUMP_TMP") {
+            std::fs::write(format!("{d}/{name}"), &bytes).unwrap();
+        }
         assert!(bytes.len() < 5 * 1024 * 1024, "{name} is {} bytes: within the upload limit", bytes.len());
         let started = Instant::now();
         let (status, body) = upload_to(&app.base, WORKBOOK, &officer, &csrf, name, &bytes);
