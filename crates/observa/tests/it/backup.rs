@@ -64,6 +64,11 @@ fn a_backup_taken_during_writes_is_prompt_and_restores_to_the_same_portal() {
 
     let out = s.observa("restored.db", &["restore", copy.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out));
+    // The audit key, once there is one, travels beside the backup as the operator is told.
+    let key = |db: &str| s.path(&format!("{db}.audit-key"));
+    if key("c.db").exists() {
+        std::fs::copy(key("c.db"), key("restored.db")).unwrap();
+    }
     let out = s.observa("restored.db", &["audit", "verify"]);
     assert!(out.status.success(), "the restored audit chain verifies: {}", text(&out));
     let restored = SqliteStore::open(&s.path("restored.db")).unwrap();
