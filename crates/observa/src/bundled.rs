@@ -67,13 +67,23 @@ pub fn dataset_from(files: &[(String, String)]) -> Result<Dataset> {
     Ok(dataset)
 }
 
-/// Opens the database, seeding it from the bundled data when it is new.
+/// Opens the database, seeding it from the bundled data when its registry was never written.
+/// Every registry write (seeding, an import) records `seeded_at` in `meta`, so a database whose
+/// registry was emptied on purpose (`import --allow-empty`) stays empty and is never re-seeded.
 pub fn open_seeded(db: &Path) -> Result<SqliteStore> {
+    let existed = db.exists();
     let mut store = SqliteStore::open(db)?;
-    if !store.is_seeded()? {
+    if store.meta("seeded_at")?.is_none() && !store.is_seeded()? {
         let dataset = dataset_from(&files()).context("the bundled data set")?;
         store.replace_all(&dataset, "bundled 2014 data set")?;
-        eprintln!("created {} and seeded it with the bundled 2014 data", db.display());
+        match existed {
+            true => eprintln!("seeded {}, which held no registry yet, with the bundled 2014 data", db.display()),
+            false => eprintln!("created {} and seeded it with the bundled 2014 data", db.display()),
+        }
+    }
+    if !store.is_seeded()? {
+        // An emptied registry gets nothing from the bundle: no editorial text, no 2014 cycle.
+        return Ok(store);
     }
     // Databases made before editorial blocks existed get them too; a block once saved is the
     // analysts' own and is never overwritten from the bundle.

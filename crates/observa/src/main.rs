@@ -47,6 +47,10 @@ enum Command {
     Import {
         /// A `.json` export, or a folder of data files laid out like `data/`.
         path: PathBuf,
+        /// Import even a source with no States (or no plans while the database has some),
+        /// which empties the registry.
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// Write the annual report of a cycle (HTML, PDF, DOCX, XLSX or Markdown) in one language,
     /// or with `--all` every format in every language into the folder `--out`.
@@ -89,6 +93,23 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Write a consistent copy of the whole database (accounts, drafts, attachments, audit log),
+    /// safe while the server is running; the audit key file beside the database is not in it.
+    Backup {
+        /// The copy to write; an existing file is refused unless `--force`.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database `--db` with a backup, after checking it; a database that holds
+    /// anything is refused unless `--force`. Stop the server first.
+    Restore {
+        /// A file written by `observa backup`.
+        file: PathBuf,
+        #[arg(long)]
+        force: bool,
     },
     /// Write the whole database as JSON, CSV files, an XLSX workbook or a Frictionless Data Package.
     Export {
@@ -190,7 +211,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve { addr, behind_tls } => commands::serve::run(&cli.db, addr, behind_tls),
         Command::Check { data, quiet } => commands::check::run(&cli.db, data.as_deref(), quiet),
-        Command::Import { path } => commands::import::run(&cli.db, &path),
+        Command::Import { path, allow_empty } => commands::import::run(&cli.db, &path, allow_empty),
         Command::Report { cycle, lang, format, out, on, all } => {
             commands::report::run(&cli.db, commands::report::Request { cycle, lang, format, out, on, all })
         }
@@ -210,6 +231,8 @@ fn main() -> ExitCode {
         }
         Command::Audit { command: AuditCommand::Checkpoint { out } } => commands::audit::checkpoint(&cli.db, out.as_deref()),
         Command::Audit { command: AuditCommand::List { last } } => commands::audit::list(&cli.db, last),
+        Command::Backup { out, force } => commands::backup::backup(&cli.db, &out, force),
+        Command::Restore { file, force } => commands::backup::restore(&file, &cli.db, force),
         Command::Export { format: Format::Json, out, as_of } => commands::export::json(&cli.db, &out, as_of),
         Command::Export { format: Format::Csv, out, as_of } => commands::export::csv(&cli.db, &out, as_of),
         Command::Export { format: Format::Xlsx, out, .. } => commands::export::xlsx(&cli.db, &out),

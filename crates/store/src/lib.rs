@@ -6,6 +6,7 @@
 
 mod accounts;
 pub mod audit;
+pub mod backup;
 mod consultation;
 mod rows;
 mod sqlite;

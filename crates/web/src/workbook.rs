@@ -1,11 +1,12 @@
 //! Working offline: a State's answers as an XLSX workbook (instructions, one sheet of single
 //! answers with drop-down lists, one sheet per table question, every cell text so spreadsheet
 //! programs do not turn dates into numbers), and reading a filled workbook back into answers with
-//! a report of what was read and what was wrong. A workbook that is not one of ours is refused
-//! whole: nothing is saved from it.
+//! a report of what was read and what was wrong. A workbook that is not one of ours, or that is
+//! over a limit (parts, expanded size, compression ratio, cells, rows, columns), is refused whole:
+//! nothing is saved from it.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek};
 
 use calamine::{Data, Reader, Xlsx};
 use observa_domain::consultation::{Answers, Draft, Value as Answer};
@@ -18,6 +19,14 @@ pub const ANSWERS: &str = "Answers";
 const INSTRUCTIONS: &str = "Instructions";
 /// The most rows read from one sheet: more is not a questionnaire.
 const MAX_ROWS: usize = 2_000;
+/// The most columns: the answers sheet uses six, a table question's sheet one per column.
+const MAX_COLUMNS: u32 = 50;
+/// The most cells read from a whole workbook, empty ones included (a filled questionnaire has a
+/// few thousand).
+const MAX_CELLS: usize = 50_000;
+/// What an answer workbook may expand to: a filled questionnaire is well under 1 MB of XML.
+const ZIP_LIMITS: crate::filetype::ZipLimits =
+    crate::filetype::ZipLimits { entries: 500, total_bytes: 20 * 1024 * 1024, ratio: 100 };
 
 fn text(labels: &Labels, l: Lang) -> String {
     labels.get(&l.0).or_else(|| labels.get(&observa_domain::Lang::En)).cloned().unwrap_or_default()
@@ -127,28 +136,81 @@ fn cell_text(value: &Data) -> Option<String> {
     }
 }
 
-/// Reads a filled workbook. `Err` when it is not a workbook of this questionnaire (nothing is
-/// taken from it); otherwise the answers and a report.
+/// A cell's name as a spreadsheet shows it: `XFD1048576` for (1048575, 16383).
+fn cell_name(row: u32, column: u32) -> String {
+    let (mut letters, mut c) = (Vec::new(), column + 1);
+    while c > 0 {
+        letters.push(b'A' + ((c - 1) % 26) as u8);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+}
+
+/// One sheet's non-empty cells as text by (row, column), read cell by cell: no range is built,
+/// so memory follows the cells present, never the sheet's bounding box. A non-empty cell beyond
+/// [`MAX_ROWS`] or [`MAX_COLUMNS`] refuses the workbook; every cell, empty or not, counts
+/// against `budget`.
+struct Sheet(BTreeMap<(u32, u32), String>);
+
+impl Sheet {
+    fn read<RS: Read + Seek>(book: &mut Xlsx<RS>, name: &str, budget: &mut usize) -> Result<Sheet, String> {
+        let mut cells = book.worksheet_cells_reader(name).map_err(|e| format!("sheet `{name}`: {e}"))?;
+        let mut found = BTreeMap::new();
+        while let Some(cell) = cells.next_cell().map_err(|e| format!("sheet `{name}`: {e}"))? {
+            *budget = budget.checked_sub(1).ok_or_else(|| {
+                format!("the workbook has more than {MAX_CELLS} cells; an answer workbook has far fewer")
+            })?;
+            let Some(text) = cell_text(&Data::from(cell.get_value().clone())) else { continue };
+            let (row, column) = cell.get_position();
+            if row as usize >= MAX_ROWS || column >= MAX_COLUMNS {
+                return Err(format!(
+                    "sheet `{name}`: cell {} is outside the answer sheet (at most {MAX_ROWS} rows, {MAX_COLUMNS} columns)",
+                    cell_name(row, column)
+                ));
+            }
+            found.insert((row, column), text);
+        }
+        Ok(Sheet(found))
+    }
+
+    fn get(&self, row: u32, column: u32) -> Option<&String> {
+        self.0.get(&(row, column))
+    }
+
+    /// The rows from `first` on that have a cell, with their number and their cells by column.
+    fn rows_from(&self, first: u32) -> BTreeMap<u32, BTreeMap<u32, &String>> {
+        let mut rows: BTreeMap<u32, BTreeMap<u32, &String>> = BTreeMap::new();
+        for ((r, c), text) in self.0.range((first, 0)..) {
+            rows.entry(*r).or_default().insert(*c, text);
+        }
+        rows
+    }
+}
+
+/// Reads a filled workbook. `Err` when it is not a workbook of this questionnaire or is over a
+/// limit (nothing is taken from it); otherwise the answers and a report. The container is checked
+/// before anything is read ([`ZIP_LIMITS`]) and sheets are read cell by cell within
+/// [`MAX_CELLS`], so a hostile file costs at most a few tens of megabytes and is refused.
 pub fn read(q: &Questionnaire, bytes: &[u8]) -> Result<Reading, String> {
+    crate::filetype::check_zip(bytes, &ZIP_LIMITS)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("not a readable XLSX workbook: {e}"))?;
     let names = book.sheet_names();
     if !names.iter().any(|n| n == ANSWERS) {
         return Err(format!("the workbook has no sheet `{ANSWERS}`: download the form's workbook and fill that"));
     }
-    let range = book.worksheet_range(ANSWERS).map_err(|e| format!("sheet `{ANSWERS}`: {e}"))?;
-    if range.height() > MAX_ROWS {
-        return Err(format!("sheet `{ANSWERS}` has {} rows; a questionnaire has far fewer", range.height()));
-    }
+    let mut budget = MAX_CELLS;
+    let sheet = Sheet::read(&mut book, ANSWERS, &mut budget)?;
     let mut reading = Reading::default();
-    let version = range.get((0, 5)).and_then(cell_text).and_then(|v| v.parse::<i64>().ok());
+    let version = sheet.get(0, 5).and_then(|v| v.parse::<i64>().ok());
     reading.version = version.ok_or_else(|| format!("sheet `{ANSWERS}`: the version in F1 is missing"))?;
-    for (i, row) in range.rows().enumerate().skip(1) {
-        let Some(id) = row.first().and_then(cell_text) else { continue };
-        let Some(question) = q.questions().find(|x| x.id == id) else {
+    for (i, row) in sheet.rows_from(1) {
+        let Some(id) = row.get(&0) else { continue };
+        let Some(question) = q.questions().find(|x| &x.id == *id) else {
             reading.problems.push(format!("{ANSWERS}!A{}: no question `{id}`", i + 1));
             continue;
         };
-        let Some(value) = row.get(3).and_then(cell_text) else { continue };
+        let Some(value) = row.get(&3).map(|v| v.to_string()) else { continue };
         let answer = match question.kind {
             AnswerType::ListOfThree => {
                 Answer::Items(value.lines().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
@@ -164,27 +226,22 @@ pub fn read(q: &Questionnaire, bytes: &[u8]) -> Result<Reading, String> {
             reading.problems.push(format!("no sheet `{name}` for question {}", question.number));
             continue;
         }
-        let range = book.worksheet_range(&name).map_err(|e| format!("sheet `{name}`: {e}"))?;
-        if range.height() > MAX_ROWS {
-            return Err(format!("sheet `{name}` has {} rows; at most {MAX_ROWS} are read", range.height()));
-        }
+        let sheet = Sheet::read(&mut book, &name, &mut budget)?;
         // Row 2 names each column as "Label [id]"; columns are found by id, not position.
-        let header: Vec<Option<String>> = range
-            .rows()
-            .nth(1)
-            .map(|r| {
-                r.iter()
-                    .map(|c| cell_text(c).and_then(|t| Some(t.rsplit_once('[')?.1.trim_end_matches(']').to_string())))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let header: BTreeMap<u32, String> = sheet
+            .rows_from(1)
+            .remove(&1)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(c, t)| Some((c, t.rsplit_once('[')?.1.trim_end_matches(']').to_string())))
+            .collect();
         let mut rows = Vec::new();
-        for (i, row) in range.rows().enumerate().skip(2) {
+        for (i, row) in sheet.rows_from(2) {
             let mut values = BTreeMap::new();
-            for (c, value) in row.iter().enumerate() {
-                let (Some(Some(column)), Some(text)) = (header.get(c), cell_text(value)) else { continue };
+            for (c, text) in row {
+                let Some(column) = header.get(&c) else { continue };
                 if question.columns.iter().any(|x| &x.id == column) {
-                    values.insert(column.clone(), text);
+                    values.insert(column.clone(), text.clone());
                 } else {
                     reading.problems.push(format!("{name}!{}: no column `{column}`", i + 1));
                 }
@@ -199,4 +256,15 @@ pub fn read(q: &Questionnaire, bytes: &[u8]) -> Result<Reading, String> {
         }
     }
     Ok(reading)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cells_are_named_as_spreadsheets_name_them() {
+        assert_eq!(super::cell_name(0, 0), "A1");
+        assert_eq!(super::cell_name(1, 25), "Z2");
+        assert_eq!(super::cell_name(9, 26), "AA10");
+        assert_eq!(super::cell_name(1_048_575, 16_383), "XFD1048576");
+    }
 }

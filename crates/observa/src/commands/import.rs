@@ -1,6 +1,7 @@
 //! `observa import PATH`: replaces the database's content with a JSON export or a folder of
 //! data files. Everything is read and validated first, then written in one transaction, so a
-//! bad input changes nothing.
+//! bad input changes nothing. A source that would empty the registry (no States, or no plans
+//! while the database holds some) is refused unless `--allow-empty` says it is meant.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -12,8 +13,11 @@ use observa_store::{SqliteStore, Store};
 
 use crate::bundled;
 
-pub fn run(db: &Path, path: &Path) -> Result<ExitCode> {
+pub fn run(db: &Path, path: &Path, allow_empty: bool) -> Result<ExitCode> {
     let dataset = read(path)?;
+    if !allow_empty {
+        refuse_emptying(db, path, &dataset)?;
+    }
     let mut store = SqliteStore::open(db)?;
     store.replace_all(&dataset, &format!("import of {}", path.display()))?;
     println!(
@@ -27,6 +31,29 @@ pub fn run(db: &Path, path: &Path) -> Result<ExitCode> {
         dataset.ratifications.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// An export with empty tables is valid JSON and valid data, and importing it by mistake would
+/// wipe the registry: refuse it before the database is opened (or created).
+fn refuse_emptying(db: &Path, path: &Path, dataset: &Dataset) -> Result<()> {
+    let refuse = |what: &str| {
+        anyhow::anyhow!(
+            "{}: {what}; importing it would empty the registry of {}. Nothing was changed; \
+             pass --allow-empty to import it anyway",
+            path.display(),
+            db.display()
+        )
+    };
+    if dataset.states.is_empty() {
+        return Err(refuse("it has no States"));
+    }
+    if dataset.plans.is_empty() && db.exists() {
+        let held = SqliteStore::open(db)?.load()?;
+        if !held.plans.is_empty() {
+            return Err(refuse(&format!("it has no plans and the database holds {}", held.plans.len())));
+        }
+    }
+    Ok(())
 }
 
 /// Reads and validates an import source without touching any database.

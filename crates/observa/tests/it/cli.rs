@@ -191,3 +191,51 @@ fn a_typo_in_a_state_file_is_reported_with_its_line_and_the_values_expected() {
     let shown = text(&s.observa("observa.db", &["check", "--data", data.to_str().unwrap()]));
     assert!(shown.contains("plans.cu-x: state `CL` in the file of `CU`"), "{shown}");
 }
+
+/// The export of `db` with every table emptied: valid JSON, valid data, and no registry at all.
+fn emptied_export(s: &Scratch, db: &str) -> std::path::PathBuf {
+    let full = s.path("full.json");
+    assert!(s.observa(db, &["export", "--format", "json", "--out", full.to_str().unwrap()]).status.success());
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&full).unwrap()).unwrap();
+    for value in doc.as_object_mut().unwrap().values_mut() {
+        if value.is_array() {
+            *value = serde_json::json!([]);
+        }
+    }
+    let empty = s.path("empty.json");
+    std::fs::write(&empty, doc.to_string()).unwrap();
+    empty
+}
+
+#[test]
+fn an_import_that_would_empty_the_registry_is_refused_unless_asked_and_is_never_re_seeded() {
+    let s = Scratch::new();
+    let (before, after) = (s.path("before.json"), s.path("after.json"));
+    let export = |path: &std::path::Path| {
+        let out = s
+            .observa("a.db", &["export", "--format", "json", "--out", path.to_str().unwrap(), "--as-of", "2026-01-01"]);
+        assert!(out.status.success(), "{}", text(&out));
+    };
+    export(&before);
+    let empty = emptied_export(&s, "a.db");
+
+    let out = s.observa("a.db", &["import", empty.to_str().unwrap()]);
+    assert!(!out.status.success(), "refused: {}", text(&out));
+    assert!(text(&out).contains("it has no States") && text(&out).contains("--allow-empty"), "{}", text(&out));
+    export(&after);
+    assert_eq!(std::fs::read_to_string(&before).unwrap(), std::fs::read_to_string(&after).unwrap(), "nothing changed");
+    let out = s.observa("fresh.db", &["import", empty.to_str().unwrap()]);
+    assert!(!out.status.success() && !s.path("fresh.db").exists(), "not even a new database is created");
+
+    // Asked explicitly, it empties the registry, and no later command fills it again.
+    let out = s.observa("a.db", &["import", "--allow-empty", empty.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    for args in [&["check", "--quiet"][..], &["audit", "verify"]] {
+        let out = s.observa("a.db", args);
+        assert!(!text(&out).contains("seeded"), "{args:?} does not re-seed: {}", text(&out));
+    }
+    export(&after);
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&after).unwrap()).unwrap();
+    assert_eq!(doc["states"], serde_json::json!([]), "the registry stays empty");
+    assert_eq!(doc["plans"], serde_json::json!([]));
+}

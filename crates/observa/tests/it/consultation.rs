@@ -10,7 +10,7 @@ use crate::{text, Scratch};
 
 /// A database made by the binary: the bundled data, cycle 2015 copied from 2014, a liaison officer
 /// for Chile with an API token, and an analyst. Returns the app, the scratch folder, the token.
-fn setup() -> (TestApp, Scratch, String) {
+pub(crate) fn setup() -> (TestApp, Scratch, String) {
     let s = Scratch::new();
     let run = |args: &[&str]| {
         let out = s.observa("c.db", args);
@@ -30,7 +30,7 @@ fn setup() -> (TestApp, Scratch, String) {
 }
 
 /// Creates an account with the binary and signs it in (first password replaced); the cookie.
-fn account(app: &TestApp, s: &Scratch, email: &str, role: &[&str]) -> String {
+pub(crate) fn account(app: &TestApp, s: &Scratch, email: &str, role: &[&str]) -> String {
     let mut args = vec!["user", "add", "--email", email];
     args.extend_from_slice(role);
     let out = s.observa("c.db", &args);
@@ -40,7 +40,7 @@ fn account(app: &TestApp, s: &Scratch, email: &str, role: &[&str]) -> String {
     crate::accounts::sign_in_with_first_password(app, email, &first)
 }
 
-fn api(
+pub(crate) fn api(
     app: &TestApp,
     method: &str,
     path: &str,
@@ -73,7 +73,7 @@ fn api(
     (response.status().as_u16(), etag, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-const CL: &str = "/api/v1/cycles/2015/responses/CL";
+pub(crate) const CL: &str = "/api/v1/cycles/2015/responses/CL";
 
 #[test]
 fn the_machine_interface_reads_and_writes_with_etags_and_refuses_stale_versions() {
@@ -400,7 +400,19 @@ fn upload(app: &TestApp, path: &str, cookie: &str, csrf: &str, name: &str, bytes
 }
 
 /// The same, with the answer's body.
-fn upload_answer(app: &TestApp, path: &str, cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> (u16, String) {
+pub(crate) fn upload_answer(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    csrf: &str,
+    name: &str,
+    bytes: &[u8],
+) -> (u16, String) {
+    upload_to(&app.base, path, cookie, csrf, name, bytes)
+}
+
+/// The same, to a server at `base` (the real binary in a test of its own).
+pub(crate) fn upload_to(base: &str, path: &str, cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> (u16, String) {
     let boundary = "----observa-test-boundary";
     let mut body = Vec::new();
     body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
@@ -412,7 +424,7 @@ fn upload_answer(app: &TestApp, path: &str, cookie: &str, csrf: &str, name: &str
     body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
     agent
-        .post(format!("{}{path}", app.base))
+        .post(format!("{base}{path}"))
         .header("Cookie", cookie)
         .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
         .send(&body[..])

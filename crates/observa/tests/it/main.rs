@@ -2,6 +2,7 @@
 //! fresh temporary databases. Modules follow the user-facing paths.
 
 mod accounts;
+mod backup;
 mod checks;
 mod cli;
 mod consultation;
@@ -13,6 +14,7 @@ mod roles;
 mod security;
 mod snapshots;
 mod store;
+mod uploads;
 mod web;
 
 use std::path::{Path, PathBuf};

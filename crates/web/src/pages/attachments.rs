@@ -1,7 +1,9 @@
 //! Documents attached to a State's answers (the plan itself, laws): uploaded by the State's
 //! liaison officers or the secretariat, checked by content (PDF, DOCX, ODT, XLSX; at most
 //! [`MAX_BYTES`]), kept in the database, and served only to those who may read the answers,
-//! as downloads that browsers will not interpret.
+//! as downloads that browsers will not interpret. A document is kept as uploaded and never
+//! expanded or parsed beyond recognising its type (see [`crate::filetype`]), so a ZIP bomb costs
+//! no more than its upload size.
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderMap, Uri};

@@ -1,6 +1,7 @@
 //! The offline round trip: download a State's answers as a workbook, fill it, upload it back as a
 //! draft with a report of what was read and what was wrong. A file that is not our workbook
-//! (another type, wrong sheets, too big) is refused whole and changes nothing.
+//! (another type, wrong sheets, too big, over the limits of [`crate::workbook::read`]) is refused
+//! whole and changes nothing.
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderMap, Uri};
@@ -86,7 +87,11 @@ async fn upload(
             return Err(WebError::Unsupported(format!("`{name}`: {}", l.text("workbook-not-xlsx"))));
         }
         let (cycle, _) = response(&app, year, &state)?;
-        let reading = crate::workbook::read(&cycle.questionnaire, &bytes)
+        // Reading is bounded (see `workbook::read`) but still takes CPU: off the request threads.
+        let questionnaire = cycle.questionnaire.clone();
+        let reading = tokio::task::spawn_blocking(move || crate::workbook::read(&questionnaire, &bytes))
+            .await
+            .map_err(|e| WebError::Internal(format!("workbook reader: {e}")))?
             .map_err(|m| WebError::BadRequest(format!("`{name}`: {m}")))?;
         let issues = check(&cycle.questionnaire, &reading.answers, false);
         let saved = app.store.lock().expect("store lock").save_draft(

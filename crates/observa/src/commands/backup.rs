@@ -1,0 +1,42 @@
+//! `observa backup --out FILE` and `observa restore FILE`: a consistent copy of the whole
+//! database taken while the server serves and writes, and putting one back. The copy holds the
+//! database only; the audit key file kept beside it (`<db>.audit-key`) must be kept with it.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Result};
+use observa_store::SqliteStore;
+
+/// The audit key file that belongs with a database.
+fn audit_key(db: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.audit-key", db.display()))
+}
+
+pub fn backup(db: &Path, out: &Path, force: bool) -> Result<ExitCode> {
+    if !db.is_file() {
+        bail!("{}: no database to back up", db.display());
+    }
+    if out.exists() && std::fs::canonicalize(out)? == std::fs::canonicalize(db)? {
+        bail!("{}: a backup cannot replace the database it copies", out.display());
+    }
+    if out.exists() && !force {
+        bail!("{} already exists; pass --force to replace it", out.display());
+    }
+    let started = Instant::now();
+    let contents = SqliteStore::open(db)?.backup_to(out)?;
+    println!("backed up {} to {} in {:.1} s: {contents}", db.display(), out.display(), started.elapsed().as_secs_f64());
+    println!(
+        "keep the audit key file {} with this backup: it is not in the copy, and the audit log cannot be verified without it",
+        audit_key(db).display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn restore(file: &Path, db: &Path, force: bool) -> Result<ExitCode> {
+    let contents = SqliteStore::restore(file, db, force)?;
+    println!("restored {} into {}: {contents}", file.display(), db.display());
+    println!("put the audit key file kept with this backup at {} before serving", audit_key(db).display());
+    Ok(ExitCode::SUCCESS)
+}
