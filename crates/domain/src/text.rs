@@ -1,0 +1,149 @@
+//! The one text policy for everything people and files put into Observa: answers (form, autosave,
+//! workbook, API), imports and data files. Text that every writer downstream can carry (HTML,
+//! CSV, XLSX, DOCX, PDF, JSON) is refused at the edge rather than repaired later.
+//!
+//! Three kinds, each with a length limit in characters (Unicode scalar values):
+//!
+//! | kind    | limit  | line breaks and tabs | used for                                             |
+//! |---------|--------|----------------------|------------------------------------------------------|
+//! | `Name`  | 1,000  | no                   | names, titles, ids, codes, dates, options, periods   |
+//! | `Short` | 2,000  | yes                  | short-text answers and list items                    |
+//! | `Long`  | 16,000 | yes                  | narratives: long-text answers, registry descriptions |
+//!
+//! 16,000 characters are at most 32,000 UTF-16 units, so any single text fits a spreadsheet cell
+//! (32,767) even when written out whole. Refused everywhere, whatever the kind:
+//! - C0 control characters (U+0000–U+001F) except tab, line feed and carriage return, which are
+//!   allowed only where line breaks are (CR because Windows clients send CRLF);
+//! - DEL (U+007F) and the C1 controls (U+0080–U+009F);
+//! - the line and paragraph separators U+2028 and U+2029 (they break lines in JavaScript and in
+//!   some readers but not in others);
+//! - the bidirectional embedding, override and isolate controls U+202A–U+202E and U+2066–U+2069
+//!   (they make text display in another order than it is stored);
+//! - U+FEFF (a byte-order mark inside text) and the noncharacters U+FDD0–U+FDEF and U+xFFFE/U+xFFFF.
+//!
+//! Zero-width joiners, soft hyphens and other format characters that languages and emoji need
+//! are allowed.
+
+use std::fmt;
+
+/// Which limits a text field has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Name,
+    Short,
+    Long,
+}
+
+impl Kind {
+    /// The most characters this kind of text may have.
+    pub const fn max_chars(self) -> usize {
+        match self {
+            Kind::Name => 1_000,
+            Kind::Short => 2_000,
+            Kind::Long => 16_000,
+        }
+    }
+
+    /// Whether line breaks and tabs are allowed.
+    pub const fn multiline(self) -> bool {
+        !matches!(self, Kind::Name)
+    }
+}
+
+/// Why a text was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    TooLong { chars: usize, max: usize },
+    /// A character that is not allowed, and its position (1-based, in characters).
+    Character { ch: char, position: usize },
+}
+
+impl Problem {
+    /// The issue code the interface keys its text by (`issue-<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::TooLong { .. } => "too-long",
+            Problem::Character { .. } => "bad-character",
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::TooLong { chars, max } => write!(f, "{chars} characters; at most {max}"),
+            Problem::Character { ch, position } => {
+                write!(f, "character U+{:04X} ({}) at position {position} is not allowed", *ch as u32, describe(*ch))
+            }
+        }
+    }
+}
+
+fn describe(ch: char) -> &'static str {
+    match ch {
+        '\t' | '\n' | '\r' => "a line break or tab, in a one-line field",
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => "a control character",
+        '\u{2028}' | '\u{2029}' => "a line or paragraph separator",
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "a bidirectional control",
+        _ => "an invisible or non-character code point",
+    }
+}
+
+/// Whether `ch` may appear in text of `kind`.
+pub fn allowed(ch: char, kind: Kind) -> bool {
+    let c = ch as u32;
+    match ch {
+        '\t' | '\n' | '\r' => kind.multiline(),
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => false,
+        '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' => false,
+        '\u{fdd0}'..='\u{fdef}' => false,
+        _ => c & 0xfffe != 0xfffe,
+    }
+}
+
+/// Checks one text against the policy: the first bad character, or else the length.
+pub fn check(text: &str, kind: Kind) -> Result<(), Problem> {
+    if let Some((i, ch)) = text.chars().enumerate().find(|(_, ch)| !allowed(*ch, kind)) {
+        return Err(Problem::Character { ch, position: i + 1 });
+    }
+    // Counting stops one past the limit: a 20 MB text costs no more than a long one.
+    let chars = text.chars().take(kind.max_chars() + 1).count();
+    if chars > kind.max_chars() {
+        return Err(Problem::TooLong { chars: text.chars().count(), max: kind.max_chars() });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_and_invisible_characters_are_refused_with_their_position() {
+        let p = check("ab\u{1}c", Kind::Long).unwrap_err();
+        assert_eq!(p, Problem::Character { ch: '\u{1}', position: 3 });
+        assert!(p.to_string().contains("U+0001") && p.to_string().contains("position 3"), "{p}");
+        for bad in ["\u{0}", "\u{7f}", "\u{85}", "\u{2028}", "\u{202e}", "\u{2067}", "\u{feff}", "\u{fffe}", "\u{1ffff}"] {
+            assert!(check(bad, Kind::Long).is_err(), "{bad:?}");
+        }
+        for good in ["Niñas, niños y adolescentes", "emoji 👩‍👧 with a joiner", "soft\u{ad}hyphen", "«guillemets»"] {
+            assert_eq!(check(good, Kind::Name), Ok(()), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn line_breaks_only_where_the_kind_allows_them() {
+        assert_eq!(check("one\r\ntwo\tthree", Kind::Long), Ok(()));
+        assert_eq!(check("one\ntwo", Kind::Short), Ok(()));
+        assert_eq!(check("one\ntwo", Kind::Name), Err(Problem::Character { ch: '\n', position: 4 }));
+    }
+
+    #[test]
+    fn each_kind_has_its_length_limit() {
+        assert_eq!(check(&"é".repeat(1_000), Kind::Name), Ok(()));
+        assert_eq!(check(&"é".repeat(1_001), Kind::Name), Err(Problem::TooLong { chars: 1_001, max: 1_000 }));
+        assert!(check(&"x".repeat(2_001), Kind::Short).is_err());
+        assert_eq!(check(&"x".repeat(16_000), Kind::Long), Ok(()));
+        assert_eq!(check(&"x".repeat(16_001), Kind::Long).unwrap_err().code(), "too-long");
+    }
+}
