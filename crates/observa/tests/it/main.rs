@@ -12,6 +12,7 @@ mod report;
 mod roles;
 mod snapshots;
 mod store;
+mod validation;
 mod web;
 
 use std::path::{Path, PathBuf};
