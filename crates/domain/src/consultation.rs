@@ -112,7 +112,8 @@ pub struct Issue {
 /// The issues that refuse a save, whatever the channel (form, autosave, workbook, API): answers
 /// that do not fit the questionnaire's structure, and text the text policy refuses
 /// ([`crate::text`]). Nothing of such answers is saved.
-const DRAFT_BLOCKING: [&str; 6] = ["unknown-question", "unknown-column", "wrong-shape", "too-many", "too-long", "bad-character"];
+const DRAFT_BLOCKING: [&str; 6] =
+    ["unknown-question", "unknown-column", "wrong-shape", "too-many", "too-long", "bad-character"];
 
 impl Issue {
     /// Whether the issue refuses a draft save. The others (`not-an-option`, `not-a-date`,
@@ -421,7 +422,10 @@ mod tests {
         let mut a = Answers::new();
         a.insert("plans.changes".into(), Value::Text("\u{1}".repeat(5_600)));
         a.insert("coordination.body".into(), Value::Text("x".repeat(2_001)));
-        a.insert("plans.list".into(), Value::Rows(vec![BTreeMap::new(), BTreeMap::from([("name".into(), "a\u{202e}b".into())])]));
+        a.insert(
+            "plans.list".into(),
+            Value::Rows(vec![BTreeMap::new(), BTreeMap::from([("name".into(), "a\u{202e}b".into())])]),
+        );
         a.insert("opinion.strengths".into(), Value::Items(vec!["ok".into(), "\u{0}".into()]));
         a.insert("plans.no_new_plan".into(), Value::Text("line one\nline two\ttabbed".into()));
         a.insert("coordination.local".into(), Value::Text("maybe".into()));

@@ -14,7 +14,7 @@ use crate::facts::*;
 use crate::registry::*;
 use crate::source::{Correction, Disagreement, Document};
 use crate::state::{State, StateCode};
-use crate::text::{self, Kind};
+use crate::text;
 use crate::treaty::{Ratification, Report, Treaty, TREATY_CODES};
 
 /// Calls `$callback! { table: Record, ... }` with every table of the registry, in export and
@@ -80,7 +80,7 @@ macro_rules! define_text_check {
             fn check_texts(&self, report: &mut impl FnMut(String, String)) {
                 $( for (i, record) in self.$table.iter().enumerate() {
                     if let Ok(value) = serde_json::to_value(record) {
-                        check_record(stringify!($table), i, &value, report);
+                        text::check_record(stringify!($table), i, &value, report);
                     }
                 } )*
             }
@@ -88,62 +88,6 @@ macro_rules! define_text_check {
     };
 }
 with_tables!(define_text_check);
-
-/// Fields whose text is a name, a title, an id or a code: one line, [`Kind::Name`]'s limit.
-/// Every other text field is a narrative ([`Kind::Long`]).
-const NAME_FIELDS: &[&str] = &[
-    "id", "code", "state", "name", "name_en", "name_es", "name_pt", "name_fr", "title", "acronym", "number",
-    "aliases", "publisher", "label", "doc", "section", "table", "plan", "plans", "body", "organisation",
-    "organisations", "treaty", "amends", "url", "link", "lang", "kind", "translations",
-];
-
-/// How a record is named in a problem: its id or code (or State and treaty), shown safely.
-fn record_name(index: usize, record: &serde_json::Value) -> String {
-    let field = |k: &str| record.get(k).and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())));
-    let name = match (field("id").or_else(|| field("code")), field("state"), field("treaty")) {
-        (Some(id), _, _) if !id.is_empty() => id,
-        (_, Some(state), Some(treaty)) => {
-            [Some(state), Some(treaty), field("sequence")].into_iter().flatten().collect::<Vec<_>>().join("/")
-        }
-        _ => format!("#{}", index + 1),
-    };
-    let shown: String = name.chars().filter(|c| text::allowed(*c, Kind::Name)).take(80).collect();
-    if shown.chars().count() < name.chars().count() {
-        format!("{shown}… (record {})", index + 1)
-    } else {
-        shown
-    }
-}
-
-fn check_record(table: &str, index: usize, record: &serde_json::Value, report: &mut impl FnMut(String, String)) {
-    let place = format!("{table}.{}", record_name(index, record));
-    let mut walk_report = |field: &str, problem: text::Problem| report(format!("{place}.{field}"), problem.to_string());
-    walk(record, "", Kind::Long, &mut walk_report);
-}
-
-/// Checks every string under `value`; `path` is the field as `a.b[2]`, `kind` what it inherits.
-fn walk(value: &serde_json::Value, path: &str, kind: Kind, report: &mut impl FnMut(&str, text::Problem)) {
-    match value {
-        serde_json::Value::String(s) => {
-            if let Err(problem) = text::check(s, kind) {
-                report(path, problem);
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                walk(item, &format!("{path}[{i}]"), kind, report);
-            }
-        }
-        serde_json::Value::Object(fields) => {
-            for (key, item) in fields {
-                let inner = if kind == Kind::Name || NAME_FIELDS.contains(&key.as_str()) { Kind::Name } else { Kind::Long };
-                let path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-                walk(item, &path, inner, report);
-            }
-        }
-        _ => {}
-    }
-}
 
 /// One thing wrong with a dataset: which record, which field, what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]

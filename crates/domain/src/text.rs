@@ -23,6 +23,9 @@
 //!
 //! Zero-width joiners, soft hyphens and other format characters that languages and emoji need
 //! are allowed.
+//!
+//! Answers are checked by [`crate::consultation::check`] (by question type), registry records by
+//! [`crate::Dataset::validate`] through [`check_record`] (by field name).
 
 use std::fmt;
 
@@ -53,9 +56,15 @@ impl Kind {
 /// Why a text was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    TooLong { chars: usize, max: usize },
+    TooLong {
+        chars: usize,
+        max: usize,
+    },
     /// A character that is not allowed, and its position (1-based, in characters).
-    Character { ch: char, position: usize },
+    Character {
+        ch: char,
+        position: usize,
+    },
 }
 
 impl Problem {
@@ -114,6 +123,98 @@ pub fn check(text: &str, kind: Kind) -> Result<(), Problem> {
     Ok(())
 }
 
+/// Fields whose text is a name, a title, an id or a code: one line, [`Kind::Name`]'s limit.
+/// Every other text field is a narrative ([`Kind::Long`]).
+const NAME_FIELDS: &[&str] = &[
+    "id",
+    "code",
+    "state",
+    "name",
+    "name_en",
+    "name_es",
+    "name_pt",
+    "name_fr",
+    "title",
+    "acronym",
+    "number",
+    "aliases",
+    "publisher",
+    "label",
+    "doc",
+    "section",
+    "table",
+    "plan",
+    "plans",
+    "body",
+    "organisation",
+    "organisations",
+    "treaty",
+    "amends",
+    "url",
+    "link",
+    "lang",
+    "kind",
+    "translations",
+];
+
+/// How a record is named in a problem: its id or code (or State and treaty), shown safely.
+fn record_name(index: usize, record: &serde_json::Value) -> String {
+    let field = |k: &str| {
+        record.get(k).and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
+    };
+    let name = match (field("id").or_else(|| field("code")), field("state"), field("treaty")) {
+        (Some(id), _, _) if !id.is_empty() => id,
+        (_, Some(state), Some(treaty)) => {
+            [Some(state), Some(treaty), field("sequence")].into_iter().flatten().collect::<Vec<_>>().join("/")
+        }
+        _ => format!("#{}", index + 1),
+    };
+    let shown: String = name.chars().filter(|c| allowed(*c, Kind::Name)).take(80).collect();
+    if shown.chars().count() < name.chars().count() {
+        format!("{shown}… (record {})", index + 1)
+    } else {
+        shown
+    }
+}
+
+/// Checks every text of one record (as JSON) against the policy: the fields of [`NAME_FIELDS`] as
+/// names, every other as a narrative; `report` gets `table.record.field` and the problem.
+pub(crate) fn check_record(
+    table: &str,
+    index: usize,
+    record: &serde_json::Value,
+    report: &mut impl FnMut(String, String),
+) {
+    let place = format!("{table}.{}", record_name(index, record));
+    let mut walk_report = |field: &str, problem: Problem| report(format!("{place}.{field}"), problem.to_string());
+    walk(record, "", Kind::Long, &mut walk_report);
+}
+
+/// Checks every string under `value`; `path` is the field as `a.b[2]`, `kind` what it inherits.
+fn walk(value: &serde_json::Value, path: &str, kind: Kind, report: &mut impl FnMut(&str, Problem)) {
+    match value {
+        serde_json::Value::String(s) => {
+            if let Err(problem) = check(s, kind) {
+                report(path, problem);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &format!("{path}[{i}]"), kind, report);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, item) in fields {
+                let inner =
+                    if kind == Kind::Name || NAME_FIELDS.contains(&key.as_str()) { Kind::Name } else { Kind::Long };
+                let path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                walk(item, &path, inner, report);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,10 +224,13 @@ mod tests {
         let p = check("ab\u{1}c", Kind::Long).unwrap_err();
         assert_eq!(p, Problem::Character { ch: '\u{1}', position: 3 });
         assert!(p.to_string().contains("U+0001") && p.to_string().contains("position 3"), "{p}");
-        for bad in ["\u{0}", "\u{7f}", "\u{85}", "\u{2028}", "\u{202e}", "\u{2067}", "\u{feff}", "\u{fffe}", "\u{1ffff}"] {
+        for bad in
+            ["\u{0}", "\u{7f}", "\u{85}", "\u{2028}", "\u{202e}", "\u{2067}", "\u{feff}", "\u{fffe}", "\u{1ffff}"]
+        {
             assert!(check(bad, Kind::Long).is_err(), "{bad:?}");
         }
-        for good in ["Niñas, niños y adolescentes", "emoji 👩‍👧 with a joiner", "soft\u{ad}hyphen", "«guillemets»"] {
+        for good in ["Niñas, niños y adolescentes", "emoji 👩‍👧 with a joiner", "soft\u{ad}hyphen", "«guillemets»"]
+        {
             assert_eq!(check(good, Kind::Name), Ok(()), "{good:?}");
         }
     }

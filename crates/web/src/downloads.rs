@@ -89,7 +89,9 @@ pub async fn file(State(app): State<AppState>, Path(path): Path<String>) -> Resp
                 .into_response()
         }
         None => match app.downloads().failed.get(&path) {
-            Some(reason) => WebError::Internal(format!("open data: {path} could not be made: {reason}")).into_response(),
+            Some(reason) => {
+                WebError::Internal(format!("open data: {path} could not be made: {reason}")).into_response()
+            }
             None => WebError::NotFound(format!("no download `{path}`")).into_response(),
         },
     }

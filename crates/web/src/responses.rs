@@ -212,7 +212,8 @@ async fn write(
     // others are saved with the draft and listed in the answer's `issues`.
     let blocking = draft_blocking(&check(&cycle.questionnaire, &answers, false));
     if !blocking.is_empty() {
-        let r = (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": "Unprocessable Entity", "issues": blocking })));
+        let r =
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": "Unprocessable Entity", "issues": blocking })));
         return no_store(r.into_response());
     }
     let saved = app.store.lock().expect("store lock").save_draft(year, &state, &answers, based_on, &account.email);

@@ -122,7 +122,8 @@ fn every_state_s_prefilled_answers_go_back_unchanged_through_the_api_and_the_for
         let form = format!("/en/cycles/2015/responses/{state}");
         let page = app.get_with(&form, &[("Cookie", &cookie)]);
         assert_eq!(page.status, 200, "{state}");
-        let mut fields = vec![("csrf".to_string(), page.csrf()), ("version".into(), "1".into()), ("action".into(), "save".into())];
+        let mut fields =
+            vec![("csrf".to_string(), page.csrf()), ("version".into(), "1".into()), ("action".into(), "save".into())];
         fields.extend(form_fields(&body["answers"]));
         let posted = post_form(&app, &form, &cookie, &fields);
         if posted.status != 303 {
@@ -165,13 +166,17 @@ fn an_answer_of_control_characters_is_refused_by_the_api_the_form_autosave_and_t
 
     let headers = [("Authorization", bearer.as_str()), ("If-Match", "\"v0\"")];
     let (status, _, refused) = api(&app, "PUT", api_path, &headers, Some(json!({ "answers": answers })));
-    assert_eq!(status, 422, "{refused}");
-    assert_eq!((refused["issues"][0]["question"].as_str(), refused["issues"][0]["code"].as_str()), (Some("plans.changes"), Some("bad-character")));
-    assert!(refused["issues"][0]["detail"].as_str().unwrap().contains("U+0001"), "{refused}");
+    assert_eq!(status, 422, "{}", refused["issues"]);
+    assert_eq!(
+        (refused["issues"][0]["question"].as_str(), refused["issues"][0]["code"].as_str()),
+        (Some("plans.changes"), Some("bad-character"))
+    );
+    assert!(refused["issues"][0]["detail"].as_str().unwrap().contains("U+0001"), "{}", refused["issues"]);
 
     let form = "/en/cycles/2015/responses/CL";
     let csrf = app.get_with(form, &[("Cookie", &cookie)]).csrf();
-    let mut fields = vec![("csrf".to_string(), csrf.clone()), ("version".into(), "0".into()), ("action".into(), "save".into())];
+    let mut fields =
+        vec![("csrf".to_string(), csrf.clone()), ("version".into(), "0".into()), ("action".into(), "save".into())];
     fields.extend(form_fields(&answers));
     let posted = post_form(&app, form, &cookie, &fields);
     assert_eq!(posted.status, 422, "the form is refused");
@@ -221,7 +226,8 @@ fn an_import_with_a_huge_name_or_control_characters_is_refused_naming_record_and
     let s = Scratch::new();
     let (before, after, bad) = (s.path("before.json"), s.path("after.json"), s.path("bad.json"));
     let export = |to: &std::path::Path| {
-        let out = s.observa("a.db", &["export", "--format", "json", "--out", to.to_str().unwrap(), "--as-of", "2026-01-01"]);
+        let out =
+            s.observa("a.db", &["export", "--format", "json", "--out", to.to_str().unwrap(), "--as-of", "2026-01-01"]);
         assert!(out.status.success(), "{}", text(&out));
     };
     export(&before);
@@ -234,7 +240,11 @@ fn an_import_with_a_huge_name_or_control_characters_is_refused_naming_record_and
     let out = s.observa("a.db", &["import", bad.to_str().unwrap()]);
     let shown = text(&out);
     assert!(!out.status.success());
-    assert!(shown.contains(&format!("plans.{plan}.name: 20971520 characters; at most 1000")), "{}", &shown[..shown.len().min(2000)]);
+    assert!(
+        shown.contains(&format!("plans.{plan}.name: 20971520 characters; at most 1000")),
+        "{}",
+        &shown[..shown.len().min(2000)]
+    );
     assert!(shown.len() < 10_000, "the name is not echoed back");
 
     let mut control = doc.clone();
@@ -301,7 +311,10 @@ fn a_text_longer_than_a_spreadsheet_cell_still_builds_the_portal_its_workbook_an
         let out = Command::new(&python).args(["-c", CELLS]).arg(&path).output().unwrap();
         let cells: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
         assert_eq!(cells["cells"], 1, "{cells}");
-        assert!(cells["ends"][0].as_str().unwrap().ends_with("… [truncated: full text in the CSV/JSON download]"), "{cells}");
+        assert!(
+            cells["ends"][0].as_str().unwrap().ends_with("… [truncated: full text in the CSV/JSON download]"),
+            "{cells}"
+        );
         assert!(cells["longest"].as_u64().unwrap() <= 32_767, "{cells}");
     }
 
