@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::questionnaire::{AnswerType, Question, Questionnaire};
-use crate::{Dataset, PartialDate};
+use crate::{text, Dataset, PartialDate};
 
 /// One question's answer: text (also dates, periods, yes/no/partial and choices, by their ids),
 /// a list (the list of three), or the rows of a table (column id → text).
@@ -100,7 +100,8 @@ pub struct Draft {
     pub updated_by: String,
 }
 
-/// What is wrong with one answer. `code` keys the interface text (`issue-<code>`).
+/// What is wrong with one answer. `code` keys the interface text (`issue-<code>`); `detail`
+/// says where (row, column, item) and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
     pub question: String,
@@ -108,13 +109,32 @@ pub struct Issue {
     pub detail: String,
 }
 
-/// The longest text accepted in one answer or cell.
-pub const MAX_TEXT: usize = 20_000;
+/// The issues that refuse a save, whatever the channel (form, autosave, workbook, API): answers
+/// that do not fit the questionnaire's structure, and text the text policy refuses
+/// ([`crate::text`]). Nothing of such answers is saved.
+const DRAFT_BLOCKING: [&str; 6] =
+    ["unknown-question", "unknown-column", "wrong-shape", "too-many", "too-long", "bad-character"];
+
+impl Issue {
+    /// Whether the issue refuses a draft save. The others (`not-an-option`, `not-a-date`,
+    /// `required`) are work in progress: a draft saves with them and shows them beside their
+    /// questions; they only refuse a submission.
+    pub fn blocks_draft(&self) -> bool {
+        DRAFT_BLOCKING.contains(&self.code)
+    }
+}
+
+/// The issues of `issues` that refuse a draft save.
+pub fn draft_blocking(issues: &[Issue]) -> Vec<Issue> {
+    issues.iter().filter(|i| i.blocks_draft()).cloned().collect()
+}
+
 /// The most rows a table answer may have.
 pub const MAX_ROWS: usize = 500;
 
-/// Checks answers against the questionnaire; `submitting` adds the completeness check (every
-/// required question answered).
+/// Checks answers against the questionnaire and the text policy. Every issue is returned; which
+/// refuse a save is [`Issue::blocks_draft`]. `submitting` adds the completeness check (every
+/// required question answered); a submission is refused by any issue.
 pub fn check(q: &Questionnaire, answers: &Answers, submitting: bool) -> Vec<Issue> {
     let mut issues = Vec::new();
     let mut issue = |question: &str, code: &'static str, detail: String| {
@@ -122,7 +142,9 @@ pub fn check(q: &Questionnaire, answers: &Answers, submitting: bool) -> Vec<Issu
     };
     for id in answers.keys() {
         if !q.questions().any(|question| &question.id == id) {
-            issue(id, "unknown-question", format!("the questionnaire has no question `{id}`"));
+            // The id is shown as the text policy allows, so a hostile id cannot reach a page raw.
+            let shown: String = id.chars().filter(|c| text::allowed(*c, text::Kind::Name)).take(100).collect();
+            issue(&shown, "unknown-question", format!("the questionnaire has no question `{shown}`"));
         }
     }
     for question in q.questions() {
@@ -140,64 +162,86 @@ pub fn check(q: &Questionnaire, answers: &Answers, submitting: bool) -> Vec<Issu
 
 fn check_value(question: &Question, value: &Value, issue: &mut impl FnMut(&str, &'static str, String)) {
     let id = question.id.as_str();
+    let none = BTreeMap::new();
     match (question.kind, value) {
         (AnswerType::Table, Value::Rows(rows)) => {
             if rows.len() > MAX_ROWS {
                 issue(id, "too-many", format!("{} rows; at most {MAX_ROWS}", rows.len()));
             }
-            for (i, row) in rows.iter().enumerate() {
+            for (i, row) in rows.iter().enumerate().take(MAX_ROWS) {
                 for (column, text) in row {
+                    let place = format!("row {}, column `{column}`", i + 1);
                     match question.columns.iter().find(|c| &c.id == column) {
                         None => issue(id, "unknown-column", format!("row {}: no column `{column}`", i + 1)),
-                        Some(c) => check_text(id, c.kind, &Default::default(), text, issue),
+                        Some(c) => check_text(id, &place, c.kind, &none, text, issue),
                     }
                 }
             }
         }
-        (AnswerType::ListOfThree, Value::Items(items)) if items.len() > 3 => {
-            issue(id, "too-many", format!("{} items; at most 3", items.len()))
-        }
         (AnswerType::ListOfThree, Value::Items(items)) => {
-            items.iter().for_each(|t| check_text(id, AnswerType::ShortText, &question.options, t, issue))
+            if items.len() > 3 {
+                issue(id, "too-many", format!("{} items; at most 3", items.len()));
+            }
+            for (i, t) in items.iter().enumerate().take(3) {
+                check_text(id, &format!("item {}", i + 1), AnswerType::ShortText, &question.options, t, issue)
+            }
         }
         (AnswerType::Table | AnswerType::ListOfThree, _) | (_, Value::Items(_) | Value::Rows(_)) => {
             issue(id, "wrong-shape", "the answer does not have the question's shape".to_string())
         }
-        (kind, Value::Text(text)) => check_text(id, kind, &question.options, text, issue),
+        (kind, Value::Text(text)) => check_text(id, "the answer", kind, &question.options, text, issue),
+    }
+}
+
+/// The text policy's kind for an answer type.
+fn text_kind(kind: AnswerType) -> text::Kind {
+    match kind {
+        AnswerType::LongText => text::Kind::Long,
+        AnswerType::ShortText | AnswerType::ListOfThree | AnswerType::Table => text::Kind::Short,
+        AnswerType::YesNoPartial | AnswerType::PartialDate | AnswerType::Period | AnswerType::Choice => {
+            text::Kind::Name
+        }
     }
 }
 
 fn check_text(
     id: &str,
+    place: &str,
     kind: AnswerType,
     options: &BTreeMap<String, crate::questionnaire::Labels>,
     text: &str,
     issue: &mut impl FnMut(&str, &'static str, String),
 ) {
-    let text = text.trim();
-    if text.chars().count() > MAX_TEXT {
-        issue(id, "too-long", format!("at most {MAX_TEXT} characters"));
+    if let Err(problem) = text::check(text, text_kind(kind)) {
+        // A refused text is not quoted back: it may be what the policy keeps out of pages.
+        return issue(id, problem.code(), format!("{place}: {problem}"));
     }
+    let text = text.trim();
     if text.is_empty() {
         return;
     }
     match kind {
-        AnswerType::YesNoPartial if !["yes", "no", "partial", "unknown"].contains(&text) => {
-            issue(id, "not-an-option", format!("`{text}` is not yes, no, partial or unknown"))
+        AnswerType::YesNoPartial if !YES_NO_PARTIAL.contains(&text) => {
+            issue(id, "not-an-option", format!("{place}: `{text}` is not yes, no, partial or unknown"))
         }
         AnswerType::Choice if !options.contains_key(text) => {
-            issue(id, "not-an-option", format!("`{text}` is not an option"))
+            issue(id, "not-an-option", format!("{place}: `{text}` is not an option"))
         }
         AnswerType::PartialDate if PartialDate::parse_iso(text).is_err() => {
-            issue(id, "not-a-date", format!("`{text}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
+            issue(id, "not-a-date", format!("{place}: `{text}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
         }
         _ => {}
     }
 }
 
+/// The answers a yes/no/partial question takes.
+pub const YES_NO_PARTIAL: [&str; 4] = ["yes", "no", "partial", "unknown"];
+
 /// Answers taken from the registry for a State, through each question's projection: a table
 /// question gets one row per record of its columns' table; a single question the field of the
 /// State's first record. Organisation ids become names. Questions that feed nothing stay empty.
+/// Every value is one its question takes ([`as_answer`]), so the pre-filled answers pass
+/// [`check`] and can be sent back unchanged through any channel.
 pub fn prefill(q: &Questionnaire, ds: &Dataset, state: &str) -> Answers {
     let Ok(serde_json::Value::Object(tables)) = serde_json::to_value(ds) else { return Answers::new() };
     let records = |table: &str| -> Vec<serde_json::Map<String, serde_json::Value>> {
@@ -214,6 +258,7 @@ pub fn prefill(q: &Questionnaire, ds: &Dataset, state: &str) -> Answers {
             .unwrap_or_default()
     };
     let text = |field: &str, value: Option<&serde_json::Value>| cell_text(ds, field, value);
+    let none = BTreeMap::new();
     let mut answers = Answers::new();
     for question in q.questions() {
         if question.kind == AnswerType::Table {
@@ -228,7 +273,8 @@ pub fn prefill(q: &Questionnaire, ds: &Dataset, state: &str) -> Answers {
                         .iter()
                         .filter_map(|c| {
                             let (t, field) = c.projects_to.first()?.split_once('.')?;
-                            (t == table).then(|| (c.id.clone(), text(field, record.get(field))))
+                            let value = as_answer(c.kind, &none, text(field, record.get(field)));
+                            (t == table).then_some((c.id.clone(), value))
                         })
                         .collect()
                 })
@@ -238,12 +284,34 @@ pub fn prefill(q: &Questionnaire, ds: &Dataset, state: &str) -> Answers {
             }
         } else if let Some((table, field)) = question.projects_to.first().and_then(|p| p.split_once('.')) {
             let value = records(table).first().map(|r| text(field, r.get(field))).unwrap_or_default();
+            let value = as_answer(question.kind, &question.options, value);
             if !value.is_empty() && question.kind != AnswerType::ListOfThree {
                 answers.insert(question.id.clone(), Value::Text(value));
             }
         }
     }
     answers
+}
+
+/// A registry value as a question of `kind` takes it, or blank. The registry says "not known"
+/// and "not yet" in words where the form says it with a blank: an evaluation's `unknown` status
+/// is no option of the evaluation questions (done, in progress, planned, not done), and a plan's
+/// adoption `pending-approval`, `to-be-submitted` or `unknown` is no date (the questionnaire asks
+/// to leave the date of a plan in preparation blank). Any other value the question's type or the
+/// text policy would refuse is left blank for the officer to give, rather than proposed and then
+/// refused.
+fn as_answer(kind: AnswerType, options: &BTreeMap<String, crate::questionnaire::Labels>, value: String) -> String {
+    let value = value.trim();
+    let fits = match kind {
+        AnswerType::Choice => options.contains_key(value),
+        AnswerType::YesNoPartial => YES_NO_PARTIAL.contains(&value),
+        AnswerType::PartialDate => PartialDate::parse_iso(value).is_ok(),
+        _ => true,
+    };
+    if value.is_empty() || !fits || text::check(value, text_kind(kind)).is_err() {
+        return String::new();
+    }
+    value.to_string()
 }
 
 /// A registry field as a form shows it: text as is, lists joined by "; ", periods in their
@@ -332,6 +400,45 @@ mod tests {
         assert!(!codes.iter().any(|c| c.1 == "required"), "drafts may be incomplete");
         let required = check(&q, &Answers::new(), true);
         assert!(required.iter().any(|i| i.question == "plans.list" && i.code == "required"));
+    }
+
+    #[test]
+    fn every_state_s_prefilled_answers_pass_the_check_unchanged() {
+        let (q, mut ds) = (copy_for_cycle(&questionnaire(), 2015), crate::analysis::bundled());
+        ds.normalise();
+        let states: Vec<String> =
+            ds.states.iter().filter(|s| s.code.is_oas_member()).map(|s| s.code.to_string()).collect();
+        assert_eq!(states.len(), 35);
+        for state in &states {
+            let issues = check(&q, &prefill(&q, &ds, state), false);
+            assert!(draft_blocking(&issues).is_empty(), "{state}: {issues:?}");
+            assert!(issues.is_empty(), "{state}: what the server proposes it accepts: {issues:?}");
+        }
+    }
+
+    #[test]
+    fn bad_characters_and_long_text_block_a_draft_and_say_where() {
+        let q = questionnaire();
+        let mut a = Answers::new();
+        a.insert("plans.changes".into(), Value::Text("\u{1}".repeat(5_600)));
+        a.insert("coordination.body".into(), Value::Text("x".repeat(2_001)));
+        a.insert(
+            "plans.list".into(),
+            Value::Rows(vec![BTreeMap::new(), BTreeMap::from([("name".into(), "a\u{202e}b".into())])]),
+        );
+        a.insert("opinion.strengths".into(), Value::Items(vec!["ok".into(), "\u{0}".into()]));
+        a.insert("plans.no_new_plan".into(), Value::Text("line one\nline two\ttabbed".into()));
+        a.insert("coordination.local".into(), Value::Text("maybe".into()));
+        let issues = check(&q, &a, false);
+        let find = |id: &str| issues.iter().find(|i| i.question == id).unwrap_or_else(|| panic!("{id}: {issues:?}"));
+        assert_eq!(find("plans.changes").code, "bad-character");
+        assert!(find("plans.changes").detail.contains("U+0001"), "{:?}", find("plans.changes"));
+        assert_eq!(find("coordination.body").code, "too-long");
+        assert!(find("plans.list").detail.starts_with("row 2, column `name`"), "{:?}", find("plans.list"));
+        assert!(find("opinion.strengths").detail.starts_with("item 2"), "{:?}", find("opinion.strengths"));
+        assert!(issues.iter().all(|i| i.question != "plans.no_new_plan"), "narratives have lines and tabs");
+        assert_eq!(draft_blocking(&issues).len(), 4, "{issues:?}");
+        assert!(!find("coordination.local").blocks_draft(), "a value that is not an option only blocks submission");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! [`Dataset`] holds one vector per table. [`Dataset::normalise`] fills in what data files may
 //! leave implicit (record ids, a member's body and State); [`Dataset::validate`] checks that
-//! every reference resolves and every record is well-formed, and names the record and field.
+//! every reference resolves, every record is well-formed and every text follows the text policy
+//! ([`crate::text`]: names one line of at most 1,000 characters, other text at most 16,000, no
+//! control or invisible characters), and names the record and field.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,6 +14,7 @@ use crate::facts::*;
 use crate::registry::*;
 use crate::source::{Correction, Disagreement, Document};
 use crate::state::{State, StateCode};
+use crate::text;
 use crate::treaty::{Ratification, Report, Treaty, TREATY_CODES};
 
 /// Calls `$callback! { table: Record, ... }` with every table of the registry, in export and
@@ -68,6 +71,23 @@ macro_rules! define_dataset {
     };
 }
 with_tables!(define_dataset);
+
+macro_rules! define_text_check {
+    ($($table:ident: $record:ty),* $(,)?) => {
+        impl Dataset {
+            /// Every text of every record against the text policy, each problem naming the
+            /// table, the record and the field.
+            fn check_texts(&self, report: &mut impl FnMut(String, String)) {
+                $( for (i, record) in self.$table.iter().enumerate() {
+                    if let Ok(value) = serde_json::to_value(record) {
+                        text::check_record(stringify!($table), i, &value, report);
+                    }
+                } )*
+            }
+        }
+    };
+}
+with_tables!(define_text_check);
 
 /// One thing wrong with a dataset: which record, which field, what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,6 +328,7 @@ impl Dataset {
         for (place, source) in sources {
             check_ref(format!("{place}.source.doc"), "document", &source.doc, &docs, &mut report);
         }
+        self.check_texts(&mut report);
         problems
     }
 }
@@ -320,5 +341,24 @@ fn duplicates<'a>(table: &str, ids: impl Iterator<Item = &'a str>, report: &mut 
         } else if !seen.insert(id) {
             report(format!("{table}.{id}"), "the id is used twice".into());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_text_field_is_checked_and_the_record_and_field_are_named() {
+        let mut ds = crate::analysis::bundled();
+        assert_eq!(ds.validate(), vec![], "the bundled data follows the text policy");
+        let id = ds.plans[0].id.clone();
+        ds.plans[0].name = "n".repeat(20 * 1024 * 1024);
+        ds.plans[1].summary = Some("a\u{1}b".into());
+        ds.laws[0].title = "two\nlines".into();
+        let problems: Vec<String> = ds.validate().iter().map(ToString::to_string).collect();
+        assert!(problems.iter().any(|p| p.starts_with(&format!("plans.{id}.name: ")) && p.contains("at most 1000")));
+        let second = format!("plans.{}.summary: character U+0001", ds.plans[1].id);
+        assert!(problems.iter().any(|p| p.starts_with(&second)), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains(".title: character U+000A")), "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
     }
 }

@@ -20,6 +20,7 @@ pub mod registry;
 pub mod rules;
 pub mod source;
 pub mod state;
+pub mod text;
 pub mod throttle;
 pub mod treaty;
 

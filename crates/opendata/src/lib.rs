@@ -2,6 +2,8 @@
 //! sheet per table, and a Frictionless Data Package (`datapackage.json` with a Table Schema
 //! per CSV). Column names and order are the database's; the package declares each column's
 //! type from its SQL type, primary keys, and each `state` column's reference to `states`.
+//! No text can stop a file from being made: a text longer than a spreadsheet cell holds is cut
+//! in the workbook and ends with a visible mark ([`TRUNCATED`]); the CSV files carry it whole.
 
 use observa_store::Table;
 use serde_json::{json, Value};
@@ -22,7 +24,35 @@ pub fn csv(table: &Table) -> Result<Vec<u8>, String> {
     w.into_inner().map_err(|e| e.to_string())
 }
 
-/// Every table as a sheet of one workbook. Integer columns are written as numbers.
+/// The most a spreadsheet cell holds, in UTF-16 units (Excel's limit, which rust_xlsxwriter
+/// enforces).
+pub const MAX_CELL: usize = 32_767;
+
+/// What ends a cell cut to [`MAX_CELL`].
+pub const TRUNCATED: &str = "… [truncated: full text in the CSV/JSON download]";
+
+/// A text as a spreadsheet cell holds it: whole when it fits, else cut at a character boundary
+/// and ended with [`TRUNCATED`], so the cell says it is not the whole text. The CSV files and
+/// the JSON export always carry the whole text.
+pub fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.encode_utf16().count() <= MAX_CELL {
+        return text.into();
+    }
+    let room = MAX_CELL - TRUNCATED.encode_utf16().count();
+    let mut used = 0;
+    let end = text
+        .char_indices()
+        .find(|(_, c)| {
+            used += c.len_utf16();
+            used > room
+        })
+        .map_or(text.len(), |(i, _)| i);
+    format!("{}{TRUNCATED}", &text[..end]).into()
+}
+
+/// Every table as a sheet of one workbook. Integer columns are written as numbers. A text longer
+/// than a cell holds (32,767 UTF-16 units) is cut and marked ([`cell`]): the workbook is always
+/// made, and the CSV files and the JSON export keep the whole text.
 pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, String> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
@@ -34,12 +64,12 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, String> {
             sheet.write_with_format(0, c as u16, name, &bold).map_err(|e| e.to_string())?;
         }
         for (r, row) in table.rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let Some(text) = cell else { continue };
+            for (c, value) in row.iter().enumerate() {
+                let Some(text) = value else { continue };
                 let (r, c) = (r as u32 + 1, c as u16);
                 match (table.types[c as usize].as_str(), text.parse::<f64>()) {
                     ("INTEGER", Ok(n)) => sheet.write_number(r, c, n),
-                    _ => sheet.write_string(r, c, text),
+                    _ => sheet.write_string(r, c, cell(text)),
                 }
                 .map_err(|e| e.to_string())?;
             }
@@ -113,4 +143,33 @@ pub fn datapackage(tables: &[Table], title: &str, created: &str) -> Result<Vec<F
     let text = serde_json::to_vec_pretty(&package).map_err(|e| e.to_string())?;
     files.insert(0, File { name: "datapackage.json".into(), bytes: text });
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_cut_and_marked() {
+        assert_eq!(cell("short"), "short");
+        let exact = "x".repeat(MAX_CELL);
+        assert_eq!(cell(&exact), exact.as_str());
+        for long in ["y".repeat(40_000), "😀".repeat(20_000), "\u{1}".repeat(40_000)] {
+            let cut = cell(&long);
+            assert!(cut.ends_with(TRUNCATED), "marked");
+            assert!(cut.encode_utf16().count() <= MAX_CELL, "fits");
+            assert!(long.starts_with(cut.trim_end_matches(TRUNCATED)), "a prefix of the text");
+        }
+    }
+
+    #[test]
+    fn a_workbook_is_made_whatever_the_length_of_its_texts() {
+        let table = Table {
+            name: "plans".into(),
+            columns: vec!["id".into(), "name".into()],
+            types: vec!["TEXT".into(), "TEXT".into()],
+            rows: vec![vec![Some("p1".into()), Some("n".repeat(100_000))]],
+        };
+        assert!(xlsx(&[table]).is_ok());
+    }
 }

@@ -1,6 +1,8 @@
 //! The open-data files, made once when the portal starts (the data changes only on writes):
 //! the JSON export, the XLSX workbook, one CSV per table, and the Frictionless Data Package,
 //! served under `/downloads/` with relative paths so the package works straight from the web.
+//! A file that cannot be made is logged and left out; the others are served, and the portal
+//! starts regardless.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +16,8 @@ use crate::{AppState, WebError};
 
 pub struct Downloads {
     files: BTreeMap<String, (&'static str, Vec<u8>)>,
+    /// Files that could not be made, with the reason (logged when it happened).
+    failed: BTreeMap<String, String>,
 }
 
 /// One line of the downloads page.
@@ -24,32 +28,43 @@ pub struct Listed {
 }
 
 const CSV: &str = "text/csv; charset=utf-8";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 impl Downloads {
-    pub fn build(snapshot: &Snapshot, tables: &[observa_store::Table]) -> Result<Self, WebError> {
-        let internal = |e: String| WebError::Internal(format!("open data: {e}"));
-        let mut files = BTreeMap::new();
+    /// Makes every file. A file that cannot be made is logged and left out (its URL answers an
+    /// error) instead of failing the whole portal: no registry content can stop the server from
+    /// starting or an accepted response from being published.
+    pub fn build(snapshot: &Snapshot, tables: &[observa_store::Table]) -> Self {
+        let mut d = Downloads { files: BTreeMap::new(), failed: BTreeMap::new() };
         let json = observa_domain::export::to_document(&snapshot.dataset, snapshot.as_of);
-        files.insert(
-            "observa.json".into(),
-            ("application/json", serde_json::to_vec_pretty(&json).map_err(|e| internal(e.to_string()))?),
-        );
-        files.insert(
-            "observa.xlsx".into(),
-            (
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                observa_opendata::xlsx(tables).map_err(internal)?,
-            ),
-        );
+        d.add("observa.json", "application/json", serde_json::to_vec_pretty(&json).map_err(|e| e.to_string()));
+        d.add("observa.xlsx", XLSX, observa_opendata::xlsx(tables));
         for t in tables {
-            files.insert(format!("csv/{}.csv", t.name), (CSV, observa_opendata::csv(t).map_err(internal)?));
+            d.add(&format!("csv/{}.csv", t.name), CSV, observa_opendata::csv(t));
         }
         let title = "Observa: national plans against the sexual exploitation of children in the Americas";
-        for f in observa_opendata::datapackage(tables, title, &snapshot.as_of.to_string()).map_err(internal)? {
-            let kind = if f.name.ends_with(".json") { "application/json" } else { CSV };
-            files.insert(format!("datapackage/{}", f.name), (kind, f.bytes));
+        match observa_opendata::datapackage(tables, title, &snapshot.as_of.to_string()) {
+            Ok(files) => {
+                for f in files {
+                    let kind = if f.name.ends_with(".json") { "application/json" } else { CSV };
+                    d.add(&format!("datapackage/{}", f.name), kind, Ok(f.bytes));
+                }
+            }
+            Err(e) => d.add("datapackage/datapackage.json", "application/json", Err(e)),
         }
-        Ok(Downloads { files })
+        d
+    }
+
+    fn add(&mut self, path: &str, kind: &'static str, made: Result<Vec<u8>, String>) {
+        match made {
+            Ok(bytes) => {
+                self.files.insert(path.to_string(), (kind, bytes));
+            }
+            Err(reason) => {
+                tracing::error!(download = path, %reason, "an open-data file could not be made; it is left out");
+                self.failed.insert(path.to_string(), reason);
+            }
+        }
     }
 
     pub fn listing(&self) -> Vec<Listed> {
@@ -73,6 +88,11 @@ pub async fn file(State(app): State<AppState>, Path(path): Path<String>) -> Resp
             )
                 .into_response()
         }
-        None => WebError::NotFound(format!("no download `{path}`")).into_response(),
+        None => match app.downloads().failed.get(&path) {
+            Some(reason) => {
+                WebError::Internal(format!("open data: {path} could not be made: {reason}")).into_response()
+            }
+            None => WebError::NotFound(format!("no download `{path}`")).into_response(),
+        },
     }
 }

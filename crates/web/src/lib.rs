@@ -62,12 +62,14 @@ struct View {
 }
 
 impl View {
+    /// Fails only when the store cannot be read or the search index cannot be made; the open-data
+    /// files never fail it (a file that cannot be made is left out, see [`downloads`]).
     fn build(store: &SqliteStore) -> Result<View, WebError> {
         let dataset = store.load().map_err(auth::internal)?;
         let tables = store.tables().map_err(auth::internal)?;
         let snapshot = Arc::new(Snapshot::new(dataset));
         let search = Arc::new(search::SearchIndex::build(&snapshot)?);
-        let downloads = Arc::new(downloads::Downloads::build(&snapshot, &tables)?);
+        let downloads = Arc::new(downloads::Downloads::build(&snapshot, &tables));
         Ok(View { snapshot, search, downloads })
     }
 }
@@ -108,12 +110,23 @@ impl AppState {
     }
 
     /// Rebuilds the view from the store after the registry changed, swaps it in, and forgets
-    /// every cached answer.
-    pub fn refresh(&self) -> Result<(), WebError> {
-        let view = View::build(&self.store.lock().expect("store lock"))?;
-        *self.view.write().expect("view lock") = view;
-        self.cache.clear();
-        Ok(())
+    /// every cached answer. It runs after a write has committed, so it cannot fail that write: if
+    /// the view cannot be rebuilt, the error is logged and the portal keeps serving the view it
+    /// had (the committed change shows at the next successful refresh or start). Returns whether
+    /// the new view is in place.
+    pub fn refresh(&self) -> bool {
+        let built = View::build(&self.store.lock().expect("store lock"));
+        match built {
+            Ok(view) => {
+                *self.view.write().expect("view lock") = view;
+                self.cache.clear();
+                true
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the portal's view could not be rebuilt; the previous one is kept");
+                false
+            }
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use observa_domain::account::Account;
-use observa_domain::consultation::{check, prefill, Answers, Cycle, Draft, Status};
+use observa_domain::consultation::{check, draft_blocking, prefill, Answers, Cycle, Draft, Status};
 use observa_store::{AccountStore, ConsultationStore, SqliteStore, StoreError};
 use serde_json::json;
 
@@ -258,9 +258,12 @@ async fn write(
         Ok(r) => r,
         Err(e) => return no_store(e.into_response()),
     };
-    let issues = check(&cycle.questionnaire, &answers, false);
-    if !issues.is_empty() {
-        let r = (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": "Unprocessable Entity", "issues": issues })));
+    // The one policy of every channel: structure and text-policy issues refuse the save; the
+    // others are saved with the draft and listed in the answer's `issues`.
+    let blocking = draft_blocking(&check(&cycle.questionnaire, &answers, false));
+    if !blocking.is_empty() {
+        let r =
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": "Unprocessable Entity", "issues": blocking })));
         return no_store(r.into_response());
     }
     let saved = app.store.lock().expect("store lock").save_draft(year, &state, &answers, based_on, &account.email);
@@ -315,7 +318,9 @@ pub enum SubmitError {
     Web(WebError),
 }
 
-/// Submits a version after the completeness check; true when this call made the submission.
+/// Submits a version after the full check (every issue refuses a submission, including those a
+/// draft may have: required questions unanswered, values that are not an option or a date); true
+/// when this call made the submission.
 pub fn submit_version(
     app: &AppState,
     year: i32,

@@ -2,17 +2,14 @@
 //! database taken while the server serves and writes, and putting one back. The copy holds the
 //! database only; the audit key file kept beside it (`<db>.audit-key`) must be kept with it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Result};
 use observa_store::SqliteStore;
 
-/// The audit key file that belongs with a database.
-fn audit_key(db: &Path) -> PathBuf {
-    PathBuf::from(format!("{}.audit-key", db.display()))
-}
+use observa_store::audit::key_path as audit_key;
 
 pub fn backup(db: &Path, out: &Path, force: bool) -> Result<ExitCode> {
     if !db.is_file() {
@@ -37,6 +34,14 @@ pub fn backup(db: &Path, out: &Path, force: bool) -> Result<ExitCode> {
 pub fn restore(file: &Path, db: &Path, force: bool) -> Result<ExitCode> {
     let contents = SqliteStore::restore(file, db, force)?;
     println!("restored {} into {}: {contents}", file.display(), db.display());
-    println!("put the audit key file kept with this backup at {} before serving", audit_key(db).display());
+    let key = audit_key(db);
+    if std::env::var_os("OBSERVA_AUDIT_KEY").is_none() && !key.exists() {
+        // Serving first would make a new key, and the restored log would no longer verify.
+        eprintln!(
+            "warning: there is no audit key at {}: put the key file kept with this backup there BEFORE serving or \
+             running any other command on this database",
+            key.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

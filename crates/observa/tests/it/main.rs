@@ -15,6 +15,7 @@ mod security;
 mod snapshots;
 mod store;
 mod uploads;
+mod validation;
 mod web;
 
 use std::path::{Path, PathBuf};

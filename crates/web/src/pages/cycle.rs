@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use minijinja::{context, Value};
-use observa_domain::consultation::{check, Answers, Cycle, Draft, Issue, Status, Value as Answer};
+use observa_domain::consultation::{check, draft_blocking, Answers, Cycle, Draft, Issue, Status, Value as Answer};
 use observa_domain::questionnaire::{AnswerType, Labels};
 use observa_store::{Comment, ConsultationStore, Session, StoreError};
 
@@ -212,6 +212,21 @@ async fn save(
             "" => answers_from(&fields),
             json => serde_json::from_str(json).map_err(|e| WebError::BadRequest(format!("answers: {e}")))?,
         };
+        // The one policy of every channel (see `consultation::Issue::blocks_draft`): answers that
+        // break the questionnaire's structure or the text policy are not saved; the form comes
+        // back with what was typed and the messages beside the questions.
+        let (cycle, stored) = response(&app, year, &state)?;
+        let blocking = draft_blocking(&check(&cycle.questionnaire, &answers, false));
+        if !blocking.is_empty() {
+            if headers.contains_key("x-autosave") {
+                let body = axum::Json(serde_json::json!({ "error": "Unprocessable Entity", "issues": blocking }));
+                return Ok(private((StatusCode::UNPROCESSABLE_ENTITY, body).into_response()));
+            }
+            let typed = Draft { answers, version: based_on, ..stored };
+            let mut page = show_form(&app, l, &uri, &session, &cycle, &typed, false)?;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(page);
+        }
         let saved =
             app.store.lock().expect("store lock").save_draft(year, &state, &answers, based_on, &session.account.email);
         let version = match saved {

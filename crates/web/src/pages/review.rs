@@ -10,7 +10,8 @@ use axum::{Form, Router};
 use minijinja::{context, Value};
 use observa_domain::consultation::{Status, Value as Answer};
 use observa_domain::projection::project;
-use observa_store::{Comment, ConsultationStore, StoreError};
+use observa_domain::text;
+use observa_store::{Comment, ConsultationStore, Store, StoreError};
 use serde::Deserialize;
 
 use super::account::{check_csrf, private, refuse, signed_in};
@@ -176,21 +177,43 @@ async fn comment(
 
 /// Accepting projects the answers into the registry (in the same transaction as the decision),
 /// records what was and was not projected in the review's thread, and refreshes the portal.
+///
+/// Either the accept commits and the answer is a redirect, or nothing changes: everything that can
+/// refuse it (the comment, the projected registry's validation) is checked before or inside the
+/// one transaction, and nothing after the commit can turn it into an error. The thread's comments
+/// are written after the commit (a failure there is logged: the decision stands), and the portal's
+/// refresh keeps the old view and logs when it cannot rebuild ([`AppState::refresh`]).
 fn accept(app: &AppState, year: i32, state: &str, comment: &str, actor: &str) -> Result<(), WebError> {
+    if comment.chars().count() > MAX_COMMENT {
+        return Err(WebError::BadRequest(format!("a comment has at most {MAX_COMMENT} characters")));
+    }
+    if let Err(problem) = text::check(comment, text::Kind::Long) {
+        return Err(WebError::BadRequest(format!("the comment: {problem}")));
+    }
     let (cycle, draft) = response(app, year, state)?;
-    let projection = project(&cycle.questionnaire, &draft.answers, &app.snapshot().dataset, year, state);
     {
         let mut store = app.store.lock().expect("store lock");
-        if !comment.is_empty() {
-            store.add_comment(year, state, "general", comment, actor).map_err(invalid)?;
-        }
+        // The registry as stored, not the portal's view: the view may lag behind (a refresh that
+        // failed), and projecting onto it would undo what was accepted since. Loaded under the
+        // lock, so two accepts at once cannot both start from the same registry.
+        let registry = store.load().map_err(internal)?;
+        let projection = project(&cycle.questionnaire, &draft.answers, &registry, year, state);
         store.accept(year, state, &projection.dataset, comment, actor).map_err(invalid)?;
         let mut note = format!("Projected into the registry: {}.", projection.changes.join("; "));
         if !projection.skipped.is_empty() {
             note.push_str(&format!(" Not projected (kept in the answers): {}.", projection.skipped.join("; ")));
         }
         let note: String = note.chars().take(4900).collect();
-        store.add_comment(year, state, "general", &note, "observa").map_err(invalid)?;
+        let thread = [(comment, actor), (note.as_str(), "observa")];
+        for (body, author) in thread.into_iter().filter(|(body, _)| !body.is_empty()) {
+            if let Err(e) = store.add_comment(year, state, "general", body, author) {
+                tracing::error!(error = %e, year, state, "the accepted response's comment could not be added");
+            }
+        }
     }
-    app.refresh()
+    app.refresh();
+    Ok(())
 }
+
+/// The longest comment the store keeps.
+const MAX_COMMENT: usize = 5_000;

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use minijinja::context;
-use observa_domain::consultation::check;
+use observa_domain::consultation::{check, draft_blocking, Issue};
 use observa_store::{ConsultationStore, StoreError};
 
 use super::account::{check_csrf, gate, private, refuse, Gate};
@@ -94,6 +94,18 @@ async fn upload(
             .map_err(|e| WebError::Internal(format!("workbook reader: {e}")))?
             .map_err(|m| WebError::BadRequest(format!("`{name}`: {m}")))?;
         let issues = check(&cycle.questionnaire, &reading.answers, false);
+        let show = |issues: &[Issue]| -> Vec<String> {
+            issues.iter().map(|i| format!("{}: {} ({})", i.question, l.text(&format!("issue-{}", i.code)), i.detail)).collect()
+        };
+        // The one policy of every channel: a workbook with answers that break the questionnaire's
+        // structure or the text policy is refused whole, and the report says where.
+        let blocking = draft_blocking(&issues);
+        if !blocking.is_empty() {
+            let ctx = context! { year, state, refused => true, read => reading.read, problems => reading.problems, issues => show(&blocking) };
+            let mut page = private(render(&app, l, &uri, "workbook_report.html", ctx));
+            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(page);
+        }
         let saved = app.store.lock().expect("store lock").save_draft(
             year,
             &state,
@@ -109,10 +121,7 @@ async fn upload(
             Err(StoreError::Invalid(m)) => return Err(WebError::Conflict(m)),
             Err(e) => return Err(internal(e)),
         };
-        let issues: Vec<String> = issues
-            .iter()
-            .map(|i| format!("{}: {} ({})", i.question, l.text(&format!("issue-{}", i.code)), i.detail))
-            .collect();
+        let issues = show(&issues);
         let ctx = context! { year, state, version, read => reading.read, problems => reading.problems, issues };
         Ok(private(render(&app, l, &uri, "workbook_report.html", ctx)))
     }
