@@ -2,7 +2,7 @@
 //! machine interface with ETags (412 on a stale version), concurrent saves and submits, the
 //! liaison's form with its conflict view, and the secretariat's status page.
 
-use observa_store::{AccountStore, ConsultationStore, SqliteStore};
+use observa_store::{AccountStore, ConsultationStore, SqliteStore, Store};
 use serde_json::{json, Value};
 
 use crate::web::TestApp;
@@ -469,6 +469,10 @@ fn documents_are_attached_checked_by_content_and_served_only_to_the_state_s_offi
     assert_eq!(got.body.as_bytes(), pdf);
     assert_eq!(app.get_with(&link, &[("Cookie", &other)]).status, 403);
     assert_eq!(app.get(&link).status, 303, "anonymous visitors are sent to sign in");
+    let log = SqliteStore::open(&s.path("c.db")).unwrap().audit().unwrap();
+    let read = log.iter().filter(|e| e.action == "download-attachment").collect::<Vec<_>>();
+    assert_eq!(read.len(), 1, "the download is audited (the refused ones as refused access)");
+    assert!(read[0].subject.starts_with("cycle/2015/responses/CL/attachments/"), "{:?}", read[0]);
 }
 
 /// Fills the downloaded workbook with openpyxl, as someone working offline in a spreadsheet would:

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use observa_store::{Attachment, ConsultationStore};
+use observa_store::{AccountStore, Attachment, ConsultationStore};
 use sha2::{Digest, Sha256};
 
 use super::account::{check_csrf, gate, private, refuse, Gate};
@@ -118,8 +118,13 @@ async fn download(
         if !may_answer(&session.account, &state) {
             return Err(refuse(&app, &session, uri.path()));
         }
-        let found = app.store.lock().expect("store lock").attachment(year, &state, id).map_err(internal)?;
+        let mut store = app.store.lock().expect("store lock");
+        let found = store.attachment(year, &state, id).map_err(internal)?;
         let (file, content) = found.ok_or_else(|| WebError::NotFound(format!("no attachment {id}")))?;
+        // Who read which document is part of the record, like who wrote it.
+        let subject = format!("cycle/{year}/responses/{state}/attachments/{id}");
+        store.record(&session.account.email, "download-attachment", &subject).map_err(internal)?;
+        drop(store);
         let name: String = file.name.chars().filter(|c| c.is_ascii_graphic() && *c != '"' || *c == ' ').collect();
         let response = (
             [
