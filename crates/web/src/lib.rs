@@ -25,6 +25,7 @@ use observa_store::{SqliteStore, Store};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use cache::CacheStats;
 pub use error::WebError;
 pub use i18n::Lang;
 pub use snapshot::Snapshot;
@@ -89,6 +90,11 @@ impl AppState {
 
     pub fn downloads(&self) -> Arc<downloads::Downloads> {
         self.view.read().expect("view lock").downloads.clone()
+    }
+
+    /// The answer cache's figures (bytes held, report renders run), for tests and operators.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
     }
 
     /// Rebuilds the view from the store after the registry changed, swaps it in, and forgets

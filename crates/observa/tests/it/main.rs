@@ -2,6 +2,7 @@
 //! fresh temporary databases. Modules follow the user-facing paths.
 
 mod accounts;
+mod cache;
 mod checks;
 mod cli;
 mod consultation;
