@@ -7,6 +7,7 @@ pub mod auth;
 mod cache;
 mod downloads;
 mod error;
+mod extract;
 pub mod filetype;
 mod i18n;
 mod pages;
@@ -116,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router(state.clone()))
         .merge(api::router(state.clone()))
         .merge(responses::router())
+        .layer(axum::middleware::from_fn(extract::json_errors))
         .layer(trace)
         .with_state(state)
 }
