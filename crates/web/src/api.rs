@@ -142,7 +142,11 @@ async fn state(
     })))
 }
 
-async fn plan(State(app): State<AppState>, ApiPath(id): ApiPath<String>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
+async fn plan(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(p): Params,
+) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let snap = app.snapshot();
     let plan = snap
@@ -154,7 +158,11 @@ async fn plan(State(app): State<AppState>, ApiPath(id): ApiPath<String>, ApiQuer
     Ok(Json(value(plan)))
 }
 
-async fn body(State(app): State<AppState>, ApiPath(id): ApiPath<String>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
+async fn body(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(p): Params,
+) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let snap = app.snapshot();
     let ds = &snap.dataset;

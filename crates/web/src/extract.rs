@@ -35,6 +35,8 @@ pub(crate) struct ApiQuery<T>(pub T);
 /// `ApiJson(payload): ApiJson<serde_json::Value>`; the refusal is answered before the handler
 /// runs, so put checks that must come first (authentication, `If-Match`) in a middleware or take
 /// `Result<ApiJson<T>, Response>` and return the `Err` where it belongs.
+// Until `responses.rs` (the lead's) takes its PUT body with it; remove the allows then.
+#[allow(dead_code)]
 pub(crate) struct ApiJson<T>(pub T);
 
 impl<T, S> FromRequestParts<S> for ApiPath<T>
@@ -90,10 +92,13 @@ fn query_problem(e: &QueryRejection) -> Response {
     problem(e.status(), &format!("in the query string: {}", e.body_text()))
 }
 
+#[allow(dead_code)]
 fn json_problem(e: &JsonRejection) -> Response {
     let message = match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => too_large(),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "the body must be JSON, sent with `Content-Type: application/json`".into(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "the body must be JSON, sent with `Content-Type: application/json`".into()
+        }
         _ => format!("in the JSON body: {}", e.body_text()),
     };
     problem(e.status(), &message)
@@ -128,7 +133,9 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
     let text = axum::body::to_bytes(body, 4096).await.map(|b| String::from_utf8_lossy(&b).trim().to_string());
     let message = match text {
         Ok(text) if !text.is_empty() => text,
-        _ if status == StatusCode::METHOD_NOT_ALLOWED => "this path does not take that method; see /api/v1/openapi.json".into(),
+        _ if status == StatusCode::METHOD_NOT_ALLOWED => {
+            "this path does not take that method; see /api/v1/openapi.json".into()
+        }
         _ => status.canonical_reason().unwrap_or("error").to_lowercase(),
     };
     let fresh = problem(status, &message);
@@ -184,7 +191,8 @@ mod tests {
         assert!(body["message"].as_str().unwrap().contains("abc"), "{body}");
         assert_eq!(call(app(), get_("/api/v1/limit?n=300")).await.0, StatusCode::BAD_REQUEST);
         assert_eq!(call(app(), get_("/api/v1/plain/abc")).await.0, StatusCode::BAD_REQUEST, "the layer too");
-        let (status, body) = call(app(), Request::delete("/api/v1/years/1").body(axum::body::Body::empty()).unwrap()).await;
+        let (status, body) =
+            call(app(), Request::delete("/api/v1/years/1").body(axum::body::Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
         assert!(body["message"].is_string());
     }
@@ -192,7 +200,10 @@ mod tests {
     #[tokio::test]
     async fn json_bodies_are_refused_with_the_right_status() {
         let put_ = |body: Vec<u8>, kind: &str| {
-            Request::put("/api/v1/years/1").header(header::CONTENT_TYPE, kind).body(axum::body::Body::from(body)).unwrap()
+            Request::put("/api/v1/years/1")
+                .header(header::CONTENT_TYPE, kind)
+                .body(axum::body::Body::from(body))
+                .unwrap()
         };
         // No Content-Length here: the extractor's own limit answers.
         let big = vec![b' '; MAX_BODY + 1];

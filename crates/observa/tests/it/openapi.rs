@@ -145,7 +145,8 @@ fn call(app: &TestApp, method: &str, url: &str, headers: &[(&str, &str)], body: 
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let request = ureq::http::Request::builder().method(method).uri(format!("{}/api/v1{url}", app.base));
     let request = headers.iter().fold(request, |r, (k, v)| r.header(*k, *v));
-    let mut response = agent.run(request.body(body.to_vec()).unwrap()).unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let mut response =
+        agent.run(request.body(body.to_vec()).unwrap()).unwrap_or_else(|e| panic!("{method} {url}: {e}"));
     let kind = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
     let text = response.body_mut().with_config().limit(1 << 20).read_to_string().unwrap_or_default();
     (response.status().as_u16(), kind, text)
@@ -217,8 +218,9 @@ fn every_refusal_is_a_documented_status_with_a_json_problem_body() {
     const ONE: &str = "/cycles/{year}/responses/{state}";
     const SUBMIT: &str = "/cycles/{year}/responses/{state}/submit";
     // (operation, method, url, headers, body, the status expected when there is only one)
+    type Case<'a> = (&'a str, &'a str, &'a str, Vec<(&'a str, &'a str)>, &'a [u8], Option<u16>);
     #[rustfmt::skip]
-    let cases: Vec<(&str, &str, &str, Vec<(&str, &str)>, &[u8], Option<u16>)> = vec![
+    let cases: Vec<Case> = vec![
         (ONE, "GET", "/cycles/abc/responses/CL", vec![auth], b"", Some(400)),
         (ONE, "GET", "/cycles/99999999999/responses/CL", vec![auth], b"", Some(400)),
         (ONE, "GET", "/cycles/1999/responses/CL", vec![auth], b"", Some(404)),
