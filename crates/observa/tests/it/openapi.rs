@@ -302,4 +302,9 @@ fn the_documented_parameter_ranges_are_the_servers() {
     for code in &codes {
         assert_eq!(app.get(&format!("/api/v1/ratifications?treaty={}", code.as_str().unwrap())).status, 200);
     }
+    let states: Vec<Value> =
+        app.get("/api/v1/states").json()["states"].as_array().unwrap().iter().map(|s| s["state"].clone()).collect();
+    for path in ["/ratifications", "/reporting"] {
+        assert_eq!(param(path, "state")["enum"].as_array().unwrap(), &states, "{path}: the State codes");
+    }
 }
