@@ -1,10 +1,11 @@
 //! The read API under `/api/v1`: JSON with the export contract's field names, described by the
 //! OpenAPI document at `/api/v1/openapi.json`. GET only; ETag and Cache-Control on every
-//! answer (from [`crate::cache`]); CORS open. Unknown codes answer 404, bad parameters 400, both as JSON.
+//! answer (from [`crate::cache`]); CORS open. Unknown codes answer 404, bad parameters 400, both as JSON
+//! (the extractors of [`crate::extract`] make their rejections JSON too).
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, Method};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -13,10 +14,11 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_http::cors::{Any, CorsLayer};
 
+use crate::extract::{ApiPath, ApiQuery};
 use crate::search::SearchParams;
 use crate::{AppState, WebError};
 
-type Params = Query<HashMap<String, String>>;
+type Params = ApiQuery<HashMap<String, String>>;
 
 pub fn router(app: AppState) -> Router<AppState> {
     let api = Router::new()
@@ -84,7 +86,7 @@ fn pick<T: serde::Serialize>(rows: &[T], keep: impl Fn(&T) -> bool) -> Vec<Value
     rows.iter().filter(|r| keep(r)).map(value).collect()
 }
 
-async fn states(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
+async fn states(State(app): State<AppState>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let snap = app.snapshot();
     let items: Vec<Value> = snap
@@ -105,8 +107,8 @@ async fn states(State(app): State<AppState>, Query(p): Params) -> Result<Json<Va
 
 async fn state(
     State(app): State<AppState>,
-    Path(code): Path<String>,
-    Query(p): Params,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(p): Params,
 ) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let code = code.to_ascii_uppercase();
@@ -140,7 +142,11 @@ async fn state(
     })))
 }
 
-async fn plan(State(app): State<AppState>, Path(id): Path<String>, Query(p): Params) -> Result<Json<Value>, WebError> {
+async fn plan(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(p): Params,
+) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let snap = app.snapshot();
     let plan = snap
@@ -152,7 +158,11 @@ async fn plan(State(app): State<AppState>, Path(id): Path<String>, Query(p): Par
     Ok(Json(value(plan)))
 }
 
-async fn body(State(app): State<AppState>, Path(id): Path<String>, Query(p): Params) -> Result<Json<Value>, WebError> {
+async fn body(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(p): Params,
+) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let snap = app.snapshot();
     let ds = &snap.dataset;
@@ -166,7 +176,7 @@ async fn body(State(app): State<AppState>, Path(id): Path<String>, Query(p): Par
     Ok(Json(v))
 }
 
-async fn agencies(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
+async fn agencies(State(app): State<AppState>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let items: Vec<Value> = app
         .snapshot()
@@ -184,8 +194,8 @@ async fn agencies(State(app): State<AppState>, Query(p): Params) -> Result<Json<
 
 async fn agency(
     State(app): State<AppState>,
-    Path(id): Path<String>,
-    Query(p): Params,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(p): Params,
 ) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     let snap = app.snapshot();
@@ -195,12 +205,12 @@ async fn agency(
     Ok(Json(v))
 }
 
-async fn treaties(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
+async fn treaties(State(app): State<AppState>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &[])?;
     Ok(Json(json!({ "treaties": value(&app.snapshot().dataset.treaties) })))
 }
 
-async fn ratifications(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
+async fn ratifications(State(app): State<AppState>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &["state", "treaty"])?;
     let (state, treaty) = (state_param(&app, &p)?, treaty_param(&app, &p)?);
     let items: Vec<Value> = app
@@ -216,7 +226,7 @@ async fn ratifications(State(app): State<AppState>, Query(p): Params) -> Result<
     Ok(Json(json!({ "ratifications": items })))
 }
 
-async fn reporting(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
+async fn reporting(State(app): State<AppState>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &["state", "treaty"])?;
     let (state, treaty) = (state_param(&app, &p)?, treaty_param(&app, &p)?);
     let items: Vec<Value> = app
@@ -232,7 +242,7 @@ async fn reporting(State(app): State<AppState>, Query(p): Params) -> Result<Json
     Ok(Json(json!({ "as_of": app.snapshot().as_of.to_string(), "reporting": items })))
 }
 
-async fn search(State(app): State<AppState>, Query(p): Params) -> Result<Json<Value>, WebError> {
+async fn search(State(app): State<AppState>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
     only(&p, &["q", "state", "kind", "focal_point", "limit"])?;
     let q = p.get("q").ok_or_else(|| WebError::BadRequest("the query parameter `q` is required".into()))?;
     let limit = match p.get("limit") {

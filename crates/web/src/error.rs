@@ -83,9 +83,14 @@ impl WebError {
 /// API handlers return this: JSON errors.
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        (status, Json(json!({ "error": status.canonical_reason(), "message": self.public_message() }))).into_response()
+        problem(self.status(), &self.public_message())
     }
+}
+
+/// The API's problem body, `{"error": reason phrase, "message": what was wrong}`, for any status
+/// (the extractors' rejections have statuses `WebError` has no variant for: 405, 422).
+pub(crate) fn problem(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": status.canonical_reason().unwrap_or("Error"), "message": message }))).into_response()
 }
 
 impl From<tantivy::TantivyError> for WebError {

@@ -7,6 +7,7 @@ pub mod auth;
 mod cache;
 mod downloads;
 mod error;
+mod extract;
 mod headers;
 mod refusals;
 pub mod filetype;
@@ -27,6 +28,7 @@ use observa_store::{SqliteStore, Store};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use cache::CacheStats;
 pub use error::WebError;
 pub use refusals::PER_WINDOW as REFUSALS_PER_WINDOW;
 pub use i18n::Lang;
@@ -109,6 +111,11 @@ impl AppState {
         self.view.read().expect("view lock").downloads.clone()
     }
 
+    /// The answer cache's figures (bytes held, report renders run), for tests and operators.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
+    }
+
     /// Rebuilds the view from the store after the registry changed, swaps it in, and forgets
     /// every cached answer. It runs after a write has committed, so it cannot fail that write: if
     /// the view cannot be rebuilt, the error is logged and the portal keeps serving the view it
@@ -139,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router(state.clone()))
         .merge(api::router(state.clone()))
         .merge(responses::router())
+        .layer(axum::middleware::from_fn(extract::json_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::secure))
         .layer(trace)
         .with_state(state)

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod backup;
+mod cache;
 mod checks;
 mod cli;
 mod consultation;

@@ -8,6 +8,8 @@ use crate::{bundled, questionnaire};
 
 pub struct TestApp {
     pub base: String,
+    /// The running application's state (for figures such as [`observa_web::AppState::cache_stats`]).
+    pub state: observa_web::AppState,
     agent: ureq::Agent,
     _runtime: tokio::runtime::Runtime,
 }
@@ -58,9 +60,9 @@ impl TestApp {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        runtime.spawn(observa_web::serve_on(listener, state, std::future::pending()));
+        runtime.spawn(observa_web::serve_on(listener, state.clone(), std::future::pending()));
         let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
-        TestApp { base, agent, _runtime: runtime }
+        TestApp { base, state, agent, _runtime: runtime }
     }
 
     pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Answer {

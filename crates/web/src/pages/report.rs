@@ -1,6 +1,8 @@
 //! The annual report on the portal: the whole report as a web page, and download links for every
 //! format and language (HTML file, PDF, DOCX, XLSX, Markdown). Reports are generated on first
-//! request and kept by the answer cache until an analyst changes the editorial text.
+//! request and kept until an analyst changes the editorial text or the registry changes. The
+//! writers run through [`crate::cache::ResponseCache::once`]: at most one run per cycle,
+//! language, format and data version, however many requests (and query strings) ask at once.
 
 use axum::extract::{Path, State};
 use axum::http::{header, Uri};
@@ -60,32 +62,47 @@ pub fn document(app: &AppState, cycle: i32, lang: observa_domain::Lang) -> Resul
 }
 
 async fn latest(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
-    let result = page_lang(&lang).and_then(|l| {
+    let result = async {
+        let l = page_lang(&lang)?;
         let cycle = cycles(&app).first().copied().ok_or_else(|| WebError::NotFound("no cycle has answers".into()))?;
-        show(&app, l, &uri, cycle)
-    });
-    respond(&app, &lang, result)
+        show(&app, l, &uri, cycle).await
+    };
+    respond(&app, &lang, result.await)
 }
 
 async fn page(State(app): State<AppState>, Path((lang, cycle)): Path<(String, String)>, uri: Uri) -> Response {
-    let result = page_lang(&lang).and_then(|l| show(&app, l, &uri, known_cycle(&app, &cycle)?));
-    respond(&app, &lang, result)
+    let result = async { show(&app, page_lang(&lang)?, &uri, known_cycle(&app, &cycle)?).await };
+    respond(&app, &lang, result.await)
 }
 
-fn show(app: &AppState, l: crate::Lang, uri: &Uri, cycle: i32) -> Result<Response, WebError> {
-    let doc = document(app, cycle, l.0)?;
+/// Runs a writer of the report of `cycle` in `lang` once per key and data version (see the
+/// module comment); `what` names the output in the key.
+async fn written(
+    app: &AppState,
+    cycle: i32,
+    l: crate::Lang,
+    what: &str,
+    write: impl FnOnce(&Document) -> Result<Vec<u8>, WebError> + Send + 'static,
+) -> Result<axum::body::Bytes, WebError> {
+    let worker = app.clone();
+    let key = format!("report/{cycle}/{}/{what}", l.code());
+    app.cache.once(key, move || write(&document(&worker, cycle, l.0)?)).await
+}
+
+async fn show(app: &AppState, l: crate::Lang, uri: &Uri, cycle: i32) -> Result<Response, WebError> {
+    // The page needs the title and the HTML body: written together, kept as one JSON value.
+    let written = written(app, cycle, l, "page", |doc| {
+        serde_json::to_vec(&(&doc.title, observa_report::html_body(doc))).map_err(|e| WebError::Internal(e.to_string()))
+    })
+    .await?;
+    let (title, body): (String, String) =
+        serde_json::from_slice(&written).map_err(|e| WebError::Internal(format!("report page: {e}")))?;
     let formats: Vec<Value> = Format::ALL
         .iter()
         .map(|f| context! { ext => f.extension(), label => l.text(&format!("report-format-{}", f.extension())) })
         .collect();
-    let body = Value::from_safe_string(observa_report::html_body(&doc));
-    let page = render(
-        app,
-        l,
-        uri,
-        "report.html",
-        context! { cycle, cycles => cycles(app), title => doc.title, formats, body },
-    );
+    let body = Value::from_safe_string(body);
+    let page = render(app, l, uri, "report.html", context! { cycle, cycles => cycles(app), title, formats, body });
     Ok(revalidate(page))
 }
 
@@ -106,12 +123,11 @@ async fn download(
         let format = Format::from_extension(&format).ok_or_else(|| {
             WebError::NotFound(format!("no report format `{format}`; use html, pdf, docx, xlsx or md"))
         })?;
-        let doc = document(&app, cycle, l.0)?;
-        // Typesetting a PDF takes a second or two of CPU: off the async workers.
-        let bytes = tokio::task::spawn_blocking(move || observa_report::render(&doc, format))
-            .await
-            .map_err(|e| WebError::Internal(format!("report task: {e}")))?
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+        // Typesetting a PDF takes a second or two of CPU: once, and off the async workers.
+        let bytes = written(&app, cycle, l, format.extension(), move |doc| {
+            observa_report::render(doc, format).map_err(|e| WebError::Internal(e.to_string()))
+        })
+        .await?;
         let name = format!("observa-report-{cycle}-{}.{}", l.code(), format.extension());
         Ok::<_, WebError>(
             (
