@@ -35,8 +35,6 @@ pub(crate) struct ApiQuery<T>(pub T);
 /// `ApiJson(payload): ApiJson<serde_json::Value>`; the refusal is answered before the handler
 /// runs, so put checks that must come first (authentication, `If-Match`) in a middleware or take
 /// `Result<ApiJson<T>, Response>` and return the `Err` where it belongs.
-// Until `responses.rs` (the lead's) takes its PUT body with it; remove the allows then.
-#[allow(dead_code)]
 pub(crate) struct ApiJson<T>(pub T);
 
 impl<T, S> FromRequestParts<S> for ApiPath<T>
@@ -92,7 +90,6 @@ fn query_problem(e: &QueryRejection) -> Response {
     problem(e.status(), &format!("in the query string: {}", e.body_text()))
 }
 
-#[allow(dead_code)]
 fn json_problem(e: &JsonRejection) -> Response {
     let message = match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => too_large(),

@@ -10,7 +10,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use observa_store::{AccountStore, ConsultationStore, SqliteStore, StoreError};
 use serde_json::json;
 
 use crate::auth::{self, internal};
+use crate::extract::{ApiJson, ApiPath};
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -219,7 +220,7 @@ fn body(cycle: &Cycle, draft: &Draft) -> Response {
 
 async fn read(
     State(app): State<AppState>,
-    Path((year, state)): Path<(i32, String)>,
+    ApiPath((year, state)): ApiPath<(i32, String)>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
@@ -234,10 +235,10 @@ async fn read(
 
 async fn write(
     State(app): State<AppState>,
-    Path((year, state)): Path<(i32, String)>,
+    ApiPath((year, state)): ApiPath<(i32, String)>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    payload: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
+    payload: Result<ApiJson<serde_json::Value>, Response>,
 ) -> Response {
     let account = match allowed(&app, &headers, peer, &state) {
         Ok(a) => a,
@@ -247,8 +248,11 @@ async fn write(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let Ok(Json(payload)) = payload else {
-        return problem(StatusCode::BAD_REQUEST, "the body must be JSON: {\"answers\": {question id: answer}}");
+    // The body's refusal (400 bad JSON, 413 too large, 415 not JSON) comes after the checks of
+    // who asks and which version, as the document says.
+    let ApiJson(payload) = match payload {
+        Ok(p) => p,
+        Err(refusal) => return no_store(refusal),
     };
     let answers: Answers = match serde_json::from_value(payload.get("answers").cloned().unwrap_or(payload)) {
         Ok(a) => a,
@@ -285,7 +289,7 @@ async fn write(
 
 async fn submit(
     State(app): State<AppState>,
-    Path((year, state)): Path<(i32, String)>,
+    ApiPath((year, state)): ApiPath<(i32, String)>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
