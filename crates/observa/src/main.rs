@@ -229,7 +229,9 @@ fn main() -> ExitCode {
         Command::Audit { command: AuditCommand::Verify { checkpoint } } => {
             commands::audit::verify(&cli.db, checkpoint.as_deref())
         }
-        Command::Audit { command: AuditCommand::Checkpoint { out } } => commands::audit::checkpoint(&cli.db, out.as_deref()),
+        Command::Audit { command: AuditCommand::Checkpoint { out } } => {
+            commands::audit::checkpoint(&cli.db, out.as_deref())
+        }
         Command::Audit { command: AuditCommand::List { last } } => commands::audit::list(&cli.db, last),
         Command::Backup { out, force } => commands::backup::backup(&cli.db, &out, force),
         Command::Restore { file, force } => commands::backup::restore(&file, &cli.db, force),

@@ -45,7 +45,15 @@ impl AccountStore for SqliteStore {
         let id = tx.last_insert_rowid();
         let after =
             serde_json::json!({ "email": new.email, "role": new.role.code(), "states": new.states }).to_string();
-        append_audit(&self.audit_key, &tx, actor.to_string(), "create-account", &format!("account/{id}"), None, Some(&after))?;
+        append_audit(
+            &self.audit_key,
+            &tx,
+            actor.to_string(),
+            "create-account",
+            &format!("account/{id}"),
+            None,
+            Some(&after),
+        )?;
         tx.commit()?;
         Ok(Account {
             id,
@@ -76,7 +84,15 @@ impl AccountStore for SqliteStore {
             "DELETE FROM sessions WHERE account = ?1 AND token_hash IS NOT ?2",
             rusqlite::params![account, keep_session],
         )?;
-        append_audit(&self.audit_key, &tx, actor.to_string(), "change-password", &format!("account/{account}"), None, None)?;
+        append_audit(
+            &self.audit_key,
+            &tx,
+            actor.to_string(),
+            "change-password",
+            &format!("account/{account}"),
+            None,
+            None,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -173,7 +189,15 @@ impl AccountStore for SqliteStore {
             "INSERT INTO password_resets (token_hash, account, expires_at) VALUES (?1, ?2, ?3)",
             rusqlite::params![token_hash, id, expires_at],
         )?;
-        append_audit(&self.audit_key, &tx, actor.to_string(), "issue-reset-link", &format!("account/{id}"), None, Some(expires_at))?;
+        append_audit(
+            &self.audit_key,
+            &tx,
+            actor.to_string(),
+            "issue-reset-link",
+            &format!("account/{id}"),
+            None,
+            Some(expires_at),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -195,7 +219,15 @@ impl AccountStore for SqliteStore {
         tx.execute("DELETE FROM sessions WHERE account = ?1", [id])?;
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ?1");
         let account = tx.query_row(&sql, [id], account)?;
-        append_audit(&self.audit_key, &tx, account.email.clone(), "reset-password", &format!("account/{id}"), None, None)?;
+        append_audit(
+            &self.audit_key,
+            &tx,
+            account.email.clone(),
+            "reset-password",
+            &format!("account/{id}"),
+            None,
+            None,
+        )?;
         tx.commit()?;
         Ok(Some(account))
     }
@@ -220,7 +252,8 @@ impl AccountStore for SqliteStore {
         tx.execute("DELETE FROM sign_in_attempts WHERE at < ?1", [&since])?;
         let mut longest = chrono::Duration::zero();
         for key in keys {
-            let mut stmt = tx.prepare_cached("SELECT at FROM sign_in_attempts WHERE key = ?1 AND failed ORDER BY at")?;
+            let mut stmt =
+                tx.prepare_cached("SELECT at FROM sign_in_attempts WHERE key = ?1 AND failed ORDER BY at")?;
             let times = stmt
                 .query_map([&key.text], |r| r.get::<_, String>(0))?
                 .filter_map(|t| t.ok())

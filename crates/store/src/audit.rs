@@ -79,9 +79,7 @@ pub(crate) fn random_key() -> AuditKey {
 pub(crate) fn install(conn: &mut Connection, key: &AuditKey, key_file: &str) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let last: Option<Option<String>> = tx
-        .query_row("SELECT after FROM audit WHERE action = ?1 ORDER BY seq DESC LIMIT 1", [KEY_INSTALLED], |r| {
-            r.get(0)
-        })
+        .query_row("SELECT after FROM audit WHERE action = ?1 ORDER BY seq DESC LIMIT 1", [KEY_INSTALLED], |r| r.get(0))
         .optional()?;
     let fingerprint = key.fingerprint();
     if last.as_ref().is_some_and(|f| f.as_deref() == Some(fingerprint.as_str())) {
@@ -183,9 +181,10 @@ impl AuditFilter {
     /// The `LIKE` patterns of the filter (wildcards typed by the visitor are taken literally).
     fn patterns(&self) -> [Option<String>; 3] {
         let like = |v: &Option<String>| {
-            v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(|v| {
-                format!("%{}%", v.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
-            })
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("%{}%", v.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
         };
         [like(&self.actor), like(&self.action), like(&self.subject)]
     }
@@ -246,7 +245,8 @@ impl SqliteStore {
     /// At most `limit` entries after the sequence number `after`, oldest first (for listing the
     /// whole log a page at a time).
     pub fn audit_from(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
+        let mut stmt =
+            self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
         let rows = stmt.query_map(rusqlite::params![after, limit as i64], entry)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

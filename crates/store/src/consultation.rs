@@ -60,7 +60,15 @@ impl ConsultationStore for SqliteStore {
         )?;
         let after = serde_json::json!({ "questionnaire": format!("{} v{}", q.id, q.version), "deadline": deadline })
             .to_string();
-        append_audit(&self.audit_key, &tx, actor.to_string(), "open-cycle", &format!("cycle/{year}"), None, Some(&after))?;
+        append_audit(
+            &self.audit_key,
+            &tx,
+            actor.to_string(),
+            "open-cycle",
+            &format!("cycle/{year}"),
+            None,
+            Some(&after),
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -318,7 +318,11 @@ fn save_versioned(
 /// before and after summaries): `replace_all`, and an accepted response's projection.
 pub(crate) fn write_registry(
     key: &observa_domain::audit::AuditKey,
-    tx: &rusqlite::Transaction, dataset: &Dataset, origin: &str, actor: String) -> Result<()> {
+    tx: &rusqlite::Transaction,
+    dataset: &Dataset,
+    origin: &str,
+    actor: String,
+) -> Result<()> {
     let Value::Object(mut tables) = serde_json::to_value(dataset).map_err(|e| StoreError::Invalid(e.to_string()))?
     else {
         unreachable!("a dataset serialises to an object")

@@ -174,7 +174,9 @@ pub fn pending(session: &Session) -> Option<Pending> {
 pub async fn verify_password_bounded(app: &AppState, password: String, hash: String) -> Result<bool, WebError> {
     let permit = tokio::time::timeout(std::time::Duration::from_secs(5), app.hashing.clone().acquire_owned())
         .await
-        .map_err(|_| WebError::TooManyAttempts("the server is busy checking other sign-ins; try again in a moment".into()))?
+        .map_err(|_| {
+            WebError::TooManyAttempts("the server is busy checking other sign-ins; try again in a moment".into())
+        })?
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await

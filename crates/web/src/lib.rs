@@ -8,11 +8,11 @@ mod cache;
 mod downloads;
 mod error;
 mod extract;
-mod headers;
-mod refusals;
 pub mod filetype;
+mod headers;
 mod i18n;
 mod pages;
+mod refusals;
 pub mod responses;
 pub mod search;
 mod snapshot;
@@ -30,8 +30,8 @@ use tracing::Level;
 
 pub use cache::CacheStats;
 pub use error::WebError;
-pub use refusals::PER_WINDOW as REFUSALS_PER_WINDOW;
 pub use i18n::Lang;
+pub use refusals::PER_WINDOW as REFUSALS_PER_WINDOW;
 pub use snapshot::Snapshot;
 
 /// What every handler can reach.

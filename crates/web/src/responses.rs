@@ -50,7 +50,9 @@ impl Unauthenticated {
             Unauthenticated::PasswordChange | Unauthenticated::Pending(auth::Pending::Password) => {
                 "the account must change its first password (sign in in a browser) before it can use the API"
             }
-            Unauthenticated::Pending(_) => "the session has not finished signing in: enter the second factor in the browser",
+            Unauthenticated::Pending(_) => {
+                "the session has not finished signing in: enter the second factor in the browser"
+            }
         }
     }
 }

@@ -42,7 +42,8 @@ pub fn verify(db: &Path, checkpoint: Option<&Path>) -> Result<ExitCode> {
     }
     match store.verify_audit(checkpoint.as_ref())? {
         Ok(n) => {
-            let at = checkpoint.map(|c| format!(", and entry {} is as the checkpoint of {} recorded", c.seq, c.taken_at));
+            let at =
+                checkpoint.map(|c| format!(", and entry {} is as the checkpoint of {} recorded", c.seq, c.taken_at));
             println!("audit log of {}: {n} entries, hash chain intact{}", db.display(), at.unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }

@@ -18,7 +18,8 @@ pub fn run(db: &Path, addr: SocketAddr, behind_tls: bool) -> Result<ExitCode> {
         .init();
     let store = bundled::open_seeded(db)?;
     let questionnaires = bundled::questionnaire(i32::MAX)?.into_iter().collect();
-    let state = observa_web::AppState::new(store, questionnaires).context("building the portal")?.behind_tls(behind_tls);
+    let state =
+        observa_web::AppState::new(store, questionnaires).context("building the portal")?.behind_tls(behind_tls);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(observa_web::serve(addr, state)).with_context(|| format!("serving on {addr}"))?;
     Ok(ExitCode::SUCCESS)

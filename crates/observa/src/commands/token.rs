@@ -30,7 +30,8 @@ pub fn create(db: &Path, email: &str, days: i64, label: &str) -> Result<ExitCode
     let mut store = bundled::open_seeded(db)?;
     let Some((account, _)) = store.account_by_email(&email)? else { bail!("no account has the e-mail {email}") };
     let token = observa_web::auth::new_token();
-    let expires = (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let expires =
+        (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let id = store.create_token(&account, &observa_web::auth::token_hash(&token), &expires, label, &actor())?;
     println!("API token {id} for {email}, valid until {expires} (shown once; send it as `Authorization: Bearer <token>`):\n{token}");
     if account.must_change_password {
@@ -44,7 +45,9 @@ pub fn list(db: &Path, email: Option<&str>) -> Result<ExitCode> {
     let account = match email {
         Some(e) => {
             let email = parse_email(e).map_err(anyhow::Error::msg)?;
-            let Some((account, _)) = store.account_by_email(&email)? else { bail!("no account has the e-mail {email}") };
+            let Some((account, _)) = store.account_by_email(&email)? else {
+                bail!("no account has the e-mail {email}")
+            };
             Some(account.id)
         }
         None => None,

@@ -47,7 +47,11 @@ fn app() -> TestApp {
 /// The audit log's (actor, action) pairs, read through a second connection.
 fn audit(scratch: &Scratch) -> Vec<(String, String)> {
     let store = SqliteStore::open(&scratch.path("a.db")).unwrap();
-    assert_eq!(store.verify_audit(None).unwrap().map_err(|b| b.reason), Ok(store.audit().unwrap().len()), "the chain is intact");
+    assert_eq!(
+        store.verify_audit(None).unwrap().map_err(|b| b.reason),
+        Ok(store.audit().unwrap().len()),
+        "the chain is intact"
+    );
     let entries = store.audit().unwrap();
     entries.into_iter().map(|e| (e.actor, e.action)).collect()
 }
@@ -212,7 +216,8 @@ fn after_five_failures_an_account_waits_a_growing_delay_and_other_accounts_do_no
     let conn = rusqlite::Connection::open(db.path("a.db")).unwrap();
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     for _ in 0..5 {
-        conn.execute("INSERT INTO sign_in_attempts (key, at) VALUES ('account:ana@secretariat.org', ?1)", [&now]).unwrap();
+        conn.execute("INSERT INTO sign_in_attempts (key, at) VALUES ('account:ana@secretariat.org', ?1)", [&now])
+            .unwrap();
     }
     assert_eq!(sign_in(&app, "ana@secretariat.org", PASSWORD), Err(429), "even the right password waits");
     assert!(sign_in(&app, "liaison@gob.cl", PASSWORD).is_ok(), "other accounts are not slowed");

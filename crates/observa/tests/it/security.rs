@@ -116,7 +116,11 @@ fn the_api_refuses_sessions_that_have_not_finished_signing_in_as_pages_do() {
     assert_eq!(request(&app, "GET", CL, &[("Cookie", &first)], None).0, 200, "a finished sign-in works");
     // A new sign-in with the password alone: the second factor is pending.
     let pending = session(&sign_in(&app, "ana@secretariat.org", NEW_PASSWORD, "/en/account"));
-    for (method, path, body) in [("GET", CL.to_string(), None), ("PUT", CL.to_string(), Some("{\"answers\":{}}")), ("POST", format!("{CL}/submit"), None)] {
+    for (method, path, body) in [
+        ("GET", CL.to_string(), None),
+        ("PUT", CL.to_string(), Some("{\"answers\":{}}")),
+        ("POST", format!("{CL}/submit"), None),
+    ] {
         let (status, answer) = request(&app, method, &path, &[("Cookie", &pending), ("If-Match", "\"v0\"")], body);
         assert_eq!(status, 401, "{method} {path}: {answer}");
         assert!(answer.contains("second factor"), "{answer}");
@@ -133,7 +137,8 @@ fn the_api_refuses_sessions_that_have_not_finished_signing_in_as_pages_do() {
 fn tokens_work_only_after_the_first_password_expire_can_be_revoked_and_take_any_case_of_bearer() {
     let s = Scratch::new();
     drop(database(&s));
-    let created = s.observa("h.db", &["token", "create", "--email", "enlace@gob.cl", "--days", "30", "--label", "SIGEN"]);
+    let created =
+        s.observa("h.db", &["token", "create", "--email", "enlace@gob.cl", "--days", "30", "--label", "SIGEN"]);
     assert!(created.status.success(), "{}", text(&created));
     assert!(text(&created).contains("works only after"), "{}", text(&created));
     let token = String::from_utf8_lossy(&created.stdout).lines().last().unwrap().trim().to_string();
@@ -161,7 +166,9 @@ fn tokens_work_only_after_the_first_password_expire_can_be_revoked_and_take_any_
     // An expired token does not work either.
     let mut store = SqliteStore::open(&s.path("h.db")).unwrap();
     let (liaison, _) = store.account_by_email("enlace@gob.cl").unwrap().unwrap();
-    store.create_token(&liaison, &observa_web::auth::token_hash("old-token"), "2020-01-01T00:00:00Z", "", "test").unwrap();
+    store
+        .create_token(&liaison, &observa_web::auth::token_hash("old-token"), "2020-01-01T00:00:00Z", "", "test")
+        .unwrap();
     assert_eq!(request(&app, "GET", CL, &[("Authorization", "Bearer old-token")], None).0, 401);
     // Another account's token cannot be revoked by a liaison officer.
     assert!(!store.revoke_token(2, Some(liaison.id + 100), "test").unwrap());
@@ -213,13 +220,15 @@ fn forty_parallel_wrong_passwords_get_at_most_a_few_checks_and_a_restart_forgets
     let conn = rusqlite::Connection::open(s.path("h.db")).unwrap();
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     for _ in 0..5 {
-        conn.execute("INSERT INTO sign_in_attempts (key, at) VALUES ('account:ana@secretariat.org', ?1)", [&now]).unwrap();
+        conn.execute("INSERT INTO sign_in_attempts (key, at) VALUES ('account:ana@secretariat.org', ?1)", [&now])
+            .unwrap();
     }
     let again = TestApp::spawn_on(SqliteStore::open(&s.path("h.db")).unwrap());
     assert_eq!(sign_in(&again, "ana@secretariat.org", PASSWORD, "/en/account").status, 429);
     // The genuine owner is not locked out for the window: once the delay since the last failure
     // has passed, the right password works (here the failures are moved ten minutes back).
-    let past = (chrono::Utc::now() - chrono::Duration::minutes(10)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let past =
+        (chrono::Utc::now() - chrono::Duration::minutes(10)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     conn.execute("UPDATE sign_in_attempts SET at = ?1", [&past]).unwrap();
     assert_eq!(sign_in(&again, "ana@secretariat.org", PASSWORD, "/en/account").status, 303);
 }
@@ -229,7 +238,9 @@ fn next_never_leaves_the_site_and_a_newline_is_not_a_server_error() {
     let s = Scratch::new();
     let store = database(&s);
     let app = TestApp::spawn_on(store);
-    for next in ["/\t/evil.example/", "/\n/evil.example/", "//evil.example/", "/\\evil.example/", "https://evil.example/"] {
+    for next in
+        ["/\t/evil.example/", "/\n/evil.example/", "//evil.example/", "/\\evil.example/", "https://evil.example/"]
+    {
         let form = app.get(&format!("/en/account/login?next={}", next.replace('\t', "%09").replace('\n', "%0A")));
         assert_eq!(form.status, 200, "{next:?}");
         let field = form.body.split("name=\"next\" value=\"").nth(1).expect("a next field");
@@ -245,7 +256,16 @@ fn next_never_leaves_the_site_and_a_newline_is_not_a_server_error() {
 #[test]
 fn every_answer_carries_the_security_headers_and_behind_tls_cookies_are_secure_with_hsts() {
     let app = TestApp::spawn();
-    for path in ["/en/", "/es/states/CL", "/api/v1/states", "/api/v1/nope", "/en/nope", "/downloads/observa.json", "/static/style.css", "/en/analysis/report/2014/html"] {
+    for path in [
+        "/en/",
+        "/es/states/CL",
+        "/api/v1/states",
+        "/api/v1/nope",
+        "/en/nope",
+        "/downloads/observa.json",
+        "/static/style.css",
+        "/en/analysis/report/2014/html",
+    ] {
         let a = app.get(path);
         let csp = a.headers.get("content-security-policy").unwrap_or_else(|| panic!("{path}: no CSP"));
         assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("script-src 'unsafe"), "{path}: {csp}");
@@ -258,9 +278,8 @@ fn every_answer_carries_the_security_headers_and_behind_tls_cookies_are_secure_w
     let mut store = SqliteStore::in_memory().unwrap();
     store.replace_all(&bundled(), "test").unwrap();
     account(&mut store, "enlace@gob.cl", Role::Liaison, &["CL"]);
-    let tls = TestApp::spawn_state(
-        observa_web::AppState::new(store, vec![crate::questionnaire()]).unwrap().behind_tls(true),
-    );
+    let tls =
+        TestApp::spawn_state(observa_web::AppState::new(store, vec![crate::questionnaire()]).unwrap().behind_tls(true));
     let page = tls.get("/en/");
     assert!(page.headers["strict-transport-security"].contains("max-age="));
     let form = tls.get("/en/account/login");
@@ -279,7 +298,8 @@ fn anonymous_requests_cannot_grow_the_audit_log_without_bound() {
     let huge = "a".repeat(20 * 1024);
     let form = app.get("/en/account/login");
     let cookie = format!("observa_login_csrf={}", form.cookie("observa_login_csrf").unwrap());
-    let big = app.post_form("/en/account/login", &cookie, &[("email", &huge), ("password", "x"), ("csrf", &form.csrf())]);
+    let big =
+        app.post_form("/en/account/login", &cookie, &[("email", &huge), ("password", "x"), ("csrf", &form.csrf())]);
     assert_eq!(big.status, 413);
     // ...a 10 KB one is read, but is not an e-mail and is not written as typed.
     let long = format!("{}@example.org", "b".repeat(10 * 1024));
@@ -357,7 +377,11 @@ fn deleting_the_last_entries_or_rewriting_and_rehashing_history_is_detected() {
         }
         e.prev_hash = prev.clone();
         e.hash = e.content().hash(&prev);
-        conn.execute("UPDATE audit SET actor = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4", rusqlite::params![e.actor, e.prev_hash, e.hash, e.seq]).unwrap();
+        conn.execute(
+            "UPDATE audit SET actor = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4",
+            rusqlite::params![e.actor, e.prev_hash, e.hash, e.seq],
+        )
+        .unwrap();
         prev = e.hash;
     }
     conn.execute("UPDATE audit_head SET hash = ?1", [&prev]).unwrap();
@@ -368,7 +392,8 @@ fn deleting_the_last_entries_or_rewriting_and_rehashing_history_is_detected() {
 
     // Someone holding the key rewrites history consistently: only the checkpoint catches it.
     let conn = copy("insider.db");
-    let key = observa_domain::audit::AuditKey::parse(&std::fs::read_to_string(s.path("a.db.audit-key")).unwrap()).unwrap();
+    let key =
+        observa_domain::audit::AuditKey::parse(&std::fs::read_to_string(s.path("a.db.audit-key")).unwrap()).unwrap();
     let entries = SqliteStore::open(&s.path("a.db")).unwrap().audit().unwrap();
     let mut prev = observa_domain::audit::GENESIS.to_string();
     for mut e in entries {
@@ -377,7 +402,11 @@ fn deleting_the_last_entries_or_rewriting_and_rehashing_history_is_detected() {
         }
         e.prev_hash = prev.clone();
         e.hash = e.content().mac(&key, &prev);
-        conn.execute("UPDATE audit SET actor = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4", rusqlite::params![e.actor, e.prev_hash, e.hash, e.seq]).unwrap();
+        conn.execute(
+            "UPDATE audit SET actor = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4",
+            rusqlite::params![e.actor, e.prev_hash, e.hash, e.seq],
+        )
+        .unwrap();
         prev = e.hash;
     }
     let head = observa_domain::audit::Head::new(&key, entries_len(&s), &prev);

@@ -166,7 +166,11 @@ async fn login(
         let next = safe_next(form.next.as_deref(), l);
         let cookie_csrf = auth::cookie(&headers, auth::LOGIN_CSRF_COOKIE).unwrap_or_default();
         if !auth::same_token(&cookie_csrf, &form.csrf) {
-            app.record_refusal(&peer.ip().to_string(), "anonymous", "refused-access: login form without a valid CSRF token");
+            app.record_refusal(
+                &peer.ip().to_string(),
+                "anonymous",
+                "refused-access: login form without a valid CSRF token",
+            );
             return Err(WebError::Forbidden(l.text("account-form-expired")));
         }
         // What is not an e-mail address (over 254 characters, say) names no account: it is
@@ -178,7 +182,8 @@ async fn login(
         keys.extend(email.as_deref().map(Key::account));
         // The attempt is reserved (counted as failed) before the password is checked, so parallel
         // attempts cannot all get through; a success forgives it.
-        let reserved = app.store.lock().expect("store lock").reserve_attempt(&keys, chrono::Utc::now()).map_err(internal)?;
+        let reserved =
+            app.store.lock().expect("store lock").reserve_attempt(&keys, chrono::Utc::now()).map_err(internal)?;
         let reserved = match reserved {
             Ok(ids) => ids,
             Err(wait) => {
@@ -202,7 +207,11 @@ async fn login(
                 return Ok(login_page(&app, l, &uri, &next, Some(l.text("account-wrong")), StatusCode::UNAUTHORIZED));
             }
         };
-        app.store.lock().expect("store lock").forgive_attempts(&Key::account(&account.email).text, &reserved).map_err(internal)?;
+        app.store
+            .lock()
+            .expect("store lock")
+            .forgive_attempts(&Key::account(&account.email).text, &reserved)
+            .map_err(internal)?;
         // A new session id at every sign-in (no fixation), and a fresh CSRF token with it.
         let token = auth::new_token();
         {
@@ -220,8 +229,14 @@ async fn login(
         };
         let mut response = Redirect::to(&to).into_response();
         let h = response.headers_mut();
-        h.append(header::SET_COOKIE, auth::set_cookie(&app, auth::SESSION_COOKIE, &token, None).parse().expect("cookie"));
-        h.append(header::SET_COOKIE, auth::set_cookie(&app, auth::LOGIN_CSRF_COOKIE, "", Some(0)).parse().expect("cookie"));
+        h.append(
+            header::SET_COOKIE,
+            auth::set_cookie(&app, auth::SESSION_COOKIE, &token, None).parse().expect("cookie"),
+        );
+        h.append(
+            header::SET_COOKIE,
+            auth::set_cookie(&app, auth::LOGIN_CSRF_COOKIE, "", Some(0)).parse().expect("cookie"),
+        );
         Ok(private(response))
     }
     .await;
@@ -248,9 +263,10 @@ async fn logout(
             store.record(&session.account.email, "logout", "session").map_err(internal)?;
         }
         let mut response = Redirect::to(&format!("/{}/", l.code())).into_response();
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, auth::set_cookie(&app, auth::SESSION_COOKIE, "", Some(0)).parse().expect("cookie"));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            auth::set_cookie(&app, auth::SESSION_COOKIE, "", Some(0)).parse().expect("cookie"),
+        );
         Ok(private(response))
     })();
     respond(&app, &lang, result)
@@ -356,7 +372,12 @@ async fn reset(
         // Anyone can post here: attempts count against the address like failed sign-ins, so
         // guessing links (or making the server hash passwords for nothing) is throttled.
         let address = Key::address(&peer.ip().to_string());
-        let reserved = app.store.lock().expect("store lock").reserve_attempt(std::slice::from_ref(&address), chrono::Utc::now()).map_err(internal)?;
+        let reserved = app
+            .store
+            .lock()
+            .expect("store lock")
+            .reserve_attempt(std::slice::from_ref(&address), chrono::Utc::now())
+            .map_err(internal)?;
         let Ok(reserved) = reserved else { return Err(WebError::TooManyAttempts(l.text("account-throttled"))) };
         let problem = if form.new != form.confirm {
             Some(l.text("account-mismatch"))

@@ -26,7 +26,13 @@ fn owner(session: &Session) -> Option<i64> {
     (session.account.role != Role::Administrator).then_some(session.account.id)
 }
 
-fn page(app: &AppState, lang: crate::Lang, uri: &Uri, session: &Session, notice: Option<String>) -> Result<Response, WebError> {
+fn page(
+    app: &AppState,
+    lang: crate::Lang,
+    uri: &Uri,
+    session: &Session,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
     let tokens = app.store.lock().expect("store lock").tokens(owner(session)).map_err(internal)?;
     let now = crate::auth::now_text();
     let rows: Vec<minijinja::Value> = tokens
