@@ -42,22 +42,26 @@ impl Content<'_> {
     /// moving text from one field to the next changes the hash.
     pub fn hash(&self, prev_hash: &str) -> String {
         let mut h = Sha256::new();
-        let seq = self.seq.to_string();
-        let parts = [
-            prev_hash,
-            &seq,
-            self.at,
-            self.actor,
-            self.action,
-            self.subject,
-            self.before.unwrap_or("\u{0}"),
-            self.after.unwrap_or("\u{0}"),
-        ];
-        for part in parts {
+        for part in self.parts(prev_hash) {
             h.update((part.len() as u64).to_le_bytes());
             h.update(part.as_bytes());
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// What both chains hash, in order; a missing before/after is a NUL so that it differs
+    /// from an empty one.
+    fn parts<'p>(&'p self, prev_hash: &'p str) -> [std::borrow::Cow<'p, str>; 8] {
+        [
+            prev_hash.into(),
+            self.seq.to_string().into(),
+            self.at.into(),
+            self.actor.into(),
+            self.action.into(),
+            self.subject.into(),
+            self.before.unwrap_or("\u{0}").into(),
+            self.after.unwrap_or("\u{0}").into(),
+        ]
     }
 }
 
@@ -157,17 +161,8 @@ impl Content<'_> {
     /// The keyed hash (HMAC) of this content chained to `prev_hash`: what entries from
     /// [`KEY_INSTALLED`] on carry.
     pub fn mac(&self, key: &AuditKey, prev_hash: &str) -> String {
-        let seq = self.seq.to_string();
-        key.mac(&[
-            prev_hash,
-            &seq,
-            self.at,
-            self.actor,
-            self.action,
-            self.subject,
-            self.before.unwrap_or("\u{0}"),
-            self.after.unwrap_or("\u{0}"),
-        ])
+        let parts = self.parts(prev_hash);
+        key.mac(&parts.each_ref().map(|p| p.as_ref()))
     }
 }
 

@@ -172,31 +172,29 @@ pub fn pending(session: &Session) -> Option<Pending> {
 /// argon2 check takes ~19 MB and a core's time); a request that cannot get a turn within a few
 /// seconds is told to try again instead of piling up.
 pub async fn verify_password_bounded(app: &AppState, password: String, hash: String) -> Result<bool, WebError> {
-    let permit = tokio::time::timeout(std::time::Duration::from_secs(5), app.hashing.clone().acquire_owned())
-        .await
-        .map_err(|_| {
-            WebError::TooManyAttempts("the server is busy checking other sign-ins; try again in a moment".into())
-        })?
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    drop(permit);
-    Ok(valid)
+    with_hashing_turn(app, move || Ok(verify_password(&password, &hash))).await
 }
 
 /// Hashes a new password like [`verify_password_bounded`] checks one: on a blocking thread, at
 /// most [`HASHING`] at a time.
 pub async fn hash_password_bounded(app: &AppState, password: String) -> Result<String, WebError> {
+    with_hashing_turn(app, move || hash_password(&password)).await
+}
+
+/// Runs `work` (an argon2 computation) on a blocking thread once a hashing turn is free.
+async fn with_hashing_turn<T: Send + 'static>(
+    app: &AppState,
+    work: impl FnOnce() -> Result<T, WebError> + Send + 'static,
+) -> Result<T, WebError> {
+    let busy =
+        || WebError::TooManyAttempts("the server is busy checking other passwords; try again in a moment".into());
     let permit = tokio::time::timeout(std::time::Duration::from_secs(5), app.hashing.clone().acquire_owned())
         .await
-        .map_err(|_| WebError::TooManyAttempts("the server is busy; try again in a moment".into()))?
+        .map_err(|_| busy())?
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
+    let result = tokio::task::spawn_blocking(work).await.map_err(|e| WebError::Internal(e.to_string()))?;
     drop(permit);
-    Ok(hash)
+    result
 }
 
 /// How many password hashes are computed at once.

@@ -9,10 +9,10 @@ use observa_store::{AccountStore, NewAccount, SqliteStore, Store};
 use crate::web::TestApp;
 use crate::{bundled, Scratch};
 
-const PASSWORD: &str = "first-password-2014";
-const NEW_PASSWORD: &str = "una clave propia 2015";
+pub(crate) const PASSWORD: &str = "first-password-2014";
+pub(crate) const NEW_PASSWORD: &str = "una clave propia 2015";
 
-fn account(store: &mut SqliteStore, email: &str, role: Role, states: &[&str]) {
+pub(crate) fn account(store: &mut SqliteStore, email: &str, role: Role, states: &[&str]) {
     let states = states.iter().map(|s| serde_json::from_value::<StateCode>(s.to_string().into()).unwrap()).collect();
     let password_hash = observa_web::auth::hash_password(PASSWORD).unwrap();
     store.create_account(&NewAccount { email: email.into(), role, states, password_hash }, "test").unwrap();

@@ -5,20 +5,12 @@
 //! and the keyed audit chain catches deleted and rewritten entries.
 
 use observa_domain::account::Role;
-use observa_domain::StateCode;
-use observa_store::{AccountStore, ConsultationStore, NewAccount, SqliteStore, Store};
+use observa_store::{AccountStore, ConsultationStore, SqliteStore, Store};
 
 use crate::web::{Answer, TestApp};
 use crate::{bundled, text, Scratch};
 
-const PASSWORD: &str = "first-password-2014";
-const NEW_PASSWORD: &str = "una clave propia 2015";
-
-fn account(store: &mut SqliteStore, email: &str, role: Role, states: &[&str]) {
-    let states = states.iter().map(|s| serde_json::from_value::<StateCode>(s.to_string().into()).unwrap()).collect();
-    let password_hash = observa_web::auth::hash_password(PASSWORD).unwrap();
-    store.create_account(&NewAccount { email: email.into(), role, states, password_hash }, "test").unwrap();
-}
+use crate::accounts::{account, NEW_PASSWORD, PASSWORD};
 
 /// A database file with the bundled data, cycle 2015 open, an analyst and a liaison officer for
 /// Chile (both still on their first password).
