@@ -13,6 +13,7 @@ pub mod date;
 pub mod editorial;
 pub mod export;
 pub mod facts;
+pub mod history;
 pub mod period;
 pub mod projection;
 pub mod questionnaire;

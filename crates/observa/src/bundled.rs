@@ -10,7 +10,7 @@ use observa_domain::datafile::load_files;
 use observa_domain::editorial::EditorialBlock;
 use observa_domain::questionnaire::Questionnaire;
 use observa_domain::Dataset;
-use observa_store::{ConsultationStore, SqliteStore, Store};
+use observa_store::{Backend};
 
 static DATA: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../data");
 
@@ -70,12 +70,19 @@ pub fn dataset_from(files: &[(String, String)]) -> Result<Dataset> {
 /// Opens the database, seeding it from the bundled data when its registry was never written.
 /// Every registry write (seeding, an import) records `seeded_at` in `meta`, so a database whose
 /// registry was emptied on purpose (`import --allow-empty`) stays empty and is never re-seeded.
-pub fn open_seeded(db: &Path) -> Result<SqliteStore> {
+pub fn open_seeded(db: &Path) -> Result<Box<dyn Backend>> {
     let existed = db.exists();
-    let mut store = SqliteStore::open(db)?;
+    let mut store = observa_store::open(db)?;
     if store.meta("seeded_at")?.is_none() && !store.is_seeded()? {
         let dataset = dataset_from(&files()).context("the bundled data set")?;
-        store.replace_all(&dataset, "bundled 2014 data set")?;
+        // The bundled data is the 2014 report's, as its tables were last updated.
+        let origin = observa_domain::history::Origin {
+            cycle: 2014,
+            effective: observa_domain::checks::seed_update_date(),
+            established_by: "bundled 2014 data set (data/)".into(),
+            actor: "seed:bundled".into(),
+        };
+        store.write_dataset(&dataset, &origin)?;
         match existed {
             true => eprintln!("seeded {}, which held no registry yet, with the bundled 2014 data", db.display()),
             false => eprintln!("created {} and seeded it with the bundled 2014 data", db.display()),
@@ -98,14 +105,14 @@ pub fn open_seeded(db: &Path) -> Result<SqliteStore> {
             store.save_editorial(&block, "seed:bundled")?;
         }
     }
-    seed_cycle_2014(&mut store)?;
+    seed_cycle_2014(store.as_mut())?;
     Ok(store)
 }
 
 /// The 2014 consultation as a closed cycle: the bundled questionnaire, and each responding State's
 /// answers (taken from the registry through the questionnaire's projections) accepted. The report
 /// gives no deadline; the cycle's is the date its tables were last updated.
-fn seed_cycle_2014(store: &mut SqliteStore) -> Result<()> {
+fn seed_cycle_2014(store: &mut dyn Backend) -> Result<()> {
     if store.cycles()?.iter().any(|c| c.year == 2014) {
         return Ok(());
     }

@@ -193,11 +193,11 @@ impl AuditFilter {
 const FILTER: &str = "(?2 IS NULL OR actor LIKE ?2 ESCAPE '\\') AND (?3 IS NULL OR action LIKE ?3 ESCAPE '\\') \
                       AND (?4 IS NULL OR subject LIKE ?4 ESCAPE '\\')";
 
-impl SqliteStore {
+impl crate::AuditLog for SqliteStore {
     /// Checks the whole log row by row with the audit key, the head record and, if given, a
     /// checkpoint kept elsewhere. The outer error is the database's; the inner one says where
     /// the log breaks.
-    pub fn verify_audit(&self, checkpoint: Option<&Checkpoint>) -> Result<Result<usize, Break>> {
+    fn verify_audit(&self, checkpoint: Option<&Checkpoint>) -> Result<Result<usize, Break>> {
         let mut verifier = Verifier::new(Some(&self.audit_key), checkpoint);
         let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit ORDER BY seq"))?;
         let mut rows = stmt.query([])?;
@@ -217,7 +217,7 @@ impl SqliteStore {
 
     /// A checkpoint of the log as it is now (its last entry), signed with the audit key; `None`
     /// for an empty log.
-    pub fn audit_checkpoint(&self) -> Result<Option<Checkpoint>> {
+    fn audit_checkpoint(&self) -> Result<Option<Checkpoint>> {
         let last: Option<(i64, String)> = self
             .conn
             .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -227,13 +227,13 @@ impl SqliteStore {
     }
 
     /// The fingerprint of this database's audit key.
-    pub fn audit_key_fingerprint(&self) -> String {
+    fn audit_key_fingerprint(&self) -> String {
         self.audit_key.fingerprint()
     }
 
     /// At most `limit` entries matching `filter`, newest first, older than `before` (a sequence
     /// number) when given: one page of the log.
-    pub fn audit_page(&self, filter: &AuditFilter, before: Option<i64>, limit: usize) -> Result<Vec<AuditEntry>> {
+    fn audit_page(&self, filter: &AuditFilter, before: Option<i64>, limit: usize) -> Result<Vec<AuditEntry>> {
         let [actor, action, subject] = filter.patterns();
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM audit WHERE (?1 IS NULL OR seq < ?1) AND {FILTER} ORDER BY seq DESC LIMIT ?5"
@@ -244,7 +244,7 @@ impl SqliteStore {
 
     /// At most `limit` entries after the sequence number `after`, oldest first (for listing the
     /// whole log a page at a time).
-    pub fn audit_from(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+    fn audit_from(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
         let mut stmt =
             self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
         let rows = stmt.query_map(rusqlite::params![after, limit as i64], entry)?;
@@ -252,9 +252,35 @@ impl SqliteStore {
     }
 
     /// How many entries match `filter`.
-    pub fn audit_count(&self, filter: &AuditFilter) -> Result<i64> {
+    fn audit_count(&self, filter: &AuditFilter) -> Result<i64> {
         let [actor, action, subject] = filter.patterns();
         let sql = format!("SELECT COUNT(*) FROM audit WHERE ?1 IS NULL AND {FILTER}");
         Ok(self.conn.query_row(&sql, rusqlite::params![None::<i64>, actor, action, subject], |r| r.get(0))?)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// SQLite's own integrity and foreign-key checks.
+    fn integrity(&self) -> Result<Vec<String>> {
+        let mut found = Vec::new();
+        let ok: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if ok != "ok" {
+            found.push(format!("integrity_check: {ok}"));
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(format!(
+                "{} row {} breaks a reference to {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        for r in rows {
+            found.push(r?);
+        }
+        Ok(found)
     }
 }

@@ -3,7 +3,7 @@
 use observa_domain::account::Account;
 use observa_domain::consultation::{Answers, Cycle, Draft, Status};
 use observa_domain::questionnaire::Questionnaire;
-use observa_domain::Dataset;
+use observa_domain::history::{Change, Origin};
 use rusqlite::OptionalExtension;
 
 use crate::sqlite::{append_audit, SqliteStore};
@@ -129,8 +129,15 @@ impl ConsultationStore for SqliteStore {
                  version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
             rusqlite::params![cycle, state, json, version, now(), actor],
         )?;
-        let before = stored.map(|d| serde_json::to_string(&d.answers).unwrap_or_default());
-        append_audit(&self.audit_key, &tx, actor.to_string(), "save-draft", &subject, before.as_deref(), Some(&json))?;
+        // Only the answers that changed, so an autosave costs the audit log what it changed.
+        let old = stored.as_ref().map(|d| serde_json::to_value(&d.answers).unwrap_or_default());
+        let new = serde_json::to_value(answers).map_err(invalid)?;
+        let (before, after) = observa_domain::history::field_maps(old.as_ref(), Some(&new));
+        let (before, after) = (
+            serde_json::json!({ "version": current, "answers": before }).to_string(),
+            serde_json::json!({ "version": version, "answers": after }).to_string(),
+        );
+        append_audit(&self.audit_key, &tx, actor.to_string(), "save-draft", &subject, Some(&before), Some(&after))?;
         tx.commit()?;
         Ok(version)
     }
@@ -190,15 +197,16 @@ impl ConsultationStore for SqliteStore {
         Ok(())
     }
 
-    fn accept(&mut self, cycle: i32, state: &str, registry: &Dataset, comment: &str, actor: &str) -> Result<()> {
-        let problems = registry.validate();
-        if !problems.is_empty() {
-            return Err(invalid(format!("the projected registry is invalid: {}", problems[0])));
-        }
+    fn accept(&mut self, cycle: i32, state: &str, changes: &[Change], comment: &str, actor: &str) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         decide(&self.audit_key, &tx, cycle, state, Status::Accepted, comment, actor)?;
-        let origin = format!("accepted answers of {state} to cycle {cycle}");
-        crate::sqlite::write_registry(&self.audit_key, &tx, registry, &origin, actor.to_string())?;
+        let origin = Origin {
+            cycle,
+            effective: chrono::Utc::now().date_naive(),
+            established_by: observa_domain::projection::document_id(cycle, state),
+            actor: actor.to_string(),
+        };
+        crate::history::apply(&self.audit_key, &tx, changes, &origin)?;
         tx.commit()?;
         Ok(())
     }

@@ -8,6 +8,7 @@ mod accounts;
 pub mod audit;
 pub mod backup;
 mod consultation;
+mod history;
 mod rows;
 mod sqlite;
 
@@ -18,19 +19,22 @@ use observa_domain::account::{Account, Role};
 use observa_domain::consultation::{Answers, Cycle, Draft, Status};
 use observa_domain::editorial::{Annotation, EditorialBlock};
 use observa_domain::questionnaire::Questionnaire;
+use observa_domain::history::{AsOf, Change, Origin, Version};
 use observa_domain::Dataset;
 
 /// What can go wrong in storage. Messages name the table or file concerned.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database {path}: {source}")]
-    Open { path: String, source: rusqlite::Error },
-    #[error("migration {name}: {source}")]
-    Migration { name: String, source: rusqlite::Error },
+    #[error("database {path}: {message}")]
+    Open { path: String, message: String },
+    #[error("migration {name}: {message}")]
+    Migration { name: String, message: String },
     #[error("table {table}: {message}")]
     Table { table: String, message: String },
+    /// The engine refused a statement; the message is the engine's, for the log (the web layer
+    /// never shows it to a visitor).
     #[error("database: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Engine(String),
     #[error("the data is invalid: {0}")]
     Invalid(String),
     /// A save based on a version that is no longer the stored one: someone saved in between.
@@ -40,15 +44,77 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Everything Observa needs from one database, whichever engine holds it: what the web layer and
+/// the commands hold (`Box<dyn Backend>`), so neither ever names an engine.
+pub trait Backend: Store + AccountStore + ConsultationStore + AuditLog + Send {}
+impl<T: Store + AccountStore + ConsultationStore + AuditLog + Send> Backend for T {}
+
+/// Opens the database at `location` and brings its schema up to date: a file path is SQLite (the
+/// embedded default).
+pub fn open(location: &std::path::Path) -> Result<Box<dyn Backend>> {
+    Ok(Box::new(SqliteStore::open(location)?))
+}
+
+/// The audit log and the database's own health, for `observa audit`, `observa check` and the
+/// administrators' audit page.
+pub trait AuditLog {
+    /// Checks the whole chain, row by row, and with `checkpoint` that the entry it names is still
+    /// as it was: the number of entries, or where the chain breaks.
+    fn verify_audit(
+        &self,
+        checkpoint: Option<&observa_domain::audit::Checkpoint>,
+    ) -> Result<Result<usize, observa_domain::audit::Break>>;
+    /// A signed note of the log's last entry, to keep away from the server; `None` when empty.
+    fn audit_checkpoint(&self) -> Result<Option<observa_domain::audit::Checkpoint>>;
+    /// The audit key's fingerprint (safe to show).
+    fn audit_key_fingerprint(&self) -> String;
+    /// Up to `limit` entries matching `filter`, newest first, older than entry `before`.
+    fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<observa_domain::audit::AuditEntry>>;
+    /// Up to `limit` entries after entry number `after`, oldest first.
+    fn audit_from(&self, after: i64, limit: usize) -> Result<Vec<observa_domain::audit::AuditEntry>>;
+    /// How many entries match `filter`.
+    fn audit_count(&self, filter: &AuditFilter) -> Result<i64>;
+    /// A value of the database's `meta` table (`origin`, `seeded_at`, ...).
+    fn meta(&self, key: &str) -> Result<Option<String>>;
+    /// The engine's own integrity checks; what they report (nothing when healthy).
+    fn integrity(&self) -> Result<Vec<String>>;
+}
+
 /// The storage interface: everything Observa needs from a database engine.
 pub trait Store {
     /// Whether the registry holds any data yet (a fresh database does not).
     fn is_seeded(&self) -> Result<bool>;
-    /// Replaces the whole registry with `dataset`, atomically, with an audit entry: on error
-    /// nothing changes.
-    fn replace_all(&mut self, dataset: &Dataset, origin: &str) -> Result<()>;
-    /// Reads the whole registry.
+    /// Makes the registry equal to `dataset`, writing only the records that differ, each with a
+    /// version established by `origin` and a field-level audit entry, atomically: on error
+    /// nothing changes. Returns how many records changed.
+    fn write_dataset(&mut self, dataset: &Dataset, origin: &Origin) -> Result<usize>;
+    /// [`Store::write_dataset`] from the command line: established by `established_by` (a file,
+    /// an import), for the newest cycle (2014 when there is none yet), taking effect today.
+    fn replace_all(&mut self, dataset: &Dataset, established_by: &str) -> Result<usize>;
+    /// Applies record-level changes computed from a reading of the registry (with
+    /// [`observa_domain::history::diff`]); a change whose record is no longer what it started
+    /// from is [`StoreError::Conflict`] and nothing changes.
+    fn write_changes(&mut self, changes: &[Change], origin: &Origin) -> Result<()>;
+    /// Reads the current registry.
     fn load(&self) -> Result<Dataset>;
+    /// The registry's versions that `as_of` includes, in the order they were recorded.
+    fn history(&self, as_of: AsOf) -> Result<Vec<Version>>;
+    /// The registry as it stood for a cycle or on a date (the current one for [`AsOf::Now`]).
+    fn load_as_of(&self, as_of: AsOf) -> Result<Dataset> {
+        match as_of {
+            AsOf::Now => self.load(),
+            _ => observa_domain::history::rebuild(&self.history(as_of)?, as_of).map_err(StoreError::Invalid),
+        }
+    }
+    /// Takes the history of an export: the database's own history must be its beginning (a new
+    /// database has none); the missing versions are appended with their numbers and times, and
+    /// the current tables become what the whole history says. Returns how many were appended.
+    fn restore_history(&mut self, versions: &[Version]) -> Result<usize>;
     /// The audit log, oldest first (verify it with `observa_domain::audit::verify`).
     fn audit(&self) -> Result<Vec<observa_domain::audit::AuditEntry>>;
     /// Every table as (name, column names, rows of text cells), for CSV export.
@@ -137,9 +203,10 @@ pub trait ConsultationStore {
     /// The secretariat's decision on a submitted response: `Returned` (the liaison officers may
     /// change it again) or `Accepted`. Audited with the comment.
     fn review(&mut self, cycle: i32, state: &str, decision: Status, comment: &str, actor: &str) -> Result<()>;
-    /// Accepts a submitted response and, in the same transaction, replaces the registry with
-    /// `registry` (the answers projected into it): both happen, or neither.
-    fn accept(&mut self, cycle: i32, state: &str, registry: &Dataset, comment: &str, actor: &str) -> Result<()>;
+    /// Accepts a submitted response and, in the same transaction, writes `changes` (the answers
+    /// projected into the registry, record by record, established by `answers-<cycle>-<state>`):
+    /// both happen, or neither.
+    fn accept(&mut self, cycle: i32, state: &str, changes: &[Change], comment: &str, actor: &str) -> Result<()>;
     /// Adds a comment on one question of a State's answers (a reviewer's, or an officer's reply).
     fn add_comment(&mut self, cycle: i32, state: &str, question: &str, body: &str, actor: &str) -> Result<()>;
     /// The comments on a State's answers, oldest first.

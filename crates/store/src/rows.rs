@@ -34,7 +34,7 @@ pub fn insert_rows(conn: &Connection, table: &str, rows: &[Value]) -> Result<()>
     Ok(())
 }
 
-fn to_sql(v: &Value) -> SqlValue {
+pub(crate) fn to_sql(v: &Value) -> SqlValue {
     match v {
         Value::Null => SqlValue::Null,
         Value::Bool(b) => SqlValue::Integer(*b as i64),
@@ -47,7 +47,7 @@ fn to_sql(v: &Value) -> SqlValue {
 }
 
 /// The declared type of each column, in order.
-fn column_types(conn: &Connection, table: &str) -> Result<Vec<(String, String)>> {
+pub(crate) fn column_types(conn: &Connection, table: &str) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare(&format!("SELECT name, type FROM pragma_table_info('{table}') ORDER BY cid"))?;
     let cols = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     Ok(cols.collect::<Result<_, _>>()?)
@@ -65,7 +65,7 @@ pub fn read_rows(conn: &Connection, table: &str) -> Result<Vec<Value>> {
     Ok(out)
 }
 
-fn row_to_json(table: &str, row: &Row, types: &[(String, String)]) -> Result<Value> {
+pub(crate) fn row_to_json(table: &str, row: &Row, types: &[(String, String)]) -> Result<Value> {
     let mut object = Map::new();
     for (i, (name, ty)) in types.iter().enumerate() {
         let value = match (row.get_ref(i)?, ty.as_str()) {

@@ -8,15 +8,17 @@ use std::path::Path;
 
 use observa_domain::audit::AuditEntry;
 use observa_domain::editorial::{Annotation, AnnotationKind, EditorialBlock};
+use observa_domain::history::{AsOf, Change, Origin, Version};
 use observa_domain::{Dataset, Lang};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 
-use crate::rows::{insert_rows, read_rows, read_text, TABLES};
+use crate::rows::{read_rows, read_text, TABLES};
+use crate::AuditLog;
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 12] = [
+const MIGRATIONS: [(&str, &str); 13] = [
     ("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql")),
     ("0002_audit", include_str!("../migrations/sqlite/0002_audit.sql")),
     ("0003_editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
@@ -29,6 +31,7 @@ const MIGRATIONS: [(&str, &str); 12] = [
     ("0010_attachments", include_str!("../migrations/sqlite/0010_attachments.sql")),
     ("0011_totp", include_str!("../migrations/sqlite/0011_totp.sql")),
     ("0012_hardening", include_str!("../migrations/sqlite/0012_hardening.sql")),
+    ("0013_history", include_str!("../migrations/sqlite/0013_history.sql")),
 ];
 
 pub struct SqliteStore {
@@ -40,7 +43,7 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
-        let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
+        let open_err = |e: rusqlite::Error| StoreError::Open { path: path.display().to_string(), message: e.to_string() };
         let conn = Connection::open(path).map_err(open_err)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
@@ -57,6 +60,7 @@ impl SqliteStore {
         store.migrate()?;
         let key_file = crate::audit::key_path(path).display().to_string();
         crate::audit::install(&mut store.conn, &store.audit_key, &key_file)?;
+        crate::history::begin(&mut store.conn)?;
         Ok(store)
     }
 
@@ -82,7 +86,7 @@ impl SqliteStore {
             if applied.is_some() {
                 continue;
             }
-            let err = |source| StoreError::Migration { name: name.to_string(), source };
+            let err = |e: rusqlite::Error| StoreError::Migration { name: name.to_string(), message: e.to_string() };
             let tx = self.conn.transaction().map_err(err)?;
             tx.execute_batch(sql).map_err(err)?;
             tx.execute("INSERT INTO schema_migrations VALUES (?1, datetime('now'))", [name]).map_err(err)?;
@@ -90,32 +94,11 @@ impl SqliteStore {
         }
         Ok(())
     }
+}
 
-    /// A value from the `meta` table (for example `origin`, `seeded_at`).
-    pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-    }
-
-    /// Runs SQLite's own integrity and foreign-key checks; returns what they report.
-    pub fn integrity(&self) -> Result<Vec<String>> {
-        let mut found = Vec::new();
-        let ok: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if ok != "ok" {
-            found.push(format!("integrity_check: {ok}"));
-        }
-        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(format!(
-                "{} row {} breaks a reference to {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?
-            ))
-        })?;
-        for r in rows {
-            found.push(r?);
-        }
-        Ok(found)
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Engine(e.to_string())
     }
 }
 
@@ -125,16 +108,13 @@ fn actor() -> String {
     format!("cli:{}", std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()))
 }
 
-/// Row counts per table and a fingerprint of the whole content, as JSON: what "before" and
-/// "after" record for a whole-registry write. Computed from the rows being written, and kept in
-/// `meta` so that the next write's "before" needs no second read of every table.
-fn summary(tables: &serde_json::Map<String, Value>) -> String {
-    let counts: serde_json::Map<String, Value> = TABLES
-        .iter()
-        .map(|t| (t.to_string(), tables.get(*t).and_then(Value::as_array).map_or(0, Vec::len).into()))
-        .collect();
-    let content = serde_json::to_string(tables).unwrap_or_default();
-    serde_json::json!({ "rows": counts, "sha256": observa_domain::audit::fingerprint(&content) }).to_string()
+/// The current registry, from the registry tables.
+fn load(conn: &Connection) -> Result<Dataset> {
+    let mut object = serde_json::Map::new();
+    for table in TABLES {
+        object.insert(table.to_string(), Value::Array(read_rows(conn, table)?));
+    }
+    serde_json::from_value(Value::Object(object)).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 /// Appends one keyed, hash-chained entry to the audit log (inside the caller's transaction).
@@ -155,9 +135,27 @@ impl Store for SqliteStore {
         Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM states)", [], |r| r.get(0))?)
     }
 
-    fn replace_all(&mut self, dataset: &Dataset, origin: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        write_registry(&self.audit_key, &tx, dataset, origin, actor())?;
+    fn write_dataset(&mut self, dataset: &Dataset, origin: &Origin) -> Result<usize> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = write_registry(&self.audit_key, &tx, dataset, origin)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn replace_all(&mut self, dataset: &Dataset, established_by: &str) -> Result<usize> {
+        let cycle: Option<i32> = self.conn.query_row("SELECT MAX(year) FROM cycles", [], |r| r.get(0))?;
+        let origin = Origin {
+            cycle: cycle.unwrap_or(2014),
+            effective: chrono::Utc::now().date_naive(),
+            established_by: established_by.to_string(),
+            actor: actor(),
+        };
+        self.write_dataset(dataset, &origin)
+    }
+
+    fn write_changes(&mut self, changes: &[Change], origin: &Origin) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        crate::history::apply(&self.audit_key, &tx, changes, origin)?;
         tx.commit()?;
         Ok(())
     }
@@ -167,11 +165,22 @@ impl Store for SqliteStore {
     }
 
     fn load(&self) -> Result<Dataset> {
-        let mut object = serde_json::Map::new();
-        for table in TABLES {
-            object.insert(table.to_string(), Value::Array(read_rows(&self.conn, table)?));
-        }
-        serde_json::from_value(Value::Object(object)).map_err(|e| StoreError::Invalid(e.to_string()))
+        load(&self.conn)
+    }
+
+    fn history(&self, as_of: AsOf) -> Result<Vec<Version>> {
+        crate::history::versions(&self.conn, as_of)
+    }
+
+    fn restore_history(&mut self, versions: &[Version]) -> Result<usize> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let appended = crate::history::append_versions(&tx, versions)?;
+        let whole = observa_domain::history::rebuild(versions, AsOf::Now).map_err(StoreError::Invalid)?;
+        let changes = observa_domain::history::diff(&load(&tx)?, &whole).map_err(StoreError::Invalid)?;
+        crate::history::apply_current(&tx, &changes)?;
+        append_audit(&self.audit_key, &tx, actor(), "restore-history", "registry", None, Some(&format!("{appended} versions")))?;
+        tx.commit()?;
+        Ok(appended)
     }
 
     fn tables(&self) -> Result<Vec<Table>> {
@@ -298,37 +307,24 @@ fn save_versioned(
     Ok(version)
 }
 
-/// Replaces the whole registry inside the caller's transaction, with its audit entry (the
-/// before and after summaries): `replace_all`, and an accepted response's projection.
+/// Makes the registry equal to `dataset` inside the caller's transaction, record by record
+/// (see [`crate::history::apply`]): `write_dataset`, and an import.
 pub(crate) fn write_registry(
     key: &observa_domain::audit::AuditKey,
     tx: &rusqlite::Transaction,
     dataset: &Dataset,
-    origin: &str,
-    actor: String,
-) -> Result<()> {
-    let Value::Object(mut tables) = serde_json::to_value(dataset).map_err(|e| StoreError::Invalid(e.to_string()))?
-    else {
-        unreachable!("a dataset serialises to an object")
-    };
-    let after = summary(&tables);
-    let before: Option<String> =
-        tx.query_row("SELECT value FROM meta WHERE key = 'summary'", [], |r| r.get(0)).optional()?;
-    for table in TABLES.iter().rev() {
-        tx.execute(&format!("DELETE FROM {table}"), [])?;
-    }
-    for &table in TABLES {
-        let rows = match tables.remove(table) {
-            Some(Value::Array(rows)) => rows,
-            _ => Vec::new(),
-        };
-        insert_rows(tx, table, &rows)?;
-    }
+    origin: &Origin,
+) -> Result<usize> {
+    let changes = observa_domain::history::diff(&load(tx)?, dataset).map_err(StoreError::Invalid)?;
+    crate::history::apply(key, tx, &changes, origin)?;
     tx.execute(
-        "INSERT INTO meta VALUES ('origin', ?1), ('seeded_at', datetime('now')), ('summary', ?2)
+        "INSERT INTO meta VALUES ('origin', ?1), ('seeded_at', datetime('now'))
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [origin, &after],
+        [&origin.established_by],
     )?;
-    append_audit(key, tx, actor, "replace-registry", origin, before.as_deref(), Some(&after))?;
-    Ok(())
+    // One entry for the write as a whole (the records have theirs), so an import that changes
+    // nothing is on record too.
+    let after = serde_json::json!({ "records_changed": changes.len(), "cycle": origin.cycle }).to_string();
+    append_audit(key, tx, origin.actor.clone(), "write-registry", &origin.established_by, None, Some(&after))?;
+    Ok(changes.len())
 }

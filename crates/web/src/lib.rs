@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use axum::Router;
 use observa_domain::questionnaire::Questionnaire;
-use observa_store::{SqliteStore, Store};
+use observa_store::Backend;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -42,9 +42,9 @@ pub struct AppState {
     view: Arc<RwLock<View>>,
     pub templates: Arc<templates::Templates>,
     pub cache: Arc<cache::ResponseCache>,
-    /// The database, for the signed-in parts (accounts, editorial text, the consultation).
-    /// Public pages never touch it: they read the snapshot.
-    pub store: Arc<Mutex<SqliteStore>>,
+    /// The database, whichever engine holds it, for the signed-in parts (accounts, editorial
+    /// text, the consultation) and for rebuilding the view; public pages read the view.
+    pub store: Arc<Mutex<Box<dyn Backend>>>,
     /// Turns for checking passwords: at most [`auth::HASHING`] argon2 hashes at once.
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// Served behind a TLS proxy: cookies are marked `Secure` and answers carry HSTS.
@@ -66,7 +66,7 @@ struct View {
 impl View {
     /// Fails only when the store cannot be read or the search index cannot be made; the open-data
     /// files never fail it (a file that cannot be made is left out, see [`downloads`]).
-    fn build(store: &SqliteStore) -> Result<View, WebError> {
+    fn build(store: &dyn Backend) -> Result<View, WebError> {
         let dataset = store.load().map_err(auth::internal)?;
         let tables = store.tables().map_err(auth::internal)?;
         let snapshot = Arc::new(Snapshot::new(dataset));
@@ -79,8 +79,8 @@ impl View {
 impl AppState {
     /// Builds the state from the store: the registry snapshot, its search index and open-data
     /// files are made once here, and again after each registry write ([`AppState::refresh`]).
-    pub fn new(store: SqliteStore, questionnaires: Vec<Questionnaire>) -> Result<Self, WebError> {
-        let view = View::build(&store)?;
+    pub fn new(store: Box<dyn Backend>, questionnaires: Vec<Questionnaire>) -> Result<Self, WebError> {
+        let view = View::build(store.as_ref())?;
         Ok(AppState {
             view: Arc::new(RwLock::new(view)),
             templates: Arc::new(templates::Templates::new()),
@@ -122,7 +122,7 @@ impl AppState {
     /// had (the committed change shows at the next successful refresh or start). Returns whether
     /// the new view is in place.
     pub fn refresh(&self) -> bool {
-        let built = View::build(&self.store.lock().expect("store lock"));
+        let built = View::build(self.store.lock().expect("store lock").as_ref());
         match built {
             Ok(view) => {
                 *self.view.write().expect("view lock") = view;

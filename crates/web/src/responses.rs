@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use observa_domain::account::Account;
 use observa_domain::consultation::{check, draft_blocking, prefill, Answers, Cycle, Draft, Status};
-use observa_store::{AccountStore, ConsultationStore, SqliteStore, StoreError};
+use observa_store::{Backend, StoreError};
 use serde_json::json;
 
 use crate::auth::{self, internal};
@@ -94,7 +94,7 @@ pub fn may_answer(account: &Account, state: &str) -> bool {
 /// The cycle, and the State's draft or a fresh one pre-filled from the registry.
 pub fn response(app: &AppState, year: i32, state: &str) -> Result<(Cycle, Draft), WebError> {
     let store = app.store.lock().expect("store lock");
-    let cycle = find_cycle(&store, year)?;
+    let cycle = find_cycle(&**store, year)?;
     if app.snapshot().dataset.state(state).is_none_or(|s| !s.code.is_oas_member()) {
         return Err(WebError::NotFound(format!("no State `{state}`")));
     }
@@ -104,7 +104,7 @@ pub fn response(app: &AppState, year: i32, state: &str) -> Result<(Cycle, Draft)
             cycle: year,
             state: state.to_string(),
             status: Status::NotStarted,
-            answers: starting_answers(&store, &cycle, &app.snapshot().dataset, state)?,
+            answers: starting_answers(&**store, &cycle, &app.snapshot().dataset, state)?,
             version: 0,
             updated_at: String::new(),
             updated_by: String::new(),
@@ -114,7 +114,7 @@ pub fn response(app: &AppState, year: i32, state: &str) -> Result<(Cycle, Draft)
 }
 
 /// A cycle by year, or 404.
-pub fn find_cycle(store: &SqliteStore, year: i32) -> Result<Cycle, WebError> {
+pub fn find_cycle(store: &dyn Backend, year: i32) -> Result<Cycle, WebError> {
     store
         .cycles()
         .map_err(internal)?
@@ -126,7 +126,7 @@ pub fn find_cycle(store: &SqliteStore, year: i32) -> Result<Cycle, WebError> {
 /// The State's last accepted answers of a cycle before `cycle`, keyed by `cycle`'s question ids
 /// (each question reading its counterpart): what a new form starts from, and what a review
 /// compares with.
-pub fn last_accepted(store: &SqliteStore, cycle: &Cycle, state: &str) -> Result<Option<Answers>, WebError> {
+pub fn last_accepted(store: &dyn Backend, cycle: &Cycle, state: &str) -> Result<Option<Answers>, WebError> {
     for earlier in store.cycles().map_err(internal)?.into_iter().filter(|c| c.year < cycle.year) {
         if let Some(accepted) =
             store.draft(earlier.year, state).map_err(internal)?.filter(|d| d.status == Status::Accepted)
@@ -148,7 +148,7 @@ pub fn last_accepted(store: &SqliteStore, cycle: &Cycle, state: &str) -> Result<
 /// What a new form starts from: the last accepted answers, or else the registry through the
 /// questionnaire's projections.
 fn starting_answers(
-    store: &SqliteStore,
+    store: &dyn Backend,
     cycle: &Cycle,
     ds: &observa_domain::Dataset,
     state: &str,

@@ -8,11 +8,11 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use observa_domain::audit::{AuditEntry, Checkpoint};
-use observa_store::SqliteStore;
+use observa_store::{Backend};
 
 /// Opens a database for reading its log: the database and its audit key must exist already (a
 /// verification never makes a new key, which would not be the one the log was written with).
-fn open(db: &Path) -> Result<SqliteStore> {
+fn open(db: &Path) -> Result<Box<dyn Backend>> {
     if !db.exists() {
         bail!("no database at {}", db.display());
     }
@@ -23,7 +23,7 @@ fn open(db: &Path) -> Result<SqliteStore> {
             key.display()
         );
     }
-    Ok(SqliteStore::open(db)?)
+    Ok(observa_store::open(db)?)
 }
 
 pub fn verify(db: &Path, checkpoint: Option<&Path>) -> Result<ExitCode> {
@@ -87,7 +87,7 @@ pub fn checkpoint(db: &Path, out: Option<&Path>) -> Result<ExitCode> {
 }
 
 pub fn list(db: &Path, last: Option<usize>) -> Result<ExitCode> {
-    let store = SqliteStore::open(db)?;
+    let store = observa_store::open(db)?;
     if let Some(n) = last {
         let mut entries = store.audit_page(&Default::default(), None, n)?;
         entries.reverse();

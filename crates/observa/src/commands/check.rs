@@ -9,7 +9,6 @@ use observa_domain::checks::curation_report;
 use observa_domain::datafile::load_files;
 use observa_domain::export::today;
 use observa_domain::Dataset;
-use observa_store::Store;
 
 use crate::bundled;
 

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use observa_domain::consultation::copy_for_cycle;
-use observa_store::ConsultationStore;
 
 use crate::bundled;
 

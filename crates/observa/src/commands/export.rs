@@ -9,7 +9,6 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use observa_domain::checks::reporting;
 use observa_domain::export::{to_document, today};
-use observa_store::Store;
 
 use crate::bundled;
 

@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use observa_domain::export::from_document;
 use observa_domain::Dataset;
-use observa_store::{SqliteStore, Store};
 
 use crate::bundled;
 
@@ -18,7 +17,7 @@ pub fn run(db: &Path, path: &Path, allow_empty: bool) -> Result<ExitCode> {
     if !allow_empty {
         refuse_emptying(db, path, &dataset)?;
     }
-    let mut store = SqliteStore::open(db)?;
+    let mut store = observa_store::open(db)?;
     store.replace_all(&dataset, &format!("import of {}", path.display()))?;
     println!(
         "imported {} into {}: {} States, {} plans, {} bodies, {} laws, {} ratifications",
@@ -48,7 +47,7 @@ fn refuse_emptying(db: &Path, path: &Path, dataset: &Dataset) -> Result<()> {
         return Err(refuse("it has no States"));
     }
     if dataset.plans.is_empty() && db.exists() {
-        let held = SqliteStore::open(db)?.load()?;
+        let held = observa_store::open(db)?.load()?;
         if !held.plans.is_empty() {
             return Err(refuse(&format!("it has no plans and the database holds {}", held.plans.len())));
         }

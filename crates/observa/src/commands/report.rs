@@ -12,7 +12,6 @@ use chrono::NaiveDate;
 use observa_domain::editorial::by_key;
 use observa_domain::Lang;
 use observa_report::{compose, render, Format, Inputs};
-use observa_store::Store;
 
 use crate::bundled;
 

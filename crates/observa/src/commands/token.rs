@@ -8,7 +8,6 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use observa_domain::account::parse_email;
-use observa_store::{AccountStore, ConsultationStore};
 
 use crate::bundled;
 

@@ -4,7 +4,7 @@
 use observa_domain::account::Role;
 use observa_domain::editorial::EditorialBlock;
 use observa_domain::{Lang, StateCode};
-use observa_store::{AccountStore, NewAccount, SqliteStore, Store};
+use observa_store::{AccountStore, AuditLog, NewAccount, SqliteStore, Store};
 
 use crate::web::TestApp;
 use crate::{bundled, Scratch};

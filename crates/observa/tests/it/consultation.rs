@@ -387,9 +387,13 @@ fn the_analyst_returns_a_submission_with_a_comment_the_officer_replies_and_resub
     let thread = app.get_with("/en/cycles/2015/review/CL", &[("Cookie", &analyst)]);
     assert!(thread.body.contains("Projected into the registry") && thread.body.contains("added laws"));
     let audit = observa_store::Store::audit(&store).unwrap();
-    assert!(audit
+    // The acceptance writes the records it changes, each with a field-level entry.
+    let law = audit
         .iter()
-        .any(|e| e.action == "replace-registry" && e.subject == "accepted answers of CL to cycle 2015"));
+        .find(|e| e.action == "registry-add" && e.subject.starts_with("registry/laws/") && e.subject.ends_with("(answers-2015-cl)"))
+        .expect("the added law is in the audit log");
+    assert!(law.after.as_deref().unwrap_or_default().contains("Ley de prueba 2015"), "{law:?}");
+    assert!(!audit.iter().any(|e| e.action == "replace-registry"), "no whole-registry rewrite");
     let liaison_decides = app.post_form(
         "/en/cycles/2015/review/CL/decision",
         &officer,

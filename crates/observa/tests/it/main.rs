@@ -98,3 +98,8 @@ pub fn questionnaire() -> observa_domain::questionnaire::Questionnaire {
     let text = std::fs::read_to_string(&path).unwrap();
     observa_domain::questionnaire::Questionnaire::parse("2014.toml", &text).unwrap()
 }
+
+/// How many records the bundled data set holds: seeding writes one audit entry per record.
+pub fn bundled_records() -> usize {
+    observa_domain::history::records(&bundled()).unwrap().iter().map(|(_, rows)| rows.len()).sum()
+}

@@ -12,7 +12,7 @@ use axum::Router;
 use minijinja::{context, Value};
 use observa_domain::account::{parse_email, Role};
 use observa_domain::StateCode;
-use observa_store::{AccountStore, NewAccount, Session, StoreError};
+use observa_store::{NewAccount, Session, StoreError};
 use serde::Deserialize;
 
 use super::account::{check_csrf, gate, private, refuse, Gate};

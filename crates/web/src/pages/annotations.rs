@@ -11,7 +11,7 @@ use minijinja::{context, Value};
 use observa_domain::account::Role;
 use observa_domain::analysis::swot::swot_by_theme;
 use observa_domain::editorial::{annotation_map, Annotation, AnnotationKind};
-use observa_store::{Session, Store, StoreError};
+use observa_store::{Session, StoreError};
 use serde::Deserialize;
 
 use super::account::{check_csrf, gate, private, refuse, Gate};

@@ -12,7 +12,7 @@ use axum::{Form, Router};
 use minijinja::{context, Value};
 use observa_domain::consultation::{check, draft_blocking, Answers, Cycle, Draft, Issue, Status, Value as Answer};
 use observa_domain::questionnaire::{AnswerType, Labels};
-use observa_store::{Comment, ConsultationStore, Session, StoreError};
+use observa_store::{Comment, Session, StoreError};
 
 use super::account::{check_csrf, private, refuse, signed_in};
 use super::{page_lang, render, respond};
@@ -304,9 +304,9 @@ async fn status_page(
             return Err(refuse(&app, &session, uri.path()));
         }
         let store = app.store.lock().expect("store lock");
-        let cycle = crate::responses::find_cycle(&store, year)?;
+        let cycle = crate::responses::find_cycle(&**store, year)?;
         let drafts = store.drafts(year).map_err(internal)?;
-        let reminders = super::cycles::reminders_due(&app, &store, &cycle, &drafts, l)?;
+        let reminders = super::cycles::reminders_due(&app, &**store, &cycle, &drafts, l)?;
         drop(store);
         let today = chrono::Utc::now().date_naive();
         let mut rows: Vec<(String, Value)> = app

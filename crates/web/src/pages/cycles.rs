@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::{context, Value};
 use observa_domain::consultation::{Cycle, Draft, Status};
-use observa_store::{ConsultationStore, StoreError};
+use observa_store::{StoreError};
 
 use super::account::{check_csrf, private, refuse, signed_in};
 use super::{page_lang, render, respond};
@@ -29,7 +29,7 @@ const REMINDER_DAYS: i64 = 14;
 /// [`REMINDER_DAYS`] before the deadline; in the language of the page that queues them.
 pub(super) fn reminders_due(
     app: &AppState,
-    store: &observa_store::SqliteStore,
+    store: &dyn observa_store::Backend,
     cycle: &Cycle,
     drafts: &[Draft],
     l: Lang,
@@ -88,10 +88,10 @@ async fn queue_reminders(
         }
         check_csrf(&app, &session, &form.csrf)?;
         let mut store = app.store.lock().expect("store lock");
-        let cycle = crate::responses::find_cycle(&store, year)?;
+        let cycle = crate::responses::find_cycle(&**store, year)?;
         let drafts = store.drafts(year).map_err(internal)?;
         let messages: Vec<observa_store::Message> =
-            reminders_due(&app, &store, &cycle, &drafts, l)?.into_iter().map(|(_, m)| m).collect();
+            reminders_due(&app, &**store, &cycle, &drafts, l)?.into_iter().map(|(_, m)| m).collect();
         let queued = store.queue(&messages, &session.account.email).map_err(internal)?;
         Ok(private(Redirect::to(&format!("/{}/cycles/{year}?queued={queued}", l.code())).into_response()))
     })();

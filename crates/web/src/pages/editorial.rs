@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::{context, Value};
 use observa_domain::editorial::{EditorialBlock, KEYS};
-use observa_store::{Session, Store, StoreError};
+use observa_store::{Session, StoreError};
 use serde::Deserialize;
 
 use super::account::{check_csrf, gate, private, refuse, Gate};

@@ -12,7 +12,6 @@ use axum::Router;
 use minijinja::{context, Value};
 use observa_domain::editorial::by_key;
 use observa_report::{Document, Format, Inputs};
-use observa_store::Store;
 
 use super::{page_lang, render, respond, LangPath};
 use crate::{AppState, WebError};

@@ -11,7 +11,7 @@ use minijinja::{context, Value};
 use observa_domain::consultation::{Status, Value as Answer};
 use observa_domain::projection::project;
 use observa_domain::text;
-use observa_store::{Comment, ConsultationStore, Store, StoreError};
+use observa_store::{Comment, StoreError};
 use serde::Deserialize;
 
 use super::account::{check_csrf, private, refuse, signed_in};
@@ -52,7 +52,7 @@ async fn review_page(
             return Err(refuse(&app, &session, uri.path()));
         }
         let (cycle, draft) = response(&app, year, &state)?;
-        let before = crate::responses::last_accepted(&app.store.lock().expect("store lock"), &cycle, &state)?
+        let before = crate::responses::last_accepted(&**app.store.lock().expect("store lock"), &cycle, &state)?
             .unwrap_or_default();
         let comments = app.store.lock().expect("store lock").comments(year, &state).map_err(internal)?;
         let label = |labels: &observa_domain::questionnaire::Labels| {
@@ -198,7 +198,11 @@ fn accept(app: &AppState, year: i32, state: &str, comment: &str, actor: &str) ->
         // lock, so two accepts at once cannot both start from the same registry.
         let registry = store.load().map_err(internal)?;
         let projection = project(&cycle.questionnaire, &draft.answers, &registry, year, state);
-        store.accept(year, state, &projection.dataset, comment, actor).map_err(invalid)?;
+        if let Some(problem) = projection.dataset.validate().first() {
+            return Err(WebError::Conflict(format!("the projected registry is invalid: {problem}")));
+        }
+        let changes = observa_domain::history::diff(&registry, &projection.dataset).map_err(WebError::Conflict)?;
+        store.accept(year, state, &changes, comment, actor).map_err(invalid)?;
         let mut note = format!("Projected into the registry: {}.", projection.changes.join("; "));
         if !projection.skipped.is_empty() {
             note.push_str(&format!(" Not projected (kept in the answers): {}.", projection.skipped.join("; ")));
