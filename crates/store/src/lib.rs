@@ -114,7 +114,7 @@ pub trait Store {
     /// Takes the history of an export: the database's own history must be its beginning (a new
     /// database has none); the missing versions are appended with their numbers and times, and
     /// the current tables become what the whole history says. Returns how many were appended.
-    fn restore_history(&mut self, versions: &[Version]) -> Result<usize>;
+    fn restore_history(&mut self, versions: &[Version], established_by: &str) -> Result<usize>;
     /// The audit log, oldest first (verify it with `observa_domain::audit::verify`).
     fn audit(&self) -> Result<Vec<observa_domain::audit::AuditEntry>>;
     /// Every table as (name, column names, rows of text cells), for CSV export.

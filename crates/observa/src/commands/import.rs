@@ -22,7 +22,9 @@ pub fn run(db: &Path, path: &Path, allow_empty: bool) -> Result<ExitCode> {
     match history {
         // An export with its history brings the history: the registry is what it says.
         Some(versions) => {
-            let appended = store.restore_history(&versions).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let origin = format!("import of {}", path.display());
+            let appended =
+                store.restore_history(&versions, &origin).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             println!("took {appended} of the file's {} registry versions", versions.len());
         }
         None => {
@@ -72,9 +74,10 @@ fn history(path: &Path, dataset: &Dataset) -> Result<Option<Vec<observa_domain::
         return Ok(None);
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let Some(versions) =
-        observa_domain::export::history_of(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
-    else {
+    let history = observa_domain::export::history_of(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    // An empty history (an export emptied by hand, or of an empty registry) brings none: the
+    // tables are imported as any other source, record by record.
+    let Some(versions) = history.filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     let told = observa_domain::history::rebuild(&versions, observa_domain::history::AsOf::Now)
