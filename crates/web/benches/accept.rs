@@ -49,7 +49,8 @@ fn run(label: &str, dataset: observa_domain::Dataset) -> Figures {
     let dir = std::env::temp_dir().join(format!("observa-accept-bench-{}-{label}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary folder");
     let db = dir.join("bench.db");
-    let records: usize = observa_domain::history::records(&dataset).expect("records").iter().map(|(_, r)| r.len()).sum();
+    let records: usize =
+        observa_domain::history::records(&dataset).expect("records").iter().map(|(_, r)| r.len()).sum();
     let mut store = SqliteStore::open(&db).expect("the database");
     let started = Instant::now();
     store.replace_all(&dataset, "synthetic benchmark data (not real)").expect("seeding");

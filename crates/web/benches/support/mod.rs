@@ -66,4 +66,3 @@ pub fn scaled(base: &Dataset, copies: usize) -> Dataset {
     }
     ds
 }
-
