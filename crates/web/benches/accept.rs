@@ -14,7 +14,7 @@ use observa_domain::consultation::{prefill, Value};
 use observa_domain::history::{diff, AsOf};
 use observa_domain::projection::project;
 use observa_domain::questionnaire::Questionnaire;
-use observa_store::{ConsultationStore, SqliteStore, Store};
+use observa_store::{ConsultationStore, Store};
 
 mod support;
 use support::{bundled, scaled};
@@ -51,7 +51,7 @@ fn run(label: &str, dataset: observa_domain::Dataset) -> Figures {
     let db = dir.join("bench.db");
     let records: usize =
         observa_domain::history::records(&dataset).expect("records").iter().map(|(_, r)| r.len()).sum();
-    let mut store = SqliteStore::open(&db).expect("the database");
+    let mut store = observa_store::open(&db).expect("the database");
     let started = Instant::now();
     store.replace_all(&dataset, "synthetic benchmark data (not real)").expect("seeding");
     let seed = started.elapsed();
@@ -59,7 +59,7 @@ fn run(label: &str, dataset: observa_domain::Dataset) -> Figures {
     let mut q2015 = q.clone();
     q2015.cycle = 2015;
     store.open_cycle(2015, &q2015, chrono::NaiveDate::from_ymd_opt(2015, 6, 30).unwrap(), "bench").expect("a cycle");
-    let app = observa_web::AppState::new(Box::new(store), vec![q.clone()]).expect("the portal");
+    let app = observa_web::AppState::new(store, vec![q.clone()]).expect("the portal");
 
     let mut states: Vec<String> = dataset.responses.iter().map(|r| r.state.to_string()).collect();
     states.sort();
