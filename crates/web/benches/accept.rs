@@ -14,7 +14,6 @@ use observa_domain::consultation::{prefill, Value};
 use observa_domain::history::{diff, AsOf};
 use observa_domain::projection::project;
 use observa_domain::questionnaire::Questionnaire;
-use observa_store::{ConsultationStore, Store};
 
 mod support;
 use support::{bundled, scaled};
