@@ -18,27 +18,31 @@ pub fn seed_update_date() -> NaiveDate {
 }
 
 /// A disagreement found by a rule or by comparing two sources.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Flag {
     pub code: &'static str,
     pub message: String,
 }
 
 /// One OPSC report row with the values the rules compute beside the source's own.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReportingItem {
     #[serde(flatten)]
     pub report: Report,
     /// The deposit date the computation starts from, and which appendix gave it.
+    #[schema(value_type = Option<crate::date::PartialDate>)]
     pub deposit: Option<NaiveDate>,
     pub deposit_basis: Option<&'static str>,
+    #[schema(value_type = Option<crate::date::PartialDate>, required = true)]
     pub entry_into_force: Option<NaiveDate>,
     pub entry_into_force_rule: Option<String>,
+    #[schema(value_type = Option<crate::date::PartialDate>, required = true)]
     pub initial_report_due: Option<NaiveDate>,
     pub initial_report_due_rule: Option<String>,
     /// Where the initial report stands on `as_of` (the distribution date stands in for the
     /// submission, which the source does not give).
     pub standing: Option<ReportStanding>,
+    #[schema(value_type = crate::date::PartialDate)]
     pub as_of: NaiveDate,
     pub flags: Vec<Flag>,
 }

@@ -45,7 +45,7 @@ impl Value {
 pub type Answers = BTreeMap<String, Value>;
 
 /// Where a State's response to a cycle stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     NotStarted,
@@ -102,9 +102,10 @@ pub struct Draft {
 
 /// What is wrong with one answer. `code` keys the interface text (`issue-<code>`); `detail`
 /// says where (row, column, item) and what.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Issue {
     pub question: String,
+    #[schema(schema_with = crate::schema::issue_code)]
     pub code: &'static str,
     pub detail: String,
 }

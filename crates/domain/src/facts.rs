@@ -11,7 +11,7 @@ use crate::state::StateCode;
 use crate::Lang;
 
 /// The five focal points of the Stockholm Agenda for Action (1996), in the report's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FocalPoint {
     Coordination,
@@ -37,7 +37,7 @@ impl FocalPoint {
 }
 
 /// Whether something was evaluated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EvaluationStatus {
     Done,
@@ -48,7 +48,7 @@ pub enum EvaluationStatus {
     Unknown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ActionKind {
     Campaign,
@@ -62,12 +62,14 @@ pub enum ActionKind {
 }
 
 /// An action or strategy reported under a focal point (mostly prevention).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
@@ -86,14 +88,16 @@ pub struct Action {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub impact_evaluation: EvaluationStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_result: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LawKind {
     Constitution,
@@ -106,12 +110,14 @@ pub enum LawKind {
 }
 
 /// A law, code, decree or other legal instrument a State lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Law {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     pub kind: LawKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,10 +134,11 @@ pub struct Law {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub amends: Vec<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Management {
     State,
@@ -142,7 +149,7 @@ pub enum Management {
 }
 
 /// A figure reported about a service (an aggregate: never about individual children).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Figure {
     pub label: String,
@@ -154,15 +161,18 @@ pub struct Figure {
 impl Eq for Figure {}
 
 /// A recovery and reintegration service for child victims.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     pub name: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub management: Management,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub population: Option<String>,
@@ -170,12 +180,15 @@ pub struct Service {
     pub method: Option<String>,
     /// Whether the State claims a child-rights perspective for it.
     #[serde(default)]
+    #[schema(required = true)]
     pub rights_perspective: Answer,
     #[serde(default)]
+    #[schema(required = true)]
     pub integrated: Answer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_note: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub evaluation: EvaluationStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_result: Option<String>,
@@ -186,42 +199,51 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub organisations: Vec<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
 /// Child participation in the last approved plan (questionnaire part II, 5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Participation {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub children_heard: Answer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heard_how: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub organisations_in_actions: Answer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisations_how: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub self_protection: Answer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_protection_how: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
 /// The State's view of its legal framework (questionnaire part II, 3.1 and 3.3 to 3.5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Protection {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
@@ -229,6 +251,7 @@ pub struct Protection {
     pub plan_provisions: Option<String>,
     /// Whether the State considers its legal framework effective.
     #[serde(default)]
+    #[schema(required = true)]
     pub effective: Answer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effectiveness: Option<String>,
@@ -237,16 +260,19 @@ pub struct Protection {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub improvements: Vec<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
 /// An evaluation of a plan's results (questionnaire part III, 1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
@@ -256,10 +282,11 @@ pub struct Evaluation {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub difficulties: Vec<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SwotCategory {
     Strength,
@@ -269,7 +296,7 @@ pub enum SwotCategory {
 }
 
 /// An item of the report's regional SWOT synthesis, with how many States gave it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SwotItem {
     pub id: String,
@@ -280,23 +307,29 @@ pub struct SwotItem {
     /// The number of States the report says gave it (its "(xxxx)" marks).
     pub states: u32,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
 /// A State's answer to a consultation cycle: who answered (institutions, not persons).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ResponseRecord)]
 pub struct Response {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     pub cycle: i32,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub institutions: Vec<String>,
     /// Whether the answer is listed among the report's respondents (Appendix 1).
     #[serde(default)]
+    #[schema(required = true)]
     pub listed_in_appendix: bool,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }

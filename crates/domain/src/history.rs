@@ -120,7 +120,7 @@ pub fn key(table: &str, record: &Value) -> String {
 }
 
 /// A record added, changed or closed by a write.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Change {
     pub table: String,
     pub record: String,
@@ -128,7 +128,7 @@ pub struct Change {
     pub after: Option<Value>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {
     Added,
@@ -137,7 +137,7 @@ pub enum ChangeKind {
 }
 
 /// One field of a changed record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FieldChange {
     pub field: String,
     pub before: Option<Value>,
@@ -262,7 +262,7 @@ pub fn rebuild(versions: &[Version], as_of: AsOf) -> Result<Dataset, String> {
 
 /// A change between two readings of the registry, with what established it: the last version
 /// of the record inside the interval.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SourcedChange {
     #[serde(flatten)]
     pub change: Change,
@@ -271,6 +271,7 @@ pub struct SourcedChange {
     pub established_by: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub actor: String,
+    #[schema(value_type = crate::date::PartialDate)]
     pub effective: NaiveDate,
     pub cycle: i32,
 }

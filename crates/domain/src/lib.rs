@@ -19,6 +19,7 @@ pub mod projection;
 pub mod questionnaire;
 pub mod registry;
 pub mod rules;
+pub mod schema;
 pub mod source;
 pub mod state;
 pub mod text;
@@ -32,7 +33,7 @@ pub use state::{State, StateCode};
 use serde::{Deserialize, Serialize};
 
 /// The four working languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,

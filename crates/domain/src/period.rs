@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::date::PartialDate;
 
 /// A four-way answer used across the model: yes, partly, no, or not known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Answer {
     Yes,
@@ -73,7 +73,7 @@ impl<'de> Deserialize<'de> for Adoption {
 }
 
 /// A validity status that the source states instead of (or beside) an end date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ValidityStatus {
     /// "Ongoing": no end foreseen.
@@ -85,7 +85,7 @@ pub enum ValidityStatus {
 }
 
 /// A plan's period of validity.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Validity {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -20,7 +20,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// The kind of instrument a State lists as its plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlanKind {
     /// A plan specifically against the sexual exploitation of children.
@@ -34,7 +34,7 @@ pub enum PlanKind {
 }
 
 /// How one plan relates to another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlanLinkKind {
     RedesignOf,
@@ -43,7 +43,7 @@ pub enum PlanLinkKind {
     Includes,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanLink {
     pub kind: PlanLinkKind,
@@ -51,11 +51,12 @@ pub struct PlanLink {
 }
 
 /// A national plan, policy, strategy or protocol that a State reports.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     /// The name in its original language.
     pub name: String,
@@ -70,6 +71,7 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adopted_wording: Option<String>,
     #[serde(deserialize_with = "deserialize_validity", default)]
+    #[schema(required = true)]
     pub validity: Validity,
     /// The plan the report analyses as the State's last approved plan.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -83,11 +85,12 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_new_plan_reason: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
 /// The sector an organisation belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Sector {
     State,
@@ -102,7 +105,7 @@ pub enum Sector {
 }
 
 /// An agency or organisation. International ones (no `state`) are shared across all States.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     pub id: String,
@@ -118,7 +121,7 @@ pub struct Organisation {
 }
 
 /// A member's role in a governing body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     Chair,
@@ -128,14 +131,17 @@ pub enum Role {
 }
 
 /// A member of a governing body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub body: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     pub organisation: String,
     pub role: Role,
@@ -146,15 +152,17 @@ pub struct Member {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
 /// The body (commission, council, board) that leads a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Body {
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,16 +181,18 @@ pub struct Body {
     pub rights_perspective: Option<String>,
     /// Whether the body has a local expression (local commissions and the like).
     #[serde(default)]
+    #[schema(required = true)]
     pub local_expression: Answer,
     /// Members as written in data files; moved to the members table on load.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<Member>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
 /// A local expression of coordination: local bodies, networks, regional plans, places.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LocalKind {
     LocalBody,
@@ -193,12 +203,14 @@ pub enum LocalKind {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LocalExpression {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -210,16 +222,19 @@ pub struct LocalExpression {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
 /// An agreement with other States or with foreign bodies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Agreement {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     pub name: String,
     /// Other parties: State codes where the party is a State, names otherwise.
@@ -228,11 +243,12 @@ pub struct Agreement {
     pub date: Option<PartialDate>,
     pub subject: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
 /// What an international agency contributed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ContributionKind {
     TechnicalAdvice,
@@ -246,12 +262,14 @@ pub enum ContributionKind {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contribution {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub state: StateCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
@@ -260,5 +278,6 @@ pub struct Contribution {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }

@@ -52,7 +52,7 @@ pub fn opsc_initial_report_due(entry_into_force: NaiveDate) -> Computed {
 }
 
 /// Where a State stands with its initial report on a given date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum ReportStanding {
     NotYetDue { days_left: i64 },

@@ -21,7 +21,7 @@ fn is_seed(doc: &str) -> bool {
 }
 
 /// A reference to the place a fact comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// Document id (see `documents`); the 2014 report when omitted.
@@ -73,7 +73,7 @@ impl std::fmt::Display for Source {
 }
 
 /// A document the data is drawn from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     pub id: String,
@@ -87,10 +87,11 @@ pub struct Document {
 }
 
 /// A place where the curated data departs from what the source says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Correction {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<StateCode>,
@@ -102,14 +103,16 @@ pub struct Correction {
     pub recorded: String,
     pub why: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
 /// Two sources that do not agree about the same fact; neither is silently preferred.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Disagreement {
     #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<StateCode>,

@@ -62,7 +62,7 @@ impl std::fmt::Display for StateCode {
 }
 
 /// A State with its names in the four working languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct State {
     pub code: StateCode,

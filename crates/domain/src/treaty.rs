@@ -15,7 +15,7 @@ use crate::state::StateCode;
 pub const TREATY_CODES: [&str; 10] =
     ["CRC", "OPSC", "ILO-C182", "IACITM", "CEDAW", "OP-CEDAW", "BELEM-DO-PARA", "UNTOC", "PALERMO", "ROME"];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Treaty {
     pub code: String,
@@ -28,11 +28,12 @@ pub struct Treaty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_into_force: Option<PartialDate>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
 /// A State's status under a treaty.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RatificationStatus {
     Ratification,
@@ -49,17 +50,19 @@ impl RatificationStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ratification {
     pub state: StateCode,
     pub treaty: String,
     pub status: RatificationStatus,
     #[serde(default)]
+    #[schema(required = true)]
     pub date: Option<PartialDate>,
     /// The cell exactly as printed in the source.
     pub source_text: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 
@@ -99,7 +102,7 @@ pub fn parse_ratification_cell(cell: &str) -> Result<CellReading, String> {
 ///
 /// The `*_text` fields keep the source's cells verbatim; the dates beside them are their
 /// readings. Rule-computed values are never stored: see [`crate::rules`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
     pub state: StateCode,
@@ -109,23 +112,29 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_ratification_text: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source_ratification: Option<PartialDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_due_text: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source_due: Option<PartialDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distributed_text: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub distributed: Option<PartialDate>,
     /// The Committee session that discussed it, as printed ("11 - 29 January 2010").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_text: Option<String>,
     #[serde(default)]
+    #[schema(required = true)]
     pub session_from: Option<PartialDate>,
     #[serde(default)]
+    #[schema(required = true)]
     pub session_to: Option<PartialDate>,
     #[serde(default)]
+    #[schema(required = true)]
     pub source: Source,
 }
 

@@ -50,8 +50,9 @@ struct Fields {
 }
 
 /// One search hit, ready to show.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
+    #[schema(schema_with = crate::api::answers::hit_kind)]
     pub kind: String,
     pub state: Option<String>,
     pub focal_point: Option<String>,
@@ -63,7 +64,8 @@ pub struct Hit {
     pub score: f32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = SearchResults)]
 pub struct Results {
     pub query: String,
     pub total: usize,

@@ -23,7 +23,7 @@ pub struct Snapshot {
 }
 
 /// How the map colours a State.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     /// The last approved plan is specifically against the sexual exploitation of children.
@@ -35,8 +35,9 @@ pub enum Category {
 }
 
 /// One place an organisation appears: a State, and in what role.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Appearance {
+    #[schema(value_type = observa_domain::StateCode)]
     pub state: String,
     pub role: String,
     pub body: Option<String>,

@@ -1,11 +1,13 @@
 //! The OpenAPI document describes exactly what the API does: every documented operation is
-//! called and its real answer is checked against the documented schema.
+//! called and its real answer is checked against the documented schema. The document is
+//! generated from the server's code (OpenAPI 3.1); these tests read it as a client would.
 
 use serde_json::Value;
 
 use crate::web::TestApp;
 
-/// Checks `value` against the subset of OpenAPI 3.0 schemas the document uses.
+/// Checks `value` against the subset of OpenAPI schemas the document uses (3.1, and 3.0's
+/// `nullable`).
 pub(crate) fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
     if let Some(r) = schema["$ref"].as_str() {
         let name = r.trim_start_matches("#/components/schemas/");
@@ -16,21 +18,43 @@ pub(crate) fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors
             check(doc, s, value, at, errors);
         }
     }
+    // One alternative must match (`oneOf` is read as `anyOf`: the document's alternatives of a
+    // value are a null and one schema, or a date and a status word).
+    for key in ["oneOf", "anyOf"] {
+        if let Some(alternatives) = schema[key].as_array() {
+            let fits = |s: &Value| {
+                let mut e = Vec::new();
+                check(doc, s, value, at, &mut e);
+                e.is_empty()
+            };
+            if !alternatives.iter().any(fits) {
+                errors.push(format!("{at}: {value} matches none of {key} {alternatives:?}"));
+            }
+        }
+    }
+    // `type` is one name or, in 3.1, a list of them (`["string", "null"]` for a nullable one).
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
     if value.is_null() {
-        if !schema["nullable"].as_bool().unwrap_or(false) && schema.get("type").is_some() {
+        let nullable = schema["nullable"].as_bool().unwrap_or(false) || types.contains(&"null");
+        if !nullable && !types.is_empty() {
             errors.push(format!("{at}: null but not nullable"));
         }
         return;
     }
-    let type_ok = match schema["type"].as_str() {
-        Some("object") => value.is_object(),
-        Some("array") => value.is_array(),
-        Some("string") => value.is_string(),
-        Some("integer") => value.is_i64() || value.is_u64(),
-        Some("number") => value.is_number(),
-        Some("boolean") => value.is_boolean(),
-        _ => true,
-    };
+    let type_ok = types.is_empty()
+        || types.iter().any(|t| match *t {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            _ => false,
+        });
     if !type_ok {
         errors.push(format!("{at}: expected {}, got {value}", schema["type"]));
         return;
@@ -81,22 +105,30 @@ pub(crate) fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors
 fn every_documented_operation_answers_as_documented() {
     let app = TestApp::spawn();
     let doc = app.get("/api/v1/openapi.json").json();
-    assert_eq!(doc["openapi"], "3.0.3");
+    assert_eq!(doc["openapi"], "3.1.0");
     let body = crate::bundled().bodies[0].id.clone();
     let samples = |path: &str| -> Vec<String> {
         match path {
-            "/states/{code}" => vec!["/states/CL".into(), "/states/br".into(), "/states/BS".into()],
-            "/plans/{id}" => vec!["/plans/cl-segundo-marco-2012".into()],
-            "/bodies/{id}" => vec![format!("/bodies/{body}")],
+            "/states" => vec!["/states".into(), "/states?as_of=2014".into()],
+            "/states/{code}" => {
+                vec!["/states/CL".into(), "/states/br".into(), "/states/BS".into(), "/states/CL?as_of=2014".into()]
+            }
+            "/plans/{id}" => vec!["/plans/cl-segundo-marco-2012".into(), "/plans/cl-segundo-marco-2012?as_of=2014".into()],
+            "/bodies/{id}" => vec![format!("/bodies/{body}"), format!("/bodies/{body}?as_of=now")],
             "/agencies/{id}" => vec!["/agencies/unicef".into(), "/agencies/ilo".into()],
-            "/ratifications" => vec!["/ratifications".into(), "/ratifications?state=LC&treaty=PALERMO".into()],
-            "/reporting" => vec!["/reporting".into(), "/reporting?state=US".into()],
+            "/ratifications" => vec![
+                "/ratifications".into(),
+                "/ratifications?state=LC&treaty=PALERMO".into(),
+                "/ratifications?as_of=2014".into(),
+            ],
+            "/reporting" => vec!["/reporting".into(), "/reporting?state=US".into(), "/reporting?as_of=2014".into()],
+            "/changes" => vec!["/changes".into(), "/changes?from=2014&to=now&state=CL".into()],
             "/search" => vec!["/search?q=trata".into(), "/search?q=unicef&kind=agency&limit=5".into()],
             other => vec![other.to_string()],
         }
     };
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 13);
+    assert_eq!(paths.len(), 14);
     // The consultation's operations need an account: `consultation::` tests check them.
     for (path, item) in paths.iter().filter(|(p, _)| !p.starts_with("/cycles/")) {
         let schema = &item["get"]["responses"]["200"]["content"]["application/json"]["schema"];
@@ -250,6 +282,11 @@ fn every_refusal_is_a_documented_status_with_a_json_problem_body() {
         ("/ratifications", "GET", "/ratifications?treaty=NOPE", vec![], b"", Some(400)),
         ("/reporting", "GET", "/reporting?treaty=NOPE&state=CL", vec![], b"", Some(400)),
         ("/treaties", "GET", "/treaties?cb=1", vec![], b"", Some(400)),
+        ("/states", "GET", "/states?as_of=last-year", vec![], b"", Some(400)),
+        ("/plans/{id}", "GET", "/plans/cl-segundo-marco-2012?as_of=2014-13-01", vec![], b"", Some(400)),
+        ("/changes", "GET", "/changes?from=soon", vec![], b"", Some(400)),
+        ("/changes", "GET", "/changes?state=XX", vec![], b"", Some(400)),
+        ("/changes", "GET", "/changes?since=2014", vec![], b"", Some(400)),
     ];
     let mut failures = Vec::new();
     for (operation, method, url, headers, body, expected) in &cases {
@@ -309,7 +346,7 @@ fn the_documented_parameter_ranges_are_the_servers() {
     }
     let states: Vec<Value> =
         app.get("/api/v1/states").json()["states"].as_array().unwrap().iter().map(|s| s["state"].clone()).collect();
-    for path in ["/ratifications", "/reporting"] {
+    for path in ["/ratifications", "/reporting", "/changes"] {
         assert_eq!(param(path, "state")["enum"].as_array().unwrap(), &states, "{path}: the State codes");
     }
 }
