@@ -19,7 +19,10 @@ pub const PARTIAL_DATE_PATTERN: &str = r"^\d{4}(-\d{2}(-\d{2})?)?$";
 pub const STATE_CODE_PATTERN: &str = "^[A-Z]{2}$";
 
 fn string(pattern: &str, description: &str) -> ObjectBuilder {
-    ObjectBuilder::new().schema_type(SchemaType::new(Type::String)).pattern(Some(pattern)).description(Some(description))
+    ObjectBuilder::new()
+        .schema_type(SchemaType::new(Type::String))
+        .pattern(Some(pattern))
+        .description(Some(description))
 }
 
 impl PartialSchema for PartialDate {
@@ -50,9 +53,11 @@ impl ToSchema for StateCode {
 
 impl PartialSchema for Adoption {
     fn schema() -> RefOr<Schema> {
-        let status = ObjectBuilder::new()
-            .schema_type(SchemaType::new(Type::String))
-            .enum_values(Some(["pending-approval", "to-be-submitted", "unknown"]));
+        let status = ObjectBuilder::new().schema_type(SchemaType::new(Type::String)).enum_values(Some([
+            "pending-approval",
+            "to-be-submitted",
+            "unknown",
+        ]));
         OneOfBuilder::new()
             .item(PartialDate::schema())
             .item(status)

@@ -59,8 +59,27 @@ pub fn document() -> &'static serde_json::Value {
     DOCUMENT.get_or_init(|| {
         let (_, mut api) = operations().split_for_parts();
         api.merge(consultation::document());
-        serde_json::to_value(api).expect("the OpenAPI document serialises")
+        let mut doc = serde_json::to_value(api).expect("the OpenAPI document serialises");
+        open_records(&mut doc);
+        doc
     })
+}
+
+/// Records refuse unknown fields when they are read from data files (`deny_unknown_fields`,
+/// which the derive turns into `additionalProperties: false`); answers do not: an answer that
+/// composes a record with more fields (a body with its members) must still match, and fields are
+/// added to the contract over time, never renamed.
+fn open_records(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if map.get("additionalProperties") == Some(&serde_json::Value::Bool(false)) {
+                map.remove("additionalProperties");
+            }
+            map.values_mut().for_each(open_records);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(open_records),
+        _ => {}
+    }
 }
 
 /// This document; the State and treaty codes that parameters take are the registry's.

@@ -53,7 +53,7 @@ pub async fn state(State(app): State<AppState>, ApiPath(code): ApiPath<String>, 
     let snap = as_of(&app, &p)?;
     let ds = &snap.dataset;
     let s = ds.state(&code).ok_or_else(|| WebError::NotFound(format!("no State has the code `{code}`")))?;
-    fn of<'a, T>(rows: &'a [T], keep: impl Fn(&T) -> bool) -> Vec<&'a T> {
+    fn of<T>(rows: &[T], keep: impl Fn(&T) -> bool) -> Vec<&T> {
         rows.iter().filter(|r| keep(r)).collect()
     }
     let here = |state: &observa_domain::StateCode| state.as_str() == code;
