@@ -17,7 +17,7 @@ pub const KEYS: [&str; 4] = ["introduction", "methodology", "conclusions", "reco
 /// The longest block accepted (characters): a report section, not a book.
 pub const MAX_BODY: usize = 50_000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EditorialBlock {
     pub cycle: i32,
     pub key: String,

@@ -264,7 +264,7 @@ pub trait ConsultationStore {
 }
 
 /// A document attached to a State's answers.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Attachment {
     pub id: i64,
     pub name: String,
@@ -295,7 +295,7 @@ pub struct Message {
 }
 
 /// One comment of a review.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Comment {
     pub question: String,
     pub author: String,

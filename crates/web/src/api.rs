@@ -21,9 +21,13 @@ use observa_domain::history::AsOf;
 use crate::{AppState, WebError};
 
 pub mod answers;
+mod attachments;
 mod consultation;
 mod doc;
+mod editorial;
+mod ops;
 mod read;
+mod workflow;
 
 pub fn router(app: AppState) -> Router<AppState> {
     let (api, _) = operations().split_for_parts();
@@ -50,6 +54,15 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(read::search))
         .routes(routes!(read::changes))
         .routes(routes!(openapi))
+        .routes(routes!(workflow::cycles, workflow::open_cycle))
+        .routes(routes!(workflow::responses))
+        .routes(routes!(workflow::comments, workflow::add_comment))
+        .routes(routes!(workflow::return_response))
+        .routes(routes!(workflow::accept))
+        .routes(routes!(attachments::list, attachments::upload))
+        .routes(routes!(attachments::download))
+        .routes(routes!(editorial::list))
+        .routes(routes!(editorial::save))
 }
 
 /// The whole document (read operations, the consultation's, and the schemas), without the

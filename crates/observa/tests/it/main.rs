@@ -2,6 +2,7 @@
 //! fresh temporary databases. Modules follow the user-facing paths.
 
 mod accounts;
+mod api_workflow;
 mod backup;
 mod cache;
 mod checks;

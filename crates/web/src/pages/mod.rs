@@ -13,7 +13,7 @@ mod cycles;
 mod editorial;
 mod home;
 pub(crate) mod report;
-mod review;
+pub(crate) mod review;
 mod states;
 pub(crate) mod timeline;
 mod tokens;

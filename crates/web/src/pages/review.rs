@@ -183,7 +183,7 @@ async fn comment(
 /// one transaction, and nothing after the commit can turn it into an error. The thread's comments
 /// are written after the commit (a failure there is logged: the decision stands), and the portal's
 /// refresh keeps the old view and logs when it cannot rebuild ([`AppState::refresh`]).
-fn accept(app: &AppState, year: i32, state: &str, comment: &str, actor: &str) -> Result<(), WebError> {
+pub(crate) fn accept(app: &AppState, year: i32, state: &str, comment: &str, actor: &str) -> Result<(), WebError> {
     if comment.chars().count() > MAX_COMMENT {
         return Err(WebError::BadRequest(format!("a comment has at most {MAX_COMMENT} characters")));
     }
