@@ -420,7 +420,7 @@ fn decided(
     status: Status,
     what: &str,
 ) -> Response {
-    match result.map(|s| observa_domain::StateCode::try_from(s).map_err(|m| WorkflowError::NotFound(m))) {
+    match result.map(|s| observa_domain::StateCode::try_from(s).map_err(WorkflowError::NotFound)) {
         Ok(Ok(state)) => answer(StatusCode::OK, &Decided { cycle: year, state, status }),
         Ok(Err(e)) | Err(e) => fail(app, actor, &format!("cycles/{year}/responses/{state}/{what}"), e),
     }
