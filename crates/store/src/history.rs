@@ -116,6 +116,21 @@ pub(crate) fn versions(conn: &Connection, as_of: AsOf) -> Result<Vec<Version>> {
         AsOf::Cycle(year) => ("cycle <= ?1", SqlValue::Integer(year.into())),
         AsOf::Date(day) => ("effective <= ?1", SqlValue::Text(day.to_string())),
     };
+    select(conn, filter, param)
+}
+
+/// The versions after `seq`, and the last one's number (`seq` when there are none; the newest
+/// number of the whole history when `seq` is beyond it).
+pub(crate) fn versions_after(conn: &Connection, seq: i64) -> Result<(Vec<Version>, i64)> {
+    let last: Option<i64> = conn.query_row("SELECT MAX(seq) FROM registry_versions", [], |r| r.get(0))?;
+    let last = last.unwrap_or(0);
+    if seq >= last {
+        return Ok((Vec::new(), last));
+    }
+    Ok((select(conn, "seq > ?1", SqlValue::Integer(seq))?, last))
+}
+
+fn select(conn: &Connection, filter: &str, param: SqlValue) -> Result<Vec<Version>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT seq, tbl, record, body, cycle, effective, established_by, actor, recorded_at
          FROM registry_versions WHERE {filter} ORDER BY seq"

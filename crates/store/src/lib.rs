@@ -104,6 +104,9 @@ pub trait Store {
     fn load(&self) -> Result<Dataset>;
     /// The registry's versions that `as_of` includes, in the order they were recorded.
     fn history(&self, as_of: AsOf) -> Result<Vec<Version>>;
+    /// The versions recorded after version `seq`, in order, and the last version's number (`seq`
+    /// itself when there is none): what a reader built from version `seq` has not seen yet.
+    fn versions_after(&self, seq: i64) -> Result<(Vec<Version>, i64)>;
     /// The registry as it stood for a cycle or on a date (the current one for [`AsOf::Now`]).
     fn load_as_of(&self, as_of: AsOf) -> Result<Dataset> {
         match as_of {

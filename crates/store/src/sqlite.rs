@@ -173,6 +173,10 @@ impl Store for SqliteStore {
         crate::history::versions(&self.conn, as_of)
     }
 
+    fn versions_after(&self, seq: i64) -> Result<(Vec<Version>, i64)> {
+        crate::history::versions_after(&self.conn, seq)
+    }
+
     fn restore_history(&mut self, versions: &[Version], established_by: &str) -> Result<usize> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let appended = crate::history::append_versions(&tx, versions)?;
