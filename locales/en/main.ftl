@@ -507,3 +507,21 @@ tokens-live = works
 tokens-expired = expired
 tokens-empty = No API tokens.
 tokens-none = no token that can be revoked:
+
+# The consultation workflow's refusals
+error-refused = The answers were not accepted
+workflow-not-found = Not found
+workflow-forbidden = This account may not do that.
+workflow-stale = Someone else saved in between: reload the answers and apply your changes to the newer version.
+workflow-refused = Some answers break the questionnaire's rules: nothing was saved.
+workflow-not-editable = The answers can no longer change that way
+workflow-invalid = The request cannot be carried out
+workflow-nothing-saved = There are no saved answers to submit yet.
+workflow-resubmit = This version was submitted and returned: save the answers again before submitting them.
+workflow-no-source-cycle = There is no cycle to copy the questionnaire from
+workflow-cycle-open = That cycle is open already
+workflow-comment-too-long = The comment is too long
+workflow-comment-refused = The comment contains text that is not allowed
+workflow-comment-empty = Write a comment before sending it.
+workflow-no-question = The questionnaire has no such question
+workflow-projection-invalid = The answers cannot be accepted: the registry they would make is not valid

@@ -507,3 +507,21 @@ tokens-live = válido
 tokens-expired = caducado
 tokens-empty = No hay tokens de la API.
 tokens-none = no hay ningún token que se pueda revocar:
+
+# Los rechazos del flujo de la consulta
+error-refused = No se aceptaron las respuestas
+workflow-not-found = No encontrado
+workflow-forbidden = Esta cuenta no puede hacer eso.
+workflow-stale = Otra persona guardó entretanto: vuelva a cargar las respuestas y aplique sus cambios a la versión más reciente.
+workflow-refused = Algunas respuestas no cumplen las reglas del cuestionario: no se guardó nada.
+workflow-not-editable = Las respuestas ya no pueden cambiar de ese modo
+workflow-invalid = No se puede realizar la solicitud
+workflow-nothing-saved = Todavía no hay respuestas guardadas que enviar.
+workflow-resubmit = Esta versión se envió y fue devuelta: guarde de nuevo las respuestas antes de enviarlas.
+workflow-no-source-cycle = No existe el ciclo del que copiar el cuestionario
+workflow-cycle-open = Ese ciclo ya está abierto
+workflow-comment-too-long = El comentario es demasiado largo
+workflow-comment-refused = El comentario contiene texto no permitido
+workflow-comment-empty = Escriba un comentario antes de enviarlo.
+workflow-no-question = El cuestionario no tiene esa pregunta
+workflow-projection-invalid = Las respuestas no pueden aceptarse: el registro resultante no sería válido

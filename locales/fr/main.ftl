@@ -507,3 +507,21 @@ tokens-live = valide
 tokens-expired = expiré
 tokens-empty = Aucun jeton d'API.
 tokens-none = aucun jeton révocable :
+
+# Les refus du circuit de la consultation
+error-refused = Les réponses n'ont pas été acceptées
+workflow-not-found = Introuvable
+workflow-forbidden = Ce compte ne peut pas faire cela.
+workflow-stale = Quelqu'un d'autre a enregistré entre-temps : rechargez les réponses et appliquez vos modifications à la version la plus récente.
+workflow-refused = Certaines réponses enfreignent les règles du questionnaire : rien n'a été enregistré.
+workflow-not-editable = Les réponses ne peuvent plus changer de cette façon
+workflow-invalid = La demande ne peut pas être exécutée
+workflow-nothing-saved = Il n'y a pas encore de réponses enregistrées à soumettre.
+workflow-resubmit = Cette version a été soumise puis renvoyée : enregistrez de nouveau les réponses avant de les soumettre.
+workflow-no-source-cycle = Il n'existe pas de cycle d'où copier le questionnaire
+workflow-cycle-open = Ce cycle est déjà ouvert
+workflow-comment-too-long = Le commentaire est trop long
+workflow-comment-refused = Le commentaire contient du texte non autorisé
+workflow-comment-empty = Écrivez un commentaire avant de l'envoyer.
+workflow-no-question = Le questionnaire n'a pas cette question
+workflow-projection-invalid = Les réponses ne peuvent pas être acceptées : le registre qui en résulterait ne serait pas valide

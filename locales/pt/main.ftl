@@ -507,3 +507,21 @@ tokens-live = válido
 tokens-expired = expirado
 tokens-empty = Nenhum token da API.
 tokens-none = nenhum token que possa ser revogado:
+
+# As recusas do fluxo da consulta
+error-refused = As respostas não foram aceitas
+workflow-not-found = Não encontrado
+workflow-forbidden = Esta conta não pode fazer isso.
+workflow-stale = Outra pessoa salvou nesse meio-tempo: recarregue as respostas e aplique suas alterações à versão mais recente.
+workflow-refused = Algumas respostas não cumprem as regras do questionário: nada foi salvo.
+workflow-not-editable = As respostas já não podem mudar dessa forma
+workflow-invalid = Não é possível realizar a solicitação
+workflow-nothing-saved = Ainda não há respostas salvas para enviar.
+workflow-resubmit = Esta versão foi enviada e devolvida: salve as respostas novamente antes de enviá-las.
+workflow-no-source-cycle = Não existe o ciclo do qual copiar o questionário
+workflow-cycle-open = Esse ciclo já está aberto
+workflow-comment-too-long = O comentário é longo demais
+workflow-comment-refused = O comentário contém texto não permitido
+workflow-comment-empty = Escreva um comentário antes de enviá-lo.
+workflow-no-question = O questionário não tem essa pergunta
+workflow-projection-invalid = As respostas não podem ser aceitas: o registro resultante não seria válido
