@@ -18,8 +18,8 @@ pub use sqlite::SqliteStore;
 use observa_domain::account::{Account, Role};
 use observa_domain::consultation::{Answers, Cycle, Draft, Status};
 use observa_domain::editorial::{Annotation, EditorialBlock};
-use observa_domain::questionnaire::Questionnaire;
 use observa_domain::history::{AsOf, Change, Origin, Version};
+use observa_domain::questionnaire::Questionnaire;
 use observa_domain::Dataset;
 
 /// What can go wrong in storage. Messages name the table or file concerned.

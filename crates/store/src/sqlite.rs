@@ -43,7 +43,8 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
-        let open_err = |e: rusqlite::Error| StoreError::Open { path: path.display().to_string(), message: e.to_string() };
+        let open_err =
+            |e: rusqlite::Error| StoreError::Open { path: path.display().to_string(), message: e.to_string() };
         let conn = Connection::open(path).map_err(open_err)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
@@ -178,7 +179,15 @@ impl Store for SqliteStore {
         let whole = observa_domain::history::rebuild(versions, AsOf::Now).map_err(StoreError::Invalid)?;
         let changes = observa_domain::history::diff(&load(&tx)?, &whole).map_err(StoreError::Invalid)?;
         crate::history::apply_current(&tx, &changes)?;
-        append_audit(&self.audit_key, &tx, actor(), "restore-history", "registry", None, Some(&format!("{appended} versions")))?;
+        append_audit(
+            &self.audit_key,
+            &tx,
+            actor(),
+            "restore-history",
+            "registry",
+            None,
+            Some(&format!("{appended} versions")),
+        )?;
         tx.commit()?;
         Ok(appended)
     }

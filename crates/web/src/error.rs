@@ -2,10 +2,10 @@
 //! page in the visitor's language. Internal details are logged, never shown.
 
 use axum::http::{header, HeaderValue, StatusCode};
-use observa_domain::consultation::Issue;
-use observa_workflow::WorkflowError;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
+use observa_domain::consultation::Issue;
+use observa_workflow::WorkflowError;
 use serde_json::json;
 
 use crate::i18n::Lang;
@@ -77,6 +77,9 @@ impl WebError {
             WorkflowError::NotEditable { status } => {
                 let shown = lang.text(&format!("status-{}", status.code()));
                 (StatusCode::CONFLICT, with("workflow-not-editable", &shown), vec![], None)
+            }
+            WorkflowError::CycleOpen { year } => {
+                (StatusCode::CONFLICT, with("workflow-cycle-open", &year.to_string()), vec![], None)
             }
             WorkflowError::Invalid { key, detail } => (StatusCode::BAD_REQUEST, with(key, &detail), vec![], None),
             WorkflowError::Storage(detail) => return WebError::Internal(detail),

@@ -131,7 +131,9 @@ async fn submit(
         Ok(v) => v,
         Err(r) => return r,
     };
-    match who.run(&app, |store, registry, actor| observa_workflow::submit(store, registry, actor, year, &state, version)) {
+    match who
+        .run(&app, |store, registry, actor| observa_workflow::submit(store, registry, actor, year, &state, version))
+    {
         Ok(created) => {
             no_store(Json(json!({ "submitted": true, "created": created, "version": version })).into_response())
         }

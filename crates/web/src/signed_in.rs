@@ -184,11 +184,7 @@ fn api_caller(app: &AppState, parts: &Parts) -> Found {
         });
     }
     Ok(match auth::current(app, &parts.headers)? {
-        None => Err(unauthenticated(
-            app,
-            parts,
-            "sign in or send a personal API token (Authorization: Bearer ...)",
-        )),
+        None => Err(unauthenticated(app, parts, "sign in or send a personal API token (Authorization: Bearer ...)")),
         Some((s, hash)) => match auth::pending(&s) {
             Some(auth::Pending::Password) => Err(unauthenticated(app, parts, PASSWORD)),
             Some(_) => Err(unauthenticated(

@@ -25,7 +25,7 @@ pub fn open_cycle(
         return Err(WorkflowError::invalid("cycles-open-rule", format!("{year} from {from}, deadline {deadline}")));
     }
     if find_cycle(store, year).is_ok() {
-        return Err(WorkflowError::invalid("workflow-cycle-open", format!("cycle {year}")));
+        return Err(WorkflowError::CycleOpen { year });
     }
     let questionnaire = copy_for_cycle(&source.questionnaire, year);
     store.open_cycle(year, &questionnaire, deadline, &actor.email)?;
@@ -48,7 +48,13 @@ pub fn attach(
 }
 
 /// One attached document and its content, for someone who may read it.
-pub fn attachment(store: &dyn Backend, actor: &Actor, year: i32, state: &str, id: i64) -> Result<(Attachment, Vec<u8>)> {
+pub fn attachment(
+    store: &dyn Backend,
+    actor: &Actor,
+    year: i32,
+    state: &str,
+    id: i64,
+) -> Result<(Attachment, Vec<u8>)> {
     actor.require(actor.may_attach(state), "read documents attached to these answers")?;
     store.attachment(year, state, id)?.ok_or_else(|| WorkflowError::NotFound(format!("no attachment {id}")))
 }

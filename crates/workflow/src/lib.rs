@@ -44,6 +44,9 @@ pub enum WorkflowError {
     /// The response's status does not allow the operation.
     #[error("the response is {} and cannot be changed that way", status.code())]
     NotEditable { status: Status },
+    /// The cycle is open already.
+    #[error("cycle {year} is open already")]
+    CycleOpen { year: i32 },
     /// An argument the workflow refuses: `key` is the interface text's key (all four languages),
     /// `detail` says which value, in English.
     #[error("{key}: {detail}")]

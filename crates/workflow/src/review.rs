@@ -98,11 +98,12 @@ pub fn accept(store: &mut dyn Backend, actor: &Actor, year: i32, state: &str, co
     }
     let changes = observa_domain::history::diff(&registry, &projection.dataset)
         .map_err(|m| WorkflowError::invalid("workflow-projection-invalid", m))?;
-    let comments: Vec<NewComment> = [(body, actor.email.as_str()), (note(&projection.changes, &projection.skipped), SYSTEM)]
-        .into_iter()
-        .filter(|(body, _)| !body.is_empty())
-        .map(|(body, author)| NewComment { question: GENERAL.into(), body, author: author.into() })
-        .collect();
+    let comments: Vec<NewComment> =
+        [(body, actor.email.as_str()), (note(&projection.changes, &projection.skipped), SYSTEM)]
+            .into_iter()
+            .filter(|(body, _)| !body.is_empty())
+            .map(|(body, author)| NewComment { question: GENERAL.into(), body, author: author.into() })
+            .collect();
     let expected = Expected { version: draft.version, status: draft.status };
     store.accept(year, state, expected, &changes, &comments, &actor.email)?;
     Ok(Accepted { projected: projection.changes, skipped: projection.skipped })
@@ -117,9 +118,10 @@ fn note(projected: &[String], skipped: &[String]) -> String {
     note.chars().take(MAX_COMMENT - 100).collect()
 }
 
-/// The State's saved response to a cycle (a decision needs one).
+/// The State's saved response to a cycle; one never saved cannot be decided on.
 fn submitted(store: &dyn Backend, year: i32, state: &str) -> Result<observa_domain::consultation::Draft> {
-    store.draft(year, state)?.ok_or_else(|| WorkflowError::NotFound(format!("no response of {state} to {year}")))
+    let status = observa_domain::consultation::Status::NotStarted;
+    store.draft(year, state)?.ok_or(WorkflowError::NotEditable { status })
 }
 
 /// The answers a review compares with: the State's last accepted ones before this cycle.

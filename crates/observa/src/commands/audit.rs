@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use observa_domain::audit::{AuditEntry, Checkpoint};
-use observa_store::{Backend};
+use observa_store::Backend;
 
 /// Opens a database for reading its log: the database and its audit key must exist already (a
 /// verification never makes a new key, which would not be the one the log was written with).

@@ -44,7 +44,13 @@ fn agent() -> ureq::Agent {
 }
 
 /// A call of the answers' API: status, ETag and JSON body.
-pub(crate) fn api(app: &TestApp, method: &str, path: &str, headers: &[(&str, &str)], body: Option<Value>) -> (u16, String, Value) {
+pub(crate) fn api(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> (u16, String, Value) {
     let url = format!("{}{path}", app.base);
     let agent = agent();
     let mut response = if method == "GET" {

@@ -16,7 +16,15 @@ use crate::Scratch;
 const CHANNELS: [(&str, &str); 3] = [("api", "CL"), ("form", "PE"), ("workbook", "MX")];
 
 /// Saves `answers` for `state` through `channel` from version 0; the answer's status.
-fn save_through(app: &TestApp, s: &Scratch, cookie: &str, bearer: &str, channel: &str, state: &str, answers: &Value) -> u16 {
+fn save_through(
+    app: &TestApp,
+    s: &Scratch,
+    cookie: &str,
+    bearer: &str,
+    channel: &str,
+    state: &str,
+    answers: &Value,
+) -> u16 {
     let form = format!("/en/cycles/2015/responses/{state}");
     match channel {
         "api" => {
@@ -26,7 +34,8 @@ fn save_through(app: &TestApp, s: &Scratch, cookie: &str, bearer: &str, channel:
         }
         "form" => {
             let csrf = app.get_with(&form, &[("Cookie", cookie)]).csrf();
-            let mut fields = vec![("csrf".to_string(), csrf), ("version".into(), "0".into()), ("action".into(), "save".into())];
+            let mut fields =
+                vec![("csrf".to_string(), csrf), ("version".into(), "0".into()), ("action".into(), "save".into())];
             fields.extend(form_fields(answers));
             post_form(app, &form, cookie, &fields).status
         }
@@ -84,7 +93,8 @@ fn answers_with_only_a_required_gap_are_saved_by_every_channel_and_submitted_by_
         assert!(body["issues"].as_array().unwrap().iter().all(|i| i["code"] == "required"), "{body}");
         let form = format!("/en/cycles/2015/responses/{state}");
         let csrf = app.get_with(&form, &[("Cookie", &cookie)]).csrf();
-        let mut fields = vec![("csrf".to_string(), csrf), ("version".into(), "1".into()), ("action".into(), "submit".into())];
+        let mut fields =
+            vec![("csrf".to_string(), csrf), ("version".into(), "1".into()), ("action".into(), "submit".into())];
         fields.extend(form_fields(&answers));
         let page = post_form(&app, &form, &cookie, &fields);
         assert_eq!(page.status, 422, "{channel}: the form's submit is refused");
@@ -118,7 +128,8 @@ fn submitted(app: &TestApp, s: &Scratch, token: &str) -> String {
     let (status, _, _) =
         api(app, "PUT", CL, &[("Authorization", &bearer), ("If-Match", "\"v0\"")], Some(json!({ "answers": answers })));
     assert_eq!(status, 200);
-    let (status, _, body) = api(app, "POST", &format!("{CL}/submit"), &[("Authorization", &bearer), ("If-Match", "\"v1\"")], None);
+    let (status, _, body) =
+        api(app, "POST", &format!("{CL}/submit"), &[("Authorization", &bearer), ("If-Match", "\"v1\"")], None);
     assert_eq!(status, 200, "{body}");
     account(app, s, "analista@secretaria.org", &["--role", "analyst"])
 }
@@ -132,12 +143,21 @@ fn a_return_writes_its_status_and_its_comment_together_or_neither() {
     let store = SqliteStore::open(&s.path("c.db")).unwrap();
     let decision = format!("{review}/decision");
     for refused in ["", "   ", "please fix\u{1}this"] {
-        let answer = app.post_form(&decision, &analyst, &[("csrf", &csrf), ("decision", "return"), ("comment", refused)]);
+        let answer =
+            app.post_form(&decision, &analyst, &[("csrf", &csrf), ("decision", "return"), ("comment", refused)]);
         assert_eq!(answer.status, 400, "{refused:?}");
-        assert_eq!(store.draft(2015, "CL").unwrap().unwrap().status, Status::Submitted, "{refused:?}: status unchanged");
+        assert_eq!(
+            store.draft(2015, "CL").unwrap().unwrap().status,
+            Status::Submitted,
+            "{refused:?}: status unchanged"
+        );
         assert!(store.comments(2015, "CL").unwrap().is_empty(), "{refused:?}: no comment");
     }
-    let answer = app.post_form(&decision, &analyst, &[("csrf", &csrf), ("decision", "return"), ("comment", "Add the 2015 law.")]);
+    let answer = app.post_form(
+        &decision,
+        &analyst,
+        &[("csrf", &csrf), ("decision", "return"), ("comment", "Add the 2015 law.")],
+    );
     assert_eq!(answer.status, 303);
     assert_eq!(store.draft(2015, "CL").unwrap().unwrap().status, Status::Returned);
     let comments = store.comments(2015, "CL").unwrap();
@@ -156,17 +176,23 @@ fn an_acceptance_writes_the_decision_the_registry_and_its_comments_at_once() {
     let csrf = app.get_with(review, &[("Cookie", &analyst)]).csrf();
     let store = SqliteStore::open(&s.path("c.db")).unwrap();
     let decision = format!("{review}/decision");
-    let refused = app.post_form(&decision, &analyst, &[("csrf", &csrf), ("decision", "accept"), ("comment", "ok\u{1}")]);
+    let refused =
+        app.post_form(&decision, &analyst, &[("csrf", &csrf), ("decision", "accept"), ("comment", "ok\u{1}")]);
     assert_eq!(refused.status, 400);
     assert_eq!(store.draft(2015, "CL").unwrap().unwrap().status, Status::Submitted);
     assert!(store.comments(2015, "CL").unwrap().is_empty());
-    let accepted = app.post_form(&decision, &analyst, &[("csrf", &csrf), ("decision", "accept"), ("comment", "Thank you.")]);
+    let accepted =
+        app.post_form(&decision, &analyst, &[("csrf", &csrf), ("decision", "accept"), ("comment", "Thank you.")]);
     assert_eq!(accepted.status, 303);
     assert_eq!(store.draft(2015, "CL").unwrap().unwrap().status, Status::Accepted);
     let comments = store.comments(2015, "CL").unwrap();
     let authors: Vec<(&str, bool)> =
         comments.iter().map(|c| (c.author.as_str(), c.body.starts_with("Projected into the registry"))).collect();
-    assert_eq!(authors, [("analista@secretaria.org", false), ("observa", true)], "the reviewer's comment, then the note");
+    assert_eq!(
+        authors,
+        [("analista@secretaria.org", false), ("observa", true)],
+        "the reviewer's comment, then the note"
+    );
 }
 
 #[test]

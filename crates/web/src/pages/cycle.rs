@@ -202,9 +202,8 @@ async fn save(
             "" => answers_from(&fields),
             json => serde_json::from_str(json).map_err(|e| WebError::BadRequest(format!("answers: {e}")))?,
         };
-        let saved = who.run(&app, |store, registry, actor| {
-            save_answers(store, registry, actor, year, &state, &answers, based_on)
-        });
+        let saved = who
+            .run(&app, |store, registry, actor| save_answers(store, registry, actor, year, &state, &answers, based_on));
         let version = match saved {
             Ok(saved) => saved.version,
             // The workflow's policy refused the answers: nothing was saved; the form comes back
@@ -312,8 +311,10 @@ async fn status_page(
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         let rows: Vec<Value> = rows.into_iter().map(|r| r.1).collect();
         let name = |code: &str| snap.dataset.state(code).map_or(code.to_string(), |s| s.name(l.0).to_string());
-        let due: Vec<Value> = reminders.iter().map(|r| context! { name => name(&r.state), to => r.to.clone() }).collect();
-        let ctx = context! { year, deadline => cycle.deadline.to_string(), rows, due, csrf => who.session.csrf.clone() };
+        let due: Vec<Value> =
+            reminders.iter().map(|r| context! { name => name(&r.state), to => r.to.clone() }).collect();
+        let ctx =
+            context! { year, deadline => cycle.deadline.to_string(), rows, due, csrf => who.session.csrf.clone() };
         Ok(private(render(&app, l, &uri, "cycle_status.html", ctx)))
     })();
     respond(&app, &lang, result)

@@ -14,8 +14,8 @@ use observa_workflow::deadline::{self, Reminder};
 
 use super::account::private;
 use super::{render, respond};
-use crate::signed_in::{Analyst, SignedIn};
 use crate::auth::internal;
+use crate::signed_in::{Analyst, SignedIn};
 use crate::{AppState, Lang, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -26,7 +26,8 @@ pub fn router() -> Router<AppState> {
 
 /// A reminder's message in the language of the page that queues it.
 fn word(app: &AppState, l: Lang, cycle: &Cycle, reminder: &Reminder) -> Message {
-    let name = app.snapshot().dataset.state(&reminder.state).map_or(reminder.state.clone(), |s| s.name(l.0).to_string());
+    let name =
+        app.snapshot().dataset.state(&reminder.state).map_or(reminder.state.clone(), |s| s.name(l.0).to_string());
     let fill = |text: String| {
         text.replace("%year%", &cycle.year.to_string())
             .replace("%deadline%", &cycle.deadline.to_string())
