@@ -185,9 +185,15 @@ async fn save(
     Path((lang, year, state)): Path<(String, i32, String)>,
     uri: Uri,
     headers: HeaderMap,
-    who: SignedIn,
+    who: Result<SignedIn, Response>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let l = who.lang;
     let autosave = headers.contains_key("x-autosave");
     let result = (|| {

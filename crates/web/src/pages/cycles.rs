@@ -46,9 +46,15 @@ struct CsrfOnly {
 async fn queue_reminders(
     State(app): State<AppState>,
     Path((lang, year)): Path<(String, i32)>,
-    who: SignedIn<Analyst>,
+    who: Result<SignedIn<Analyst>, Response>,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = (|| {
         let l = who.lang;
         who.check_csrf(&app, &form.csrf)?;
@@ -97,9 +103,15 @@ struct Open {
 async fn open_cycle(
     State(app): State<AppState>,
     lang: super::LangPath,
-    who: SignedIn<Analyst>,
+    who: Result<SignedIn<Analyst>, Response>,
     Form(form): Form<Open>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = (|| {
         let l = who.lang;
         who.check_csrf(&app, &form.csrf)?;

@@ -81,9 +81,15 @@ struct Decision {
 async fn decide(
     State(app): State<AppState>,
     Path((lang, year, state)): Path<(String, i32, String)>,
-    who: SignedIn<Analyst>,
+    who: Result<SignedIn<Analyst>, Response>,
     Form(form): Form<Decision>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = (|| {
         who.check_csrf(&app, &form.csrf)?;
         match form.decision.as_str() {
@@ -116,9 +122,15 @@ struct NewComment {
 async fn comment(
     State(app): State<AppState>,
     Path((lang, year, state)): Path<(String, i32, String)>,
-    who: SignedIn,
+    who: Result<SignedIn, Response>,
     Form(form): Form<NewComment>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = (|| {
         let l = who.lang;
         who.actor.require(who.actor.may_comment(&state), "comment on these answers").map_err(|e| who.fail(&app, e))?;
