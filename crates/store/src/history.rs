@@ -76,10 +76,18 @@ pub(crate) fn apply_current(tx: &Connection, changes: &[Change]) -> Result<()> {
 /// established by what last wrote it ("origin" in `meta`), for its newest cycle: the history
 /// starts where it was found.
 pub(crate) fn begin(conn: &mut Connection) -> Result<()> {
+    // Looked at without the write lock first: every open of a database that has its history (all
+    // but once) must not queue behind, or hold back, the server's writers.
+    let needed = |c: &Connection| -> Result<bool> {
+        let started: bool = c.query_row("SELECT EXISTS (SELECT 1 FROM registry_versions)", [], |r| r.get(0))?;
+        let seeded: bool = c.query_row("SELECT EXISTS (SELECT 1 FROM states)", [], |r| r.get(0))?;
+        Ok(seeded && !started)
+    };
+    if !needed(conn)? {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let started: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM registry_versions)", [], |r| r.get(0))?;
-    let seeded: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM states)", [], |r| r.get(0))?;
-    if started || !seeded {
+    if !needed(&tx)? {
         return Ok(());
     }
     let cycle: Option<i32> = tx.query_row("SELECT MIN(year) FROM cycles", [], |r| r.get(0))?;

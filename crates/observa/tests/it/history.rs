@@ -3,7 +3,7 @@
 //! writes are record by record; export → import → export is byte-identical, history included.
 
 use observa_domain::history::AsOf;
-use observa_store::{ConsultationStore, SqliteStore, Store};
+use observa_store::{SqliteStore, Store};
 use serde_json::{json, Value};
 
 use crate::consultation::{account, api, setup, CL};
