@@ -12,8 +12,9 @@ use crate::{text, Dataset, PartialDate};
 
 /// One question's answer: text (also dates, periods, yes/no/partial and choices, by their ids),
 /// a list (the list of three), or the rows of a table (column id → text).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
+#[schema(as = AnswerValue)]
 pub enum Value {
     Text(String),
     Items(Vec<String>),

@@ -10,7 +10,7 @@ use observa_domain::datafile::load_files;
 use observa_domain::editorial::EditorialBlock;
 use observa_domain::questionnaire::Questionnaire;
 use observa_domain::Dataset;
-use observa_store::Backend;
+use observa_store::{Backend, Expected};
 
 static DATA: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../data");
 
@@ -126,9 +126,10 @@ fn seed_cycle_2014(store: &mut dyn Backend) -> Result<()> {
     states.dedup();
     for state in states {
         let answers = observa_domain::consultation::prefill(&questionnaire, &dataset, state);
-        let version = store.save_draft(2014, state, &answers, 0, actor)?;
-        store.submit(2014, state, version, actor)?;
-        store.review(2014, state, Status::Accepted, "the answers published in the 2014 report", actor)?;
+        let version = store.save_draft(2014, state, &answers, Expected::NEW, actor)?;
+        store.submit(2014, state, Expected { version, status: Status::Draft }, actor)?;
+        // Accepted as they are: the registry already holds them (nothing to project, no thread).
+        store.accept(2014, state, Expected { version, status: Status::Submitted }, &[], &[], actor)?;
     }
     Ok(())
 }

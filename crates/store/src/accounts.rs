@@ -30,7 +30,7 @@ fn now() -> String {
 
 impl AccountStore for SqliteStore {
     fn create_account(&mut self, new: &NewAccount, actor: &str) -> Result<Account> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let taken: bool =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM accounts WHERE email = ?1)", [&new.email], |r| r.get(0))?;
         if taken {
@@ -72,7 +72,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn set_password(&mut self, account: i64, hash: &str, keep_session: Option<&str>, actor: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE accounts SET password_hash = ?1, must_change_password = 0 WHERE id = ?2",
             rusqlite::params![hash, account],
@@ -115,7 +115,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn set_totp(&mut self, account: i64, secret: &str, token_hash: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("UPDATE accounts SET totp_secret = ?1 WHERE id = ?2", rusqlite::params![secret, account])?;
         tx.execute("UPDATE sessions SET second_factor_pending = 0 WHERE token_hash = ?1", [token_hash])?;
         append_audit(
@@ -172,7 +172,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn set_disabled(&mut self, id: i64, disabled: bool, actor: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         if tx.execute("UPDATE accounts SET disabled = ?1 WHERE id = ?2", rusqlite::params![disabled, id])? == 0 {
             return Err(StoreError::Invalid(format!("no account {id}")));
         }
@@ -184,7 +184,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn create_reset(&mut self, id: i64, token_hash: &str, expires_at: &str, actor: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO password_resets (token_hash, account, expires_at) VALUES (?1, ?2, ?3)",
             rusqlite::params![token_hash, id, expires_at],
@@ -233,7 +233,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn record(&mut self, actor: &str, action: &str, subject: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         append_audit(&self.audit_key, &tx, actor.to_string(), action, subject, None, None)?;
         tx.commit()?;
         Ok(())
@@ -276,7 +276,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn forgive_attempts(&mut self, key: &str, reserved: &[i64]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM sign_in_attempts WHERE key = ?1", [key])?;
         for id in reserved {
             tx.execute("DELETE FROM sign_in_attempts WHERE rowid = ?1", [id])?;

@@ -7,7 +7,7 @@ use observa_domain::questionnaire::Questionnaire;
 use rusqlite::OptionalExtension;
 
 use crate::sqlite::{append_audit, SqliteStore};
-use crate::{ApiToken, Attachment, Comment, ConsultationStore, Message, Result, StoreError};
+use crate::{ApiToken, Attachment, Comment, ConsultationStore, Expected, Message, NewComment, Result, StoreError};
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -47,7 +47,7 @@ const DRAFT_COLUMNS: &str = "cycle, state, status, answers, version, updated_at,
 
 impl ConsultationStore for SqliteStore {
     fn open_cycle(&mut self, year: i32, q: &Questionnaire, deadline: chrono::NaiveDate, actor: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let exists: bool =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM cycles WHERE year = ?1)", [year], |r| r.get(0))?;
         if exists {
@@ -106,21 +106,20 @@ impl ConsultationStore for SqliteStore {
         Ok(self.conn.query_row(&sql, rusqlite::params![cycle, state], draft_from).optional()?)
     }
 
-    fn save_draft(&mut self, cycle: i32, state: &str, answers: &Answers, based_on: i64, actor: &str) -> Result<i64> {
+    fn save_draft(
+        &mut self,
+        cycle: i32,
+        state: &str,
+        answers: &Answers,
+        expected: Expected,
+        actor: &str,
+    ) -> Result<i64> {
         let subject = format!("cycle/{cycle}/responses/{state}");
         // IMMEDIATE: the version is read under the write lock, so two saves from one version
         // cannot both pass.
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let sql = format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE cycle = ?1 AND state = ?2");
-        let stored = tx.query_row(&sql, rusqlite::params![cycle, state], draft_from).optional()?;
-        let current = stored.as_ref().map_or(0, |d| d.version);
-        if current != based_on {
-            return Err(StoreError::Conflict { subject, current, based_on });
-        }
-        if let Some(d) = stored.as_ref().filter(|d| !d.status.editable()) {
-            return Err(invalid(format!("{subject} is {} and can no longer be changed", d.status.code())));
-        }
-        let version = current + 1;
+        let stored = as_expected(&tx, cycle, state, expected)?;
+        let version = expected.version + 1;
         let json = serde_json::to_string(answers).map_err(invalid)?;
         tx.execute(
             "INSERT INTO drafts (cycle, state, status, answers, version, updated_at, updated_by)
@@ -134,7 +133,7 @@ impl ConsultationStore for SqliteStore {
         let new = serde_json::to_value(answers).map_err(invalid)?;
         let (before, after) = observa_domain::history::field_maps(old.as_ref(), Some(&new));
         let (before, after) = (
-            serde_json::json!({ "version": current, "answers": before }).to_string(),
+            serde_json::json!({ "version": expected.version, "answers": before }).to_string(),
             serde_json::json!({ "version": version, "answers": after }).to_string(),
         );
         append_audit(&self.audit_key, &tx, actor.to_string(), "save-draft", &subject, Some(&before), Some(&after))?;
@@ -142,16 +141,12 @@ impl ConsultationStore for SqliteStore {
         Ok(version)
     }
 
-    fn submit(&mut self, cycle: i32, state: &str, version: i64, actor: &str) -> Result<bool> {
+    fn submit(&mut self, cycle: i32, state: &str, expected: Expected, actor: &str) -> Result<bool> {
         let subject = format!("cycle/{cycle}/responses/{state}");
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let sql = format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE cycle = ?1 AND state = ?2");
-        let Some(draft) = tx.query_row(&sql, rusqlite::params![cycle, state], draft_from).optional()? else {
+        let Some(draft) = as_expected(&tx, cycle, state, expected)? else {
             return Err(invalid(format!("{subject} has no saved answers to submit")));
         };
-        if draft.version != version {
-            return Err(StoreError::Conflict { subject, current: draft.version, based_on: version });
-        }
         // The unique key (cycle, state, draft_version) makes a repeated submit of the same
         // version insert nothing: one submission, however many clicks or retries.
         let inserted = tx.execute(
@@ -160,7 +155,7 @@ impl ConsultationStore for SqliteStore {
             rusqlite::params![
                 cycle,
                 state,
-                version,
+                draft.version,
                 serde_json::to_string(&draft.answers).map_err(invalid)?,
                 now(),
                 actor
@@ -171,35 +166,35 @@ impl ConsultationStore for SqliteStore {
                 "UPDATE drafts SET status = 'submitted' WHERE cycle = ?1 AND state = ?2",
                 rusqlite::params![cycle, state],
             )?;
-            append_audit(
-                &self.audit_key,
-                &tx,
-                actor.to_string(),
-                "submit",
-                &subject,
-                None,
-                Some(&format!("{{\"version\":{version}}}")),
-            )?;
-        } else if draft.status.editable() {
-            return Err(invalid(format!("{subject} version {version} was submitted and then returned; save it again")));
+            let after = format!("{{\"version\":{}}}", draft.version);
+            append_audit(&self.audit_key, &tx, actor.to_string(), "submit", &subject, None, Some(&after))?;
         }
         tx.commit()?;
         Ok(inserted == 1)
     }
 
-    fn review(&mut self, cycle: i32, state: &str, decision: Status, comment: &str, actor: &str) -> Result<()> {
-        if !matches!(decision, Status::Returned | Status::Accepted) {
-            return Err(invalid(format!("a review returns or accepts; `{}` is neither", decision.code())));
-        }
+    fn return_response(&mut self, cycle: i32, state: &str, expected: Expected, comment: &NewComment) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        decide(&self.audit_key, &tx, cycle, state, decision, comment, actor)?;
+        as_expected(&tx, cycle, state, expected)?;
+        decide(&self.audit_key, &tx, cycle, state, expected, Status::Returned, &comment.body, &comment.author)?;
+        insert_comment(&self.audit_key, &tx, cycle, state, comment)?;
         tx.commit()?;
         Ok(())
     }
 
-    fn accept(&mut self, cycle: i32, state: &str, changes: &[Change], comment: &str, actor: &str) -> Result<()> {
+    fn accept(
+        &mut self,
+        cycle: i32,
+        state: &str,
+        expected: Expected,
+        changes: &[Change],
+        comments: &[NewComment],
+        actor: &str,
+    ) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        decide(&self.audit_key, &tx, cycle, state, Status::Accepted, comment, actor)?;
+        as_expected(&tx, cycle, state, expected)?;
+        let note = comments.iter().find(|c| c.author == actor).map_or("", |c| c.body.as_str());
+        decide(&self.audit_key, &tx, cycle, state, expected, Status::Accepted, note, actor)?;
         let origin = Origin {
             cycle,
             effective: chrono::Utc::now().date_naive(),
@@ -207,22 +202,17 @@ impl ConsultationStore for SqliteStore {
             actor: actor.to_string(),
         };
         crate::history::apply(&self.audit_key, &tx, changes, &origin)?;
+        for comment in comments {
+            insert_comment(&self.audit_key, &tx, cycle, state, comment)?;
+        }
         tx.commit()?;
         Ok(())
     }
 
     fn add_comment(&mut self, cycle: i32, state: &str, question: &str, body: &str, actor: &str) -> Result<()> {
-        let body = body.trim();
-        if body.is_empty() || body.chars().count() > 5000 {
-            return Err(invalid("a comment has 1 to 5,000 characters"));
-        }
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO comments (cycle, state, question, author, body, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            rusqlite::params![cycle, state, question, actor, body, now()],
-        )?;
-        let subject = format!("cycle/{cycle}/responses/{state}/{question}");
-        append_audit(&self.audit_key, &tx, actor.to_string(), "comment", &subject, None, Some(body))?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let comment = NewComment { question: question.to_string(), body: body.to_string(), author: actor.to_string() };
+        insert_comment(&self.audit_key, &tx, cycle, state, &comment)?;
         tx.commit()?;
         Ok(())
     }
@@ -238,7 +228,7 @@ impl ConsultationStore for SqliteStore {
     }
 
     fn attach(&mut self, cycle: i32, state: &str, file: &Attachment, content: &[u8], actor: &str) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO attachments (cycle, state, name, media_type, size, sha256, content, uploaded_at, uploaded_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -300,7 +290,7 @@ impl ConsultationStore for SqliteStore {
     }
 
     fn queue(&mut self, messages: &[Message], actor: &str) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let at = now();
         for m in messages {
             tx.execute(
@@ -337,7 +327,7 @@ impl ConsultationStore for SqliteStore {
         label: &str,
         actor: &str,
     ) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM api_tokens", [], |r| r.get(0))?;
         tx.execute(
             "INSERT INTO api_tokens (id, token_hash, account, created_at, expires_at, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -385,7 +375,7 @@ impl ConsultationStore for SqliteStore {
     }
 
     fn revoke_token(&mut self, id: i64, owner: Option<i64>, actor: &str) -> Result<bool> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL AND (?3 IS NULL OR account = ?3)",
             rusqlite::params![now(), id, owner],
@@ -398,31 +388,60 @@ impl ConsultationStore for SqliteStore {
     }
 }
 
-/// The secretariat's decision inside the caller's transaction: only a submitted response can be
-/// returned or accepted.
+/// The stored response, if it is still what the workflow read (`expected`); otherwise
+/// [`StoreError::Conflict`]. Run inside the write transaction, so nothing changes it in between.
+fn as_expected(tx: &rusqlite::Transaction, cycle: i32, state: &str, expected: Expected) -> Result<Option<Draft>> {
+    let sql = format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE cycle = ?1 AND state = ?2");
+    let stored = tx.query_row(&sql, rusqlite::params![cycle, state], draft_from).optional()?;
+    let (current, status) = stored.as_ref().map_or((0, Status::NotStarted), |d| (d.version, d.status));
+    if current != expected.version || status != expected.status {
+        let subject = format!("cycle/{cycle}/responses/{state}");
+        return Err(StoreError::Conflict { subject, current, based_on: expected.version });
+    }
+    Ok(stored)
+}
+
+/// Writes the status the workflow decided, inside the caller's transaction, with its audit entry.
+#[allow(clippy::too_many_arguments)]
 fn decide(
     key: &observa_domain::audit::AuditKey,
     tx: &rusqlite::Transaction,
     cycle: i32,
     state: &str,
-    decision: Status,
+    from: Expected,
+    to: Status,
     comment: &str,
     actor: &str,
 ) -> Result<()> {
     let subject = format!("cycle/{cycle}/responses/{state}");
-    let status: Option<String> = tx
-        .query_row("SELECT status FROM drafts WHERE cycle = ?1 AND state = ?2", rusqlite::params![cycle, state], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    if status.as_deref() != Some("submitted") {
-        return Err(invalid(format!("{subject} is not waiting for review")));
-    }
     tx.execute(
         "UPDATE drafts SET status = ?1, updated_at = ?2, updated_by = ?3 WHERE cycle = ?4 AND state = ?5",
-        rusqlite::params![decision.code(), now(), actor, cycle, state],
+        rusqlite::params![to.code(), now(), actor, cycle, state],
     )?;
-    let after = serde_json::json!({ "status": decision.code(), "comment": comment }).to_string();
-    append_audit(key, tx, actor.to_string(), "review", &subject, Some("{\"status\":\"submitted\"}"), Some(&after))?;
+    let before = serde_json::json!({ "status": from.status.code() }).to_string();
+    let after = serde_json::json!({ "status": to.code(), "comment": comment }).to_string();
+    append_audit(key, tx, actor.to_string(), "review", &subject, Some(&before), Some(&after))?;
+    Ok(())
+}
+
+/// Appends one comment (1 to 5,000 characters once trimmed) with its audit entry, inside the
+/// caller's transaction.
+fn insert_comment(
+    key: &observa_domain::audit::AuditKey,
+    tx: &rusqlite::Transaction,
+    cycle: i32,
+    state: &str,
+    comment: &NewComment,
+) -> Result<()> {
+    let body = comment.body.trim();
+    if body.is_empty() || body.chars().count() > 5000 {
+        return Err(invalid("a comment has 1 to 5,000 characters"));
+    }
+    tx.execute(
+        "INSERT INTO comments (cycle, state, question, author, body, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![cycle, state, comment.question, comment.author, body, now()],
+    )?;
+    let subject = format!("cycle/{cycle}/responses/{state}/{}", comment.question);
+    append_audit(key, tx, comment.author.clone(), "comment", &subject, None, Some(body))?;
     Ok(())
 }

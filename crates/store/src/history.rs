@@ -76,10 +76,18 @@ pub(crate) fn apply_current(tx: &Connection, changes: &[Change]) -> Result<()> {
 /// established by what last wrote it ("origin" in `meta`), for its newest cycle: the history
 /// starts where it was found.
 pub(crate) fn begin(conn: &mut Connection) -> Result<()> {
+    // Looked at without the write lock first: every open of a database that has its history (all
+    // but once) must not queue behind, or hold back, the server's writers.
+    let needed = |c: &Connection| -> Result<bool> {
+        let started: bool = c.query_row("SELECT EXISTS (SELECT 1 FROM registry_versions)", [], |r| r.get(0))?;
+        let seeded: bool = c.query_row("SELECT EXISTS (SELECT 1 FROM states)", [], |r| r.get(0))?;
+        Ok(seeded && !started)
+    };
+    if !needed(conn)? {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let started: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM registry_versions)", [], |r| r.get(0))?;
-    let seeded: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM states)", [], |r| r.get(0))?;
-    if started || !seeded {
+    if !needed(&tx)? {
         return Ok(());
     }
     let cycle: Option<i32> = tx.query_row("SELECT MIN(year) FROM cycles", [], |r| r.get(0))?;
@@ -116,6 +124,21 @@ pub(crate) fn versions(conn: &Connection, as_of: AsOf) -> Result<Vec<Version>> {
         AsOf::Cycle(year) => ("cycle <= ?1", SqlValue::Integer(year.into())),
         AsOf::Date(day) => ("effective <= ?1", SqlValue::Text(day.to_string())),
     };
+    select(conn, filter, param)
+}
+
+/// The versions after `seq`, and the last one's number (`seq` when there are none; the newest
+/// number of the whole history when `seq` is beyond it).
+pub(crate) fn versions_after(conn: &Connection, seq: i64) -> Result<(Vec<Version>, i64)> {
+    let last: Option<i64> = conn.query_row("SELECT MAX(seq) FROM registry_versions", [], |r| r.get(0))?;
+    let last = last.unwrap_or(0);
+    if seq >= last {
+        return Ok((Vec::new(), last));
+    }
+    Ok((select(conn, "seq > ?1", SqlValue::Integer(seq))?, last))
+}
+
+fn select(conn: &Connection, filter: &str, param: SqlValue) -> Result<Vec<Version>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT seq, tbl, record, body, cycle, effective, established_by, actor, recorded_at
          FROM registry_versions WHERE {filter} ORDER BY seq"

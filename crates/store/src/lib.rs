@@ -104,6 +104,9 @@ pub trait Store {
     fn load(&self) -> Result<Dataset>;
     /// The registry's versions that `as_of` includes, in the order they were recorded.
     fn history(&self, as_of: AsOf) -> Result<Vec<Version>>;
+    /// The versions recorded after version `seq`, in order, and the last version's number (`seq`
+    /// itself when there is none): what a reader built from version `seq` has not seen yet.
+    fn versions_after(&self, seq: i64) -> Result<(Vec<Version>, i64)>;
     /// The registry as it stood for a cycle or on a date (the current one for [`AsOf::Now`]).
     fn load_as_of(&self, as_of: AsOf) -> Result<Dataset> {
         match as_of {
@@ -210,20 +213,39 @@ pub trait ConsultationStore {
     fn cycles(&self) -> Result<Vec<Cycle>>;
     fn drafts(&self, cycle: i32) -> Result<Vec<Draft>>;
     fn draft(&self, cycle: i32, state: &str) -> Result<Option<Draft>>;
-    /// Saves a State's answers if `based_on` is the stored version (0 for the first save) and the
-    /// response may still change; returns the new version. A stale version is
-    /// [`StoreError::Conflict`] and changes nothing. Audited with before and after.
-    fn save_draft(&mut self, cycle: i32, state: &str, answers: &Answers, based_on: i64, actor: &str) -> Result<i64>;
-    /// Submits the draft at `version`: true when this call created the submission, false when that
-    /// version was already submitted (one submission per version, enforced by the database).
-    fn submit(&mut self, cycle: i32, state: &str, version: i64, actor: &str) -> Result<bool>;
-    /// The secretariat's decision on a submitted response: `Returned` (the liaison officers may
-    /// change it again) or `Accepted`. Audited with the comment.
-    fn review(&mut self, cycle: i32, state: &str, decision: Status, comment: &str, actor: &str) -> Result<()>;
-    /// Accepts a submitted response and, in the same transaction, writes `changes` (the answers
-    /// projected into the registry, record by record, established by `answers-<cycle>-<state>`):
-    /// both happen, or neither.
-    fn accept(&mut self, cycle: i32, state: &str, changes: &[Change], comment: &str, actor: &str) -> Result<()>;
+    /// Saves a State's answers (the response becomes a draft) if the stored response is still
+    /// what the workflow read and decided on (`expected`: version 0 and not started for the first
+    /// save); returns the new version. Otherwise it is [`StoreError::Conflict`] and nothing
+    /// changes. Audited with what changed. Which statuses may be saved is the workflow's rule.
+    fn save_draft(
+        &mut self,
+        cycle: i32,
+        state: &str,
+        answers: &Answers,
+        expected: Expected,
+        actor: &str,
+    ) -> Result<i64>;
+    /// Submits the draft `expected` names: true when this call created the submission, false
+    /// when that version was submitted already (one submission per version, enforced by the
+    /// database; then nothing changes). A response no longer as expected is
+    /// [`StoreError::Conflict`].
+    fn submit(&mut self, cycle: i32, state: &str, expected: Expected, actor: &str) -> Result<bool>;
+    /// Returns a response to its liaison officers: the status `Returned` and the comment that
+    /// says why, in one transaction, if the response is still as `expected` (else
+    /// [`StoreError::Conflict`], nothing changes). Audited with the comment.
+    fn return_response(&mut self, cycle: i32, state: &str, expected: Expected, comment: &NewComment) -> Result<()>;
+    /// Accepts a response still as `expected` and, in the same transaction, writes `changes` (the
+    /// answers projected into the registry, record by record, established by
+    /// `answers-<cycle>-<state>`) and the acceptance's `comments`: all of it happens, or nothing.
+    fn accept(
+        &mut self,
+        cycle: i32,
+        state: &str,
+        expected: Expected,
+        changes: &[Change],
+        comments: &[NewComment],
+        actor: &str,
+    ) -> Result<()>;
     /// Adds a comment on one question of a State's answers (a reviewer's, or an officer's reply).
     fn add_comment(&mut self, cycle: i32, state: &str, question: &str, body: &str, actor: &str) -> Result<()>;
     /// The comments on a State's answers, oldest first.
@@ -261,6 +283,29 @@ pub trait ConsultationStore {
     /// Revokes a token; with `owner`, only if it belongs to that account. False when there is no
     /// such (unrevoked) token. Audited.
     fn revoke_token(&mut self, id: i64, owner: Option<i64>, actor: &str) -> Result<bool>;
+}
+
+/// What a consultation write expects the stored response to be: the version and status the
+/// workflow read and decided on. The store compares both inside its transaction, so a decision
+/// taken on a response that changed in between is refused ([`StoreError::Conflict`]) rather than
+/// applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expected {
+    pub version: i64,
+    pub status: Status,
+}
+
+impl Expected {
+    /// A response nobody has saved yet.
+    pub const NEW: Expected = Expected { version: 0, status: Status::NotStarted };
+}
+
+/// A comment to write with a decision (on `question`, or `general`), by `author`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewComment {
+    pub question: String,
+    pub body: String,
+    pub author: String,
 }
 
 /// A document attached to a State's answers.

@@ -88,7 +88,7 @@ impl SqliteStore {
                 continue;
             }
             let err = |e: rusqlite::Error| StoreError::Migration { name: name.to_string(), message: e.to_string() };
-            let tx = self.conn.transaction().map_err(err)?;
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(err)?;
             tx.execute_batch(sql).map_err(err)?;
             tx.execute("INSERT INTO schema_migrations VALUES (?1, datetime('now'))", [name]).map_err(err)?;
             tx.commit().map_err(err)?;
@@ -171,6 +171,10 @@ impl Store for SqliteStore {
 
     fn history(&self, as_of: AsOf) -> Result<Vec<Version>> {
         crate::history::versions(&self.conn, as_of)
+    }
+
+    fn versions_after(&self, seq: i64) -> Result<(Vec<Version>, i64)> {
+        crate::history::versions_after(&self.conn, seq)
     }
 
     fn restore_history(&mut self, versions: &[Version], established_by: &str) -> Result<usize> {

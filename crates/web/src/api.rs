@@ -22,10 +22,8 @@ use crate::{AppState, WebError};
 
 pub mod answers;
 mod attachments;
-mod consultation;
 mod doc;
 mod editorial;
-mod ops;
 mod read;
 mod workflow;
 
@@ -38,7 +36,7 @@ pub fn router(app: AppState) -> Router<AppState> {
     Router::new().nest("/api/v1", api)
 }
 
-/// The read operations, each routed with its own description: an operation cannot be served
+/// Every API operation, each routed with its own description: an operation cannot be served
 /// without being documented.
 fn operations() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(doc::base())
@@ -54,6 +52,8 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(read::search))
         .routes(routes!(read::changes))
         .routes(routes!(openapi))
+        .routes(routes!(crate::responses::read, crate::responses::write))
+        .routes(routes!(crate::responses::submit))
         .routes(routes!(workflow::cycles, workflow::open_cycle))
         .routes(routes!(workflow::responses))
         .routes(routes!(workflow::comments, workflow::add_comment))
@@ -65,13 +65,12 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(editorial::save))
 }
 
-/// The whole document (read operations, the consultation's, and the schemas), without the
-/// codes that come from the data.
+/// The whole document (every operation and its schemas), without the codes that come from the
+/// data.
 pub fn document() -> &'static serde_json::Value {
     static DOCUMENT: OnceLock<serde_json::Value> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
-        let (_, mut api) = operations().split_for_parts();
-        api.merge(consultation::document());
+        let (_, api) = operations().split_for_parts();
         let mut doc = serde_json::to_value(api).expect("the OpenAPI document serialises");
         open_records(&mut doc);
         doc

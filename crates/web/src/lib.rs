@@ -14,13 +14,14 @@ mod headers;
 mod i18n;
 mod pages;
 mod refusals;
-pub mod responses;
+mod responses;
 pub mod search;
+pub mod signed_in;
 mod snapshot;
 mod templates;
+mod view;
 pub mod workbook;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -42,7 +43,7 @@ pub use snapshot::Snapshot;
 pub struct AppState {
     /// The registry as the portal reads it; replaced whole after a write that changes the
     /// registry (an accepted response), so a request sees one consistent view.
-    view: Arc<RwLock<View>>,
+    view: Arc<RwLock<view::View>>,
     pub templates: Arc<templates::Templates>,
     pub cache: Arc<cache::ResponseCache>,
     /// The database, whichever engine holds it, for the signed-in parts (accounts, editorial
@@ -58,40 +59,11 @@ pub struct AppState {
     pub questionnaires: Arc<Vec<Questionnaire>>,
 }
 
-/// The in-memory registry, its search index and its open-data files, built together.
-#[derive(Clone)]
-struct View {
-    snapshot: Arc<Snapshot>,
-    search: Arc<search::SearchIndex>,
-    downloads: Arc<downloads::Downloads>,
-    /// Past readings of the registry (as of a cycle or a date), made on first use and dropped
-    /// with the view, so a correction to an earlier cycle shows at the next refresh.
-    past: Arc<Mutex<HashMap<AsOf, Arc<Snapshot>>>>,
-    /// The open-data files of past cycles, made on first request, dropped with the view.
-    past_downloads: Arc<Mutex<HashMap<i32, Arc<downloads::Downloads>>>>,
-}
-
-/// How many past readings a view keeps (each is a whole registry in memory).
-const PAST_READINGS: usize = 8;
-
-impl View {
-    /// Fails only when the store cannot be read or the search index cannot be made; the open-data
-    /// files never fail it (a file that cannot be made is left out, see [`downloads`]).
-    fn build(store: &dyn Backend) -> Result<View, WebError> {
-        let dataset = store.load().map_err(auth::internal)?;
-        let tables = store.tables().map_err(auth::internal)?;
-        let snapshot = Arc::new(Snapshot::new(dataset));
-        let search = Arc::new(search::SearchIndex::build(&snapshot)?);
-        let downloads = Arc::new(downloads::Downloads::build(&snapshot, &tables));
-        Ok(View { snapshot, search, downloads, past: Default::default(), past_downloads: Default::default() })
-    }
-}
-
 impl AppState {
     /// Builds the state from the store: the registry snapshot, its search index and open-data
     /// files are made once here, and again after each registry write ([`AppState::refresh`]).
     pub fn new(store: Box<dyn Backend>, questionnaires: Vec<Questionnaire>) -> Result<Self, WebError> {
-        let view = View::build(store.as_ref())?;
+        let view = view::View::build(store.as_ref())?;
         Ok(AppState {
             view: Arc::new(RwLock::new(view)),
             templates: Arc::new(templates::Templates::new()),
@@ -132,7 +104,7 @@ impl AppState {
         };
         let snapshot = Arc::new(Snapshot::on(dataset, on));
         let mut past = past.lock().expect("past lock");
-        if past.len() >= PAST_READINGS {
+        if past.len() >= view::PAST_READINGS {
             past.clear();
         }
         past.insert(as_of, snapshot.clone());
@@ -149,7 +121,7 @@ impl AppState {
         let tables = self.store.lock().expect("store lock").tables_as_of(AsOf::Cycle(cycle)).map_err(auth::internal)?;
         let made = Arc::new(downloads::Downloads::build(&snapshot, &tables));
         let mut past = past.lock().expect("past lock");
-        if past.len() >= PAST_READINGS {
+        if past.len() >= view::PAST_READINGS {
             past.clear();
         }
         past.insert(cycle, made.clone());
@@ -160,8 +132,22 @@ impl AppState {
         self.view.read().expect("view lock").search.clone()
     }
 
+    /// Today's open-data files, made at the first request after each change (they are whole-
+    /// registry files: making them at every accept would delay the pages showing it).
     pub fn downloads(&self) -> Arc<downloads::Downloads> {
-        self.view.read().expect("view lock").downloads.clone()
+        let view = self.view.read().expect("view lock").clone();
+        view.downloads
+            .get_or_init(|| {
+                let tables = self.store.lock().expect("store lock").tables();
+                Arc::new(downloads::Downloads::build(
+                    &view.snapshot,
+                    &tables.unwrap_or_else(|e| {
+                        tracing::error!(error = %e, "the registry's tables could not be read for the open-data files");
+                        Vec::new()
+                    }),
+                ))
+            })
+            .clone()
     }
 
     /// The answer cache's figures (bytes held, report renders run), for tests and operators.
@@ -169,13 +155,15 @@ impl AppState {
         self.cache.stats()
     }
 
-    /// Rebuilds the view from the store after the registry changed, swaps it in, and forgets
-    /// every cached answer. It runs after a write has committed, so it cannot fail that write: if
+    /// Brings the view up to date with the store after the registry changed (only the search
+    /// documents of the States whose records changed are remade, see [`view::View::updated`]),
+    /// swaps it in, and forgets every cached answer. It runs after a write has committed, so it cannot fail that write: if
     /// the view cannot be rebuilt, the error is logged and the portal keeps serving the view it
     /// had (the committed change shows at the next successful refresh or start). Returns whether
     /// the new view is in place.
     pub fn refresh(&self) -> bool {
-        let built = View::build(self.store.lock().expect("store lock").as_ref());
+        let old = self.view.read().expect("view lock").clone();
+        let built = old.updated(self.store.lock().expect("store lock").as_ref());
         match built {
             Ok(view) => {
                 *self.view.write().expect("view lock") = view;
@@ -198,7 +186,6 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router(state.clone()))
         .merge(api::router(state.clone()))
-        .merge(responses::router())
         .layer(axum::middleware::from_fn(extract::json_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::secure))
         .layer(trace)

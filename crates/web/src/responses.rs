@@ -1,162 +1,72 @@
 //! A State's answers to a cycle, for its own systems: `GET`/`PUT
 //! /api/v1/cycles/{year}/responses/{state}` and `POST .../submit`, authenticated by a personal
-//! API token (`Authorization: Bearer ...`) or the officer's session. Versions travel as ETags: a
-//! `PUT` or submit must say `If-Match` with the version it started from; a stale one gets 412.
-//! Answers are never cached (`no-store`).
+//! API token (`Authorization: Bearer ...`) or the officer's session ([`SignedIn`]). Versions
+//! travel as ETags: a `PUT` or submit must say `If-Match` with the version it started from; a
+//! stale one gets 412. The rules (who, which status, the validation policy) are the workflow's;
+//! this module parses and answers. Answers are never cached (`no-store`). The OpenAPI document
+//! takes each operation's description from its handler and the answers' from their types.
 
 // The helpers below return a finished refusal as their error so handlers can return it as is;
 // it is built once per refused request, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use observa_domain::account::Account;
-use observa_domain::consultation::{check, draft_blocking, prefill, Answers, Cycle, Draft, Status};
-use observa_store::{Backend, StoreError};
+use axum::Json;
+use observa_domain::consultation::{check, Answers, Cycle, Draft, Issue, Status};
+use observa_domain::StateCode;
+use serde::Serialize;
 use serde_json::json;
+use utoipa::ToSchema;
 
-use crate::auth::{self, internal};
+use crate::api::answers::{Problem, Sorted};
 use crate::extract::{ApiJson, ApiPath};
-use crate::{AppState, WebError};
+use crate::signed_in::SignedIn;
+use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/cycles/{year}/responses/{state}", get(read).put(write))
-        .route("/api/v1/cycles/{year}/responses/{state}/submit", post(submit))
+/// Question id → answer: text (dates, periods, yes/no/partial and choices by id), a list (list
+/// of three), or table rows (column id → text).
+#[derive(Serialize, ToSchema)]
+#[schema(as = Answers)]
+pub struct AnswerMap(Answers);
+
+/// A State's answers to a cycle.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Response)]
+pub struct DraftAnswer {
+    pub cycle: i32,
+    #[schema(value_type = StateCode)]
+    pub state: String,
+    pub status: Status,
+    /// 0 before the first save.
+    pub version: i64,
+    #[schema(value_type = String, format = Date)]
+    pub deadline: chrono::NaiveDate,
+    pub answers: AnswerMap,
+    pub issues: Vec<Issue>,
 }
 
-/// Why a request carries no usable credentials.
-pub enum Unauthenticated {
-    /// No token and no session.
-    Missing,
-    /// A token that is unknown, expired or revoked, or whose account is disabled.
-    BadToken,
-    /// The account must change its first password before its token or session works.
-    PasswordChange,
-    /// A session that has not finished signing in (see [`auth::pending`]).
-    Pending(auth::Pending),
+/// What a write sends: the whole set of answers.
+#[derive(Serialize, ToSchema)]
+pub struct AnswersBody {
+    pub answers: AnswerMap,
 }
 
-impl Unauthenticated {
-    pub fn message(&self) -> &'static str {
-        match self {
-            Unauthenticated::Missing => "sign in or send a personal API token (Authorization: Bearer ...)",
-            Unauthenticated::BadToken => "the API token is unknown, expired or revoked",
-            Unauthenticated::PasswordChange | Unauthenticated::Pending(auth::Pending::Password) => {
-                "the account must change its first password (sign in in a browser) before it can use the API"
-            }
-            Unauthenticated::Pending(_) => {
-                "the session has not finished signing in: enter the second factor in the browser"
-            }
-        }
-    }
+/// Answers refused for their issues (422).
+#[derive(Serialize, ToSchema)]
+pub struct Issues {
+    pub error: String,
+    pub issues: Vec<Issue>,
 }
 
-/// The account behind a request: a Bearer token (the scheme in any case), or else a session
-/// cookie that has finished signing in — the same rule as every page's.
-pub fn caller(app: &AppState, headers: &HeaderMap) -> Result<Result<Account, Unauthenticated>, WebError> {
-    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let bearer = authorization
-        .and_then(|v| v.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
-    if let Some(token) = bearer {
-        let store = app.store.lock().expect("store lock");
-        let Some(email) = store.token_account(&auth::token_hash(token), &auth::now_text()).map_err(internal)? else {
-            return Ok(Err(Unauthenticated::BadToken));
-        };
-        return Ok(match store.account_by_email(&email).map_err(internal)? {
-            Some((a, _)) if a.must_change_password => Err(Unauthenticated::PasswordChange),
-            Some((a, _)) => Ok(a),
-            None => Err(Unauthenticated::BadToken),
-        });
-    }
-    Ok(match auth::current(app, headers)? {
-        None => Err(Unauthenticated::Missing),
-        Some((s, _)) => match auth::pending(&s) {
-            Some(step) => Err(Unauthenticated::Pending(step)),
-            None => Ok(s.account),
-        },
-    })
-}
-
-/// Whether an account may read and write a State's answers: its liaison officers and the
-/// secretariat.
-pub fn may_answer(account: &Account, state: &str) -> bool {
-    account.role.is_secretariat() || account.states.iter().any(|s| s.as_str() == state)
-}
-
-/// The cycle, and the State's draft or a fresh one pre-filled from the registry.
-pub fn response(app: &AppState, year: i32, state: &str) -> Result<(Cycle, Draft), WebError> {
-    let store = app.store.lock().expect("store lock");
-    let cycle = find_cycle(&**store, year)?;
-    if app.snapshot().dataset.state(state).is_none_or(|s| !s.code.is_oas_member()) {
-        return Err(WebError::NotFound(format!("no State `{state}`")));
-    }
-    let draft = match store.draft(year, state).map_err(internal)? {
-        Some(draft) => draft,
-        None => Draft {
-            cycle: year,
-            state: state.to_string(),
-            status: Status::NotStarted,
-            answers: starting_answers(&**store, &cycle, &app.snapshot().dataset, state)?,
-            version: 0,
-            updated_at: String::new(),
-            updated_by: String::new(),
-        },
-    };
-    Ok((cycle, draft))
-}
-
-/// A cycle by year, or 404.
-pub fn find_cycle(store: &dyn Backend, year: i32) -> Result<Cycle, WebError> {
-    store
-        .cycles()
-        .map_err(internal)?
-        .into_iter()
-        .find(|c| c.year == year)
-        .ok_or_else(|| WebError::NotFound(format!("no consultation cycle {year}")))
-}
-
-/// The State's last accepted answers of a cycle before `cycle`, keyed by `cycle`'s question ids
-/// (each question reading its counterpart): what a new form starts from, and what a review
-/// compares with.
-pub fn last_accepted(store: &dyn Backend, cycle: &Cycle, state: &str) -> Result<Option<Answers>, WebError> {
-    for earlier in store.cycles().map_err(internal)?.into_iter().filter(|c| c.year < cycle.year) {
-        if let Some(accepted) =
-            store.draft(earlier.year, state).map_err(internal)?.filter(|d| d.status == Status::Accepted)
-        {
-            let answers = cycle
-                .questionnaire
-                .questions()
-                .filter_map(|q| {
-                    let old_id = q.counterpart.as_deref().unwrap_or(&q.id);
-                    accepted.answers.get(old_id).map(|a| (q.id.clone(), a.clone()))
-                })
-                .collect();
-            return Ok(Some(answers));
-        }
-    }
-    Ok(None)
-}
-
-/// What a new form starts from: the last accepted answers, or else the registry through the
-/// questionnaire's projections.
-fn starting_answers(
-    store: &dyn Backend,
-    cycle: &Cycle,
-    ds: &observa_domain::Dataset,
-    state: &str,
-) -> Result<Answers, WebError> {
-    Ok(match last_accepted(store, cycle, state)? {
-        Some(answers) => answers,
-        None => prefill(&cycle.questionnaire, ds, state),
-    })
+/// A submission.
+#[derive(Serialize, ToSchema)]
+pub struct Submitted {
+    pub submitted: bool,
+    /// false when this version had been submitted already.
+    pub created: bool,
+    pub version: i64,
 }
 
 fn etag(version: i64) -> HeaderValue {
@@ -186,66 +96,88 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
-/// Authenticates and authorises; refusals are audited.
-fn allowed(app: &AppState, headers: &HeaderMap, peer: SocketAddr, state: &str) -> Result<Account, Response> {
-    let account = match caller(app, headers) {
-        Ok(Ok(a)) => a,
-        Ok(Err(why)) => {
-            app.record_refusal(&peer.ip().to_string(), "anonymous", &format!("refused-api: {}", why.message()));
-            let mut r = problem(StatusCode::UNAUTHORIZED, why.message());
-            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            return Err(r);
-        }
-        Err(e) => return Err(e.into_response()),
-    };
-    if !may_answer(&account, state) {
-        let _ = app.store.lock().expect("store lock").record(
-            &account.email,
-            "refused-access",
-            &format!("api: responses/{state}"),
-        );
-        return Err(problem(StatusCode::FORBIDDEN, "this account does not answer for that State"));
-    }
-    Ok(account)
+/// The caller's refusal (403, audited) unless they may answer for `state`: checked before the
+/// version and the body are read, so a stranger learns nothing about either.
+fn allowed(app: &AppState, who: &SignedIn, state: &str) -> Result<(), Response> {
+    let may = who.actor.require(who.actor.may_answer(state), "answer for this State");
+    may.map_err(|e| no_store(who.fail(app, e).into_response()))
 }
 
 fn body(cycle: &Cycle, draft: &Draft) -> Response {
-    let issues = check(&cycle.questionnaire, &draft.answers, false);
-    let mut r = Json(json!({
-        "cycle": draft.cycle, "state": draft.state, "status": draft.status, "version": draft.version,
-        "deadline": cycle.deadline, "answers": draft.answers, "issues": issues,
-    }))
+    let mut r = Sorted::of(&DraftAnswer {
+        cycle: draft.cycle,
+        state: draft.state.clone(),
+        status: draft.status,
+        version: draft.version,
+        deadline: cycle.deadline,
+        answers: AnswerMap(draft.answers.clone()),
+        issues: check(&cycle.questionnaire, &draft.answers, false),
+    })
     .into_response();
     r.headers_mut().insert(header::ETAG, etag(draft.version));
     no_store(r)
 }
 
-async fn read(
+#[utoipa::path(get, path = "/cycles/{year}/responses/{state}", operation_id = "getResponse", tag = "consultation",
+    summary = "A State's answers to a cycle (its draft, or a new one pre-filled from its last accepted answers or the registry)",
+    security(("bearerToken" = []), ("session" = [])),
+    params(
+        ("year" = i32, Path, description = "The cycle (year); a year that is not a whole number is a 400", minimum = 1990, maximum = 2100),
+        ("state" = StateCode, Path, description = "ISO 3166-1 alpha-2 code of the State"),
+    ),
+    responses(
+        (status = 200, description = "The State's answers; the ETag names their version", body = DraftAnswer, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 400, description = "The year is not a whole number", body = Problem),
+        (status = 401, description = "No valid credentials: not signed in and no valid token (the answer says `WWW-Authenticate: Bearer`); also a session whose second factor is pending or whose first password has not been changed, and a token of an account whose first password has not been changed", body = Problem, headers(("WWW-Authenticate" = String))),
+        (status = 403, description = "Signed in, but the account does not answer for this State", body = Problem),
+        (status = 404, description = "No such cycle, or no such State among the OAS member States", body = Problem),
+    ))]
+pub async fn read(
     State(app): State<AppState>,
     ApiPath((year, state)): ApiPath<(i32, String)>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    who: SignedIn,
 ) -> Response {
-    if let Err(r) = allowed(&app, &headers, peer, &state) {
+    if let Err(r) = allowed(&app, &who, &state) {
         return r;
     }
-    match response(&app, year, &state) {
+    match who.run(&app, |store, registry, actor| observa_workflow::response(store, registry, actor, year, &state)) {
         Ok((cycle, draft)) => body(&cycle, &draft),
-        Err(e) => no_store(e.into_response()),
+        Err(e) => no_store(who.fail(&app, e).into_response()),
     }
 }
 
-async fn write(
+#[utoipa::path(put, path = "/cycles/{year}/responses/{state}", operation_id = "putResponse", tag = "consultation",
+    summary = "Replace the State's draft answers (the whole set)",
+    security(("bearerToken" = []), ("session" = [])),
+    params(
+        ("year" = i32, Path, description = "The cycle (year); a year that is not a whole number is a 400", minimum = 1990, maximum = 2100),
+        ("state" = StateCode, Path, description = "ISO 3166-1 alpha-2 code of the State"),
+        ("If-Match" = String, Header, description = "The ETag of the answers this write is based on (\"v0\" before the first save); missing, empty or `*` is a 428", pattern = r#"^"?v[0-9]+"?$"#),
+    ),
+    request_body(content = AnswersBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The State's answers; the ETag names their version", body = DraftAnswer, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 400, description = "The year is not a whole number, or the body is not the expected JSON", body = Problem),
+        (status = 401, description = "No valid credentials: not signed in and no valid token (the answer says `WWW-Authenticate: Bearer`); also a session whose second factor is pending or whose first password has not been changed, and a token of an account whose first password has not been changed", body = Problem, headers(("WWW-Authenticate" = String))),
+        (status = 403, description = "Signed in, but the account does not answer for this State", body = Problem),
+        (status = 404, description = "No such cycle, or no such State among the OAS member States", body = Problem),
+        (status = 409, description = "The answers were submitted and can no longer change", body = Problem),
+        (status = 412, description = "If-Match names another version than the current one; the answer's ETag is the current version", body = Problem),
+        (status = 413, description = "The request body is over the 2 MB limit", body = Problem),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = Problem),
+        (status = 422, description = "Answers that do not fit the questionnaire's structure (unknown question or column, wrong shape, too many rows or items) or break the text policy (too long, a control or invisible character); nothing is saved. Values that are not an option or not a date do not refuse a draft: it is saved and they are listed in its issues", body = Issues),
+        (status = 428, description = "If-Match is missing, empty, or `*`: a write must name the version (ETag) it is based on", body = Problem),
+    ))]
+pub async fn write(
     State(app): State<AppState>,
     ApiPath((year, state)): ApiPath<(i32, String)>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    who: SignedIn,
     headers: HeaderMap,
     payload: Result<ApiJson<serde_json::Value>, Response>,
 ) -> Response {
-    let account = match allowed(&app, &headers, peer, &state) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    if let Err(r) = allowed(&app, &who, &state) {
+        return r;
+    }
     let based_on = match if_match(&headers) {
         Ok(v) => v,
         Err(r) => return r,
@@ -260,89 +192,55 @@ async fn write(
         Ok(a) => a,
         Err(e) => return problem(StatusCode::BAD_REQUEST, &format!("answers: {e}")),
     };
-    let (cycle, _) = match response(&app, year, &state) {
-        Ok(r) => r,
-        Err(e) => return no_store(e.into_response()),
-    };
-    // The one policy of every channel: structure and text-policy issues refuse the save; the
-    // others are saved with the draft and listed in the answer's `issues`.
-    let blocking = draft_blocking(&check(&cycle.questionnaire, &answers, false));
-    if !blocking.is_empty() {
-        let r =
-            (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": "Unprocessable Entity", "issues": blocking })));
-        return no_store(r.into_response());
-    }
-    let saved = app.store.lock().expect("store lock").save_draft(year, &state, &answers, based_on, &account.email);
+    // The workflow's one policy: refused answers are 422 and nothing is saved; the others are
+    // saved and listed in the answer's `issues`.
+    let saved = who.run(&app, |store, registry, actor| {
+        observa_workflow::save_answers(store, registry, actor, year, &state, &answers, based_on)?;
+        observa_workflow::response(store, registry, actor, year, &state)
+    });
     match saved {
-        Ok(_) => match response(&app, year, &state) {
-            Ok((cycle, draft)) => body(&cycle, &draft),
-            Err(e) => no_store(e.into_response()),
-        },
-        Err(StoreError::Conflict { current, .. }) => {
-            let mut r =
-                problem(StatusCode::PRECONDITION_FAILED, "the answers changed since that version; GET them again");
-            r.headers_mut().insert(header::ETAG, etag(current));
-            r
-        }
-        Err(StoreError::Invalid(m)) => problem(StatusCode::CONFLICT, &m),
-        Err(e) => internal(e).into_response(),
+        Ok((cycle, draft)) => body(&cycle, &draft),
+        Err(e) => no_store(who.fail(&app, e).into_response()),
     }
 }
 
-async fn submit(
+#[utoipa::path(post, path = "/cycles/{year}/responses/{state}/submit", operation_id = "submitResponse", tag = "consultation",
+    summary = "Submit the draft at the version If-Match names; repeating it creates no second submission",
+    security(("bearerToken" = []), ("session" = [])),
+    params(
+        ("year" = i32, Path, description = "The cycle (year); a year that is not a whole number is a 400", minimum = 1990, maximum = 2100),
+        ("state" = StateCode, Path, description = "ISO 3166-1 alpha-2 code of the State"),
+        ("If-Match" = String, Header, description = "The ETag of the answers to submit; missing, empty or `*` is a 428", pattern = r#"^"?v[0-9]+"?$"#),
+    ),
+    responses(
+        (status = 200, description = "Submitted", body = Submitted),
+        (status = 400, description = "The year is not a whole number", body = Problem),
+        (status = 401, description = "No valid credentials: not signed in and no valid token (the answer says `WWW-Authenticate: Bearer`); also a session whose second factor is pending or whose first password has not been changed, and a token of an account whose first password has not been changed", body = Problem, headers(("WWW-Authenticate" = String))),
+        (status = 403, description = "Signed in, but the account does not answer for this State", body = Problem),
+        (status = 404, description = "No such cycle, or no such State among the OAS member States", body = Problem),
+        (status = 409, description = "Already returned or accepted", body = Problem),
+        (status = 412, description = "If-Match names another version than the current one; the answer's ETag is the current version", body = Problem),
+        (status = 413, description = "The request body is over the 2 MB limit", body = Problem),
+        (status = 422, description = "The saved answers have issues: required questions unanswered, values that are not an option or not a date, or anything that refuses a draft", body = Issues),
+        (status = 428, description = "If-Match is missing, empty, or `*`: a write must name the version (ETag) it is based on", body = Problem),
+    ))]
+pub async fn submit(
     State(app): State<AppState>,
     ApiPath((year, state)): ApiPath<(i32, String)>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    who: SignedIn,
     headers: HeaderMap,
 ) -> Response {
-    let account = match allowed(&app, &headers, peer, &state) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    if let Err(r) = allowed(&app, &who, &state) {
+        return r;
+    }
     let version = match if_match(&headers) {
         Ok(v) => v,
         Err(r) => return r,
     };
-    match submit_version(&app, year, &state, version, &account) {
-        Ok(created) => {
-            no_store(Json(json!({ "submitted": true, "created": created, "version": version })).into_response())
-        }
-        Err(SubmitError::Incomplete(issues)) => no_store(
-            (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": "Unprocessable Entity", "issues": issues })))
-                .into_response(),
-        ),
-        Err(SubmitError::Stale) => problem(StatusCode::PRECONDITION_FAILED, "the answers changed since that version"),
-        Err(SubmitError::Refused(m)) => problem(StatusCode::CONFLICT, &m),
-        Err(SubmitError::Web(e)) => no_store(e.into_response()),
-    }
-}
-
-pub enum SubmitError {
-    Incomplete(Vec<observa_domain::consultation::Issue>),
-    Stale,
-    Refused(String),
-    Web(WebError),
-}
-
-/// Submits a version after the full check (every issue refuses a submission, including those a
-/// draft may have: required questions unanswered, values that are not an option or a date); true
-/// when this call made the submission.
-pub fn submit_version(
-    app: &AppState,
-    year: i32,
-    state: &str,
-    version: i64,
-    account: &Account,
-) -> Result<bool, SubmitError> {
-    let (cycle, draft) = response(app, year, state).map_err(SubmitError::Web)?;
-    let issues = check(&cycle.questionnaire, &draft.answers, true);
-    if !issues.is_empty() && draft.version == version {
-        return Err(SubmitError::Incomplete(issues));
-    }
-    match app.store.lock().expect("store lock").submit(year, state, version, &account.email) {
-        Ok(created) => Ok(created),
-        Err(StoreError::Conflict { .. }) => Err(SubmitError::Stale),
-        Err(StoreError::Invalid(m)) => Err(SubmitError::Refused(m)),
-        Err(e) => Err(SubmitError::Web(internal(e))),
+    match who
+        .run(&app, |store, registry, actor| observa_workflow::submit(store, registry, actor, year, &state, version))
+    {
+        Ok(created) => no_store(Sorted::of(&Submitted { submitted: true, created, version }).into_response()),
+        Err(e) => no_store(who.fail(&app, e).into_response()),
     }
 }

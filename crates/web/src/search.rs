@@ -50,6 +50,23 @@ struct Fields {
 }
 
 /// One search hit, ready to show.
+impl Fields {
+    fn document(&self, e: Entry) -> TantivyDocument {
+        let f = self;
+        let mut d = doc!(f.kind => e.kind, f.path => e.path, f.title => e.title.clone(), f.raw => format!("{}. {}", e.title, e.text));
+        if let Some(s) = e.state {
+            d.add_text(f.state, s);
+        }
+        if let Some(fp) = e.focal_point {
+            d.add_text(f.focal_point, fp);
+        }
+        for field in f.stemmed {
+            d.add_text(field, format!("{} {}", e.title, e.text));
+        }
+        d
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     #[schema(schema_with = crate::api::answers::hit_kind)]
@@ -125,21 +142,28 @@ impl SearchIndex {
         }
         let mut writer = index.writer(50_000_000)?;
         for e in entries(snapshot) {
-            let mut d = doc!(f.kind => e.kind, f.path => e.path, f.title => e.title.clone(), f.raw => format!("{}. {}", e.title, e.text));
-            if let Some(s) = e.state {
-                d.add_text(f.state, s);
-            }
-            if let Some(fp) = e.focal_point {
-                d.add_text(f.focal_point, fp);
-            }
-            for field in f.stemmed {
-                d.add_text(field, format!("{} {}", e.title, e.text));
-            }
-            writer.add_document(d)?;
+            writer.add_document(f.document(e))?;
         }
         writer.commit()?;
         let reader = index.reader()?;
         Ok(SearchIndex { index, reader, f })
+    }
+
+    /// The index after a write that changed only the records of `states`: their documents are
+    /// replaced with those of `snapshot`, the rest is left as it is (a State's documents are made
+    /// from its own records and the organisations it names). The index is shared with the view
+    /// being replaced, which sees the change a moment early: both are the committed registry.
+    pub fn updated(&self, snapshot: &Snapshot, states: &std::collections::BTreeSet<String>) -> Result<Self, WebError> {
+        let mut writer: tantivy::IndexWriter = self.index.writer_with_num_threads(1, 15_000_000)?;
+        for state in states {
+            writer.delete_term(Term::from_field_text(self.f.state, state));
+        }
+        for e in entries(snapshot).into_iter().filter(|e| e.state.as_ref().is_some_and(|s| states.contains(s))) {
+            writer.add_document(self.f.document(e))?;
+        }
+        writer.commit()?;
+        let reader = self.index.reader()?;
+        Ok(SearchIndex { index: self.index.clone(), reader, f: self.f })
     }
 
     /// Searches; an empty or unparsable query is a 400.

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use observa_domain::consultation::Value as Answer;
-use observa_store::{AccountStore, ConsultationStore, SqliteStore, Store};
+use observa_domain::consultation::{Status, Value as Answer};
+use observa_store::{AccountStore, ConsultationStore, Expected, SqliteStore, Store};
 
 use crate::web::TestApp;
 use crate::{text, Scratch};
@@ -23,7 +23,8 @@ fn writer(db: std::path::PathBuf, stop: Arc<AtomicBool>, rounds: Arc<AtomicUsize
                 break;
             }
             let answers = [("plans.changes".to_string(), Answer::Text(format!("cambio {n}")))].into();
-            version = store.save_draft(2015, "CL", &answers, version, "writer@test").unwrap();
+            let status = if version == 0 { Status::NotStarted } else { Status::Draft };
+            version = store.save_draft(2015, "CL", &answers, Expected { version, status }, "writer@test").unwrap();
             store.record("writer@test", "test-write", &format!("round {n}")).unwrap();
             rounds.fetch_add(1, Ordering::Relaxed);
         }

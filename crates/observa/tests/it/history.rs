@@ -3,7 +3,7 @@
 //! writes are record by record; export → import → export is byte-identical, history included.
 
 use observa_domain::history::AsOf;
-use observa_store::{ConsultationStore, SqliteStore, Store};
+use observa_store::{SqliteStore, Store};
 use serde_json::{json, Value};
 
 use crate::consultation::{account, api, setup, CL};
@@ -65,9 +65,16 @@ fn readings_of_2014(app: &TestApp, s: &Scratch) -> Vec<(String, String)> {
     out
 }
 
+/// The search facets of a query: how many documents of each State match.
+fn search_facets(app: &TestApp, q: &str) -> Value {
+    let found: Value = serde_json::from_str(&app.get(&format!("/api/v1/search?q={q}&limit=1")).body).unwrap();
+    found["facets"]["state"].clone()
+}
+
 #[test]
 fn a_later_cycle_s_acceptance_leaves_the_earlier_cycle_s_report_export_and_pages_unchanged() {
     let (app, s, token) = setup();
+    let (chile, plan) = (search_facets(&app, "Chile"), search_facets(&app, "plan"));
     let before = readings_of_2014(&app, &s);
     accept_chile_2015(&app, &s, &token);
     let after = readings_of_2014(&app, &s);
@@ -78,6 +85,15 @@ fn a_later_cycle_s_acceptance_leaves_the_earlier_cycle_s_report_export_and_pages
     assert!(app.get("/api/v1/states/CL").body.contains("Ley de prueba 2015"));
     assert!(!app.get("/api/v1/states/CL?as_of=2014").body.contains("Ley de prueba 2015"));
     assert!(app.get("/downloads/csv/laws.csv").body.contains("Ley de prueba 2015"), "today's files have it");
+    // Search was brought up to date for Chile's documents only: the new law is found, every
+    // State's documents are still there once.
+    assert_eq!(search_facets(&app, "prueba"), json!({ "CL": 1 }));
+    assert_eq!(search_facets(&app, "Chile"), chile);
+    let mut plan_now = search_facets(&app, "plan");
+    let mut plan_then = plan.clone();
+    plan_now.as_object_mut().unwrap().remove("CL");
+    plan_then.as_object_mut().unwrap().remove("CL");
+    assert_eq!(plan_now, plan_then, "other States' documents are untouched");
     assert!(app.get("/en/downloads").body.contains("/downloads/cycles/2014/observa.json"));
     assert_eq!(app.get("/downloads/cycles/1800/observa.json").status, 404);
 }

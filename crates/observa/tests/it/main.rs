@@ -20,6 +20,7 @@ mod store;
 mod uploads;
 mod validation;
 mod web;
+mod workflow;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

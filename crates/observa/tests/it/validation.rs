@@ -22,7 +22,7 @@ fn run(s: &Scratch, args: &[&str]) -> String {
 }
 
 /// A database made by the binary with the bundled data and cycle 2015 open.
-fn cycle_2015() -> Scratch {
+pub(crate) fn cycle_2015() -> Scratch {
     let s = Scratch::new();
     run(&s, &["cycle", "open", "--year", "2015", "--from", "2014", "--deadline", "2015-06-30"]);
     s
@@ -30,7 +30,7 @@ fn cycle_2015() -> Scratch {
 
 /// An analyst, who answers for every State: signed in (first password replaced, second factor
 /// set up) and with a personal API token. Returns the session cookie and the `Bearer` header.
-fn analyst(app: &TestApp, s: &Scratch) -> (String, String) {
+pub(crate) fn analyst(app: &TestApp, s: &Scratch) -> (String, String) {
     let email = "analista@secretaria.org";
     let added = run(s, &["user", "add", "--email", email, "--role", "analyst"]);
     let first = added.lines().last().unwrap().rsplit(": ").next().unwrap().trim().to_string();
@@ -44,7 +44,13 @@ fn agent() -> ureq::Agent {
 }
 
 /// A call of the answers' API: status, ETag and JSON body.
-fn api(app: &TestApp, method: &str, path: &str, headers: &[(&str, &str)], body: Option<Value>) -> (u16, String, Value) {
+pub(crate) fn api(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> (u16, String, Value) {
     let url = format!("{}{path}", app.base);
     let agent = agent();
     let mut response = if method == "GET" {
@@ -69,7 +75,7 @@ fn api(app: &TestApp, method: &str, path: &str, headers: &[(&str, &str)], body: 
 }
 
 /// Answers as the form sends them: `a|question`, `a|question|item`, `a|question|row|column`.
-fn form_fields(answers: &Value) -> Vec<(String, String)> {
+pub(crate) fn form_fields(answers: &Value) -> Vec<(String, String)> {
     let mut fields = Vec::new();
     for (q, value) in answers.as_object().unwrap() {
         match value {
@@ -93,7 +99,7 @@ fn form_fields(answers: &Value) -> Vec<(String, String)> {
     fields
 }
 
-fn post_form(app: &TestApp, path: &str, cookie: &str, fields: &[(String, String)]) -> crate::web::Answer {
+pub(crate) fn post_form(app: &TestApp, path: &str, cookie: &str, fields: &[(String, String)]) -> crate::web::Answer {
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     app.post_form(path, cookie, &fields)
 }
@@ -134,7 +140,7 @@ fn every_state_s_prefilled_answers_go_back_unchanged_through_the_api_and_the_for
 }
 
 /// Sends a file as a browser's multipart form would; the status and the page.
-fn upload(app: &TestApp, path: &str, cookie: &str, csrf: &str, bytes: &[u8]) -> (u16, String) {
+pub(crate) fn upload(app: &TestApp, path: &str, cookie: &str, csrf: &str, bytes: &[u8]) -> (u16, String) {
     let boundary = "----observa-validation-boundary";
     let mut body = Vec::new();
     body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());

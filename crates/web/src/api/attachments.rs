@@ -1,7 +1,7 @@
 //! Documents attached to a State's answers, through the API: list, upload (the file as the
 //! request body, its name in `?name=`), download. Recognised by content ([`crate::filetype`])
 //! like the form's uploads; readable only by those who may read the answers, and every download
-//! is recorded.
+//! is recorded. The rules are the workflow's (`observa_workflow::attach`, `attachment`).
 
 use std::collections::HashMap;
 
@@ -15,10 +15,12 @@ use utoipa::ToSchema;
 
 use observa_store::Attachment;
 
+use observa_workflow::{self as ops, WorkflowError};
+
 use super::answers::Problem;
-use super::ops::{self, WorkflowError};
-use super::workflow::{answer, fail, no_store, place, problem, Caller};
+use super::workflow::{answer, fail, no_store, place, problem};
 use crate::extract::{ApiPath, ApiQuery};
+use crate::signed_in::SignedIn;
 use crate::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -39,21 +41,16 @@ pub struct AttachmentList {
     ))]
 pub async fn list(
     State(app): State<AppState>,
-    Caller(actor): Caller,
+    who: SignedIn,
     ApiPath((year, state)): ApiPath<(i32, String)>,
 ) -> Response {
     let listed = place(&app, year, &state).and_then(|state| {
-        if !actor.may_answer(&state) {
-            return Err(WorkflowError::Forbidden {
-                email: actor.email.clone(),
-                what: "read documents attached to these answers",
-            });
-        }
+        who.actor.require(who.actor.may_attach(&state), "read documents attached to these answers")?;
         Ok(AttachmentList { attachments: app.store.lock().expect("store lock").attachments(year, &state)? })
     });
     match listed {
         Ok(list) => answer(StatusCode::OK, &list),
-        Err(e) => fail(&app, &actor, &format!("cycles/{year}/responses/{state}/attachments"), e),
+        Err(e) => fail(&app, &who, e),
     }
 }
 
@@ -77,7 +74,7 @@ pub async fn list(
     ))]
 pub async fn upload(
     State(app): State<AppState>,
-    Caller(actor): Caller,
+    who: SignedIn,
     ApiPath((year, state)): ApiPath<(i32, String)>,
     ApiQuery(query): ApiQuery<HashMap<String, String>>,
     bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
@@ -106,14 +103,13 @@ pub async fn upload(
         uploaded_by: String::new(),
     };
     let attached = place(&app, year, &state).and_then(|state| {
-        let mut store = app.store.lock().expect("store lock");
-        let id = ops::attach(&mut **store, &actor, year, &state, &record, &bytes)?;
-        let stored = store.attachments(year, &state)?.into_iter().find(|a| a.id == id);
+        let id = who.run(&app, |store, _, actor| ops::attach(store, actor, year, &state, &record, &bytes))?;
+        let stored = app.store.lock().expect("store lock").attachments(year, &state)?.into_iter().find(|a| a.id == id);
         stored.ok_or_else(|| WorkflowError::Storage(format!("attachment {id} not found after saving")))
     });
     match attached {
         Ok(stored) => answer(StatusCode::CREATED, &stored),
-        Err(e) => fail(&app, &actor, &format!("cycles/{year}/responses/{state}/attachments"), e),
+        Err(e) => fail(&app, &who, e),
     }
 }
 
@@ -135,15 +131,15 @@ pub async fn upload(
     ))]
 pub async fn download(
     State(app): State<AppState>,
-    Caller(actor): Caller,
+    who: SignedIn,
     ApiPath((year, state, id)): ApiPath<(i32, String, i64)>,
 ) -> Response {
     let found = place(&app, year, &state).and_then(|state| {
         let mut store = app.store.lock().expect("store lock");
-        let found = ops::attachment(&**store, &actor, year, &state, id)?;
+        let found = ops::cycle::attachment(&**store, &who.actor, year, &state, id)?;
         // Who read which document is part of the record, like who wrote it.
         store.record(
-            &actor.email,
+            &who.actor.email,
             "download-attachment",
             &format!("cycle/{year}/responses/{state}/attachments/{id}"),
         )?;
@@ -164,6 +160,6 @@ pub async fn download(
                     .into_response(),
             )
         }
-        Err(e) => fail(&app, &actor, &format!("cycles/{year}/responses/{state}/attachments/{id}"), e),
+        Err(e) => fail(&app, &who, e),
     }
 }

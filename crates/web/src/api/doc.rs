@@ -12,8 +12,10 @@ use super::answers::Problem;
 
 const DESCRIPTION: &str = "JSON API of the Observa observatory: the registry, read-only and open to all \
 (GET, CORS open, ETag and Cache-Control on every answer), readable as it stood for a cycle or on a date \
-(`as_of`), with what changed between two readings (`/changes`); and a State's answers to a consultation \
-cycle for its liaison officers' systems (GET, PUT, POST submit; a personal API token or a session). Field \
+(`as_of`), with what changed between two readings (`/changes`); and the consultation's workflow for the \
+systems of liaison officers and of the secretariat (cycles, a State's answers and their submission, \
+comments and replies, return and accept, attachments, the report's editorial blocks), each operation \
+authenticated by a personal API token or a session and never cached. Field \
 names follow the `observa export --format json` contract: States by ISO 3166-1 alpha-2 code, treaties by \
 code, dates ISO 8601 with reduced precision. Every error under /api/v1 is a JSON problem body {error, \
 message} (`error` is the HTTP reason phrase, `message` says what was wrong and where), including a path \

@@ -11,10 +11,12 @@ use utoipa::ToSchema;
 use observa_domain::editorial::{EditorialBlock, KEYS};
 use observa_domain::Lang;
 
+use observa_workflow::WorkflowError;
+
 use super::answers::Problem;
-use super::ops::WorkflowError;
-use super::workflow::{answer, etag, fail, no_store, problem, Caller};
+use super::workflow::{answer, etag, fail, no_store, problem};
 use crate::extract::{ApiJson, ApiPath};
+use crate::signed_in::SignedIn;
 use crate::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -43,16 +45,18 @@ pub struct BlockText {
         (status = 401, description = "No valid credentials (the answer says `WWW-Authenticate: Bearer`)", body = Problem),
         (status = 403, description = "The account is not the secretariat's", body = Problem),
     ))]
-pub async fn list(State(app): State<AppState>, Caller(actor): Caller, ApiPath(cycle): ApiPath<i32>) -> Response {
+pub async fn list(State(app): State<AppState>, who: SignedIn, ApiPath(cycle): ApiPath<i32>) -> Response {
     let listed = (|| {
-        if !actor.may_review() {
-            return Err(WorkflowError::Forbidden { email: actor.email.clone(), what: "edit the report's text" });
-        }
-        Ok(BlockList { cycle, keys: KEYS.to_vec(), blocks: app.store.lock().expect("store lock").editorial(cycle)? })
+        who.actor.require(who.actor.may_edit_editorial(), "edit the report's text")?;
+        Ok::<_, WorkflowError>(BlockList {
+            cycle,
+            keys: KEYS.to_vec(),
+            blocks: app.store.lock().expect("store lock").editorial(cycle)?,
+        })
     })();
     match listed {
         Ok(list) => answer(StatusCode::OK, &list),
-        Err(e) => fail(&app, &actor, &format!("editorial/{cycle}"), e),
+        Err(e) => fail(&app, &who, e),
     }
 }
 
@@ -80,15 +84,14 @@ pub async fn list(State(app): State<AppState>, Caller(actor): Caller, ApiPath(cy
     ))]
 pub async fn save(
     State(app): State<AppState>,
-    Caller(actor): Caller,
+    who: SignedIn,
     ApiPath((cycle, key, lang)): ApiPath<(i32, String, String)>,
     headers: HeaderMap,
     body: Result<ApiJson<BlockText>, Response>,
 ) -> Response {
     let what = format!("editorial/{cycle}/{key}/{lang}");
-    if !actor.may_review() {
-        let e = WorkflowError::Forbidden { email: actor.email.clone(), what: "edit the report's text" };
-        return fail(&app, &actor, &what, e);
+    if let Err(e) = who.actor.require(who.actor.may_edit_editorial(), "edit the report's text") {
+        return fail(&app, &who, e);
     }
     let (Some(key), Some(lang)) = (KEYS.iter().find(|k| **k == key), Lang::ALL.into_iter().find(|l| l.code() == lang))
     else {
@@ -115,7 +118,7 @@ pub async fn save(
             updated_at: None,
             updated_by: None,
         };
-        store.save_editorial(&block, &actor.email)?;
+        store.save_editorial(&block, &who.actor.email)?;
         let saved = store.editorial(cycle)?.into_iter().find(|b| b.key == *key && b.lang == lang);
         saved.ok_or_else(|| WorkflowError::Storage(format!("{what} not found after saving")))
     })();
@@ -127,6 +130,6 @@ pub async fn save(
             r.headers_mut().insert(header::ETAG, etag(block.version));
             r
         }
-        Err(e) => fail(&app, &actor, &what, e),
+        Err(e) => fail(&app, &who, e),
     }
 }

@@ -1,14 +1,11 @@
 //! The consultation's workflow in the API, as the web UI has it: cycles (list, open), every
 //! State's status, comments and replies, return and accept; attachments and the report's
-//! editorial blocks are in [`super::attachments`] and [`super::editorial`]. Each handler
-//! authenticates ([`Caller`]: a personal token or a finished session), parses, calls the
-//! workflow's operation ([`super::ops`]) and answers JSON; every refusal is a JSON problem and
-//! nothing here is cached (`no-store`).
+//! editorial blocks are in [`super::attachments`] and [`super::editorial`]. Each handler is
+//! signed in ([`SignedIn`]: a personal token or a finished session), parses, calls the workflow's
+//! operation (`observa_workflow`) and answers JSON; every refusal is a JSON problem and nothing
+//! here is cached (`no-store`).
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,32 +15,12 @@ use utoipa::ToSchema;
 use observa_domain::consultation::Status;
 use observa_store::Comment;
 
+use observa_workflow::{self as ops, WorkflowError};
+
 use super::answers::Problem;
-use super::ops::{self, Actor, WorkflowError};
 use crate::extract::{ApiJson, ApiPath};
+use crate::signed_in::SignedIn;
 use crate::AppState;
-
-/// The account behind an API request, as the workflow's actor; a refusal is the JSON 401 (with
-/// `WWW-Authenticate: Bearer`), recorded like every refused anonymous request.
-pub struct Caller(pub Actor);
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
-        match crate::responses::caller(app, &parts.headers) {
-            Ok(Ok(account)) => Ok(Caller(Actor::from(&account))),
-            Ok(Err(why)) => {
-                let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-                app.record_refusal(&peer.unwrap_or_default(), "anonymous", &format!("refused-api: {}", why.message()));
-                let mut r = problem(StatusCode::UNAUTHORIZED, why.message());
-                r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-                Err(r)
-            }
-            Err(e) => Err(no_store(e.into_response())),
-        }
-    }
-}
 
 /// A JSON problem that no cache keeps.
 pub(super) fn problem(status: StatusCode, message: &str) -> Response {
@@ -60,33 +37,10 @@ pub(super) fn answer<T: Serialize>(status: StatusCode, body: &T) -> Response {
     no_store((status, Json(body)).into_response())
 }
 
-/// The one mapping from a workflow refusal to the API's answer. A forbidden operation is
-/// recorded in the audit log; a storage failure is logged and said without its details.
-pub(super) fn fail(app: &AppState, actor: &Actor, what: &str, e: WorkflowError) -> Response {
-    match e {
-        WorkflowError::NotFound(m) => problem(StatusCode::NOT_FOUND, &m),
-        WorkflowError::Forbidden { email, what: operation } => {
-            let _ =
-                app.store.lock().expect("store lock").record(&actor.email, "refused-access", &format!("api: {what}"));
-            problem(StatusCode::FORBIDDEN, &format!("{email} may not {operation}"))
-        }
-        WorkflowError::Stale { current } => {
-            let mut r = problem(StatusCode::PRECONDITION_FAILED, "changed since that version; GET it again");
-            r.headers_mut().insert(header::ETAG, etag(current));
-            r
-        }
-        WorkflowError::NotEditable { status } => {
-            problem(StatusCode::CONFLICT, &format!("the response is {} and cannot be changed that way", status.code()))
-        }
-        WorkflowError::CycleOpen { year } => problem(StatusCode::CONFLICT, &format!("cycle {year} is open already")),
-        WorkflowError::Invalid { key, detail } => {
-            problem(StatusCode::BAD_REQUEST, if detail.is_empty() { key } else { detail.as_str() })
-        }
-        WorkflowError::Storage(m) => {
-            tracing::error!(error = %m, what, "API operation failed");
-            problem(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
-        }
-    }
+/// A workflow refusal as the API's answer: the one mapping of [`crate::WebError::workflow`], in
+/// the caller's language, a forbidden operation recorded in the audit log ([`SignedIn::fail`]).
+pub(super) fn fail<R>(app: &AppState, who: &SignedIn<R>, e: WorkflowError) -> Response {
+    no_store(who.fail(app, e).into_response())
 }
 
 pub(super) fn etag(version: i64) -> HeaderValue {
@@ -197,11 +151,11 @@ type Path2 = ApiPath<(i32, String)>;
         (status = 200, description = "OK", body = CycleList),
         (status = 401, description = "No valid credentials (the answer says `WWW-Authenticate: Bearer`)", body = Problem),
     ))]
-pub async fn cycles(State(app): State<AppState>, Caller(actor): Caller) -> Response {
+pub async fn cycles(State(app): State<AppState>, who: SignedIn) -> Response {
     let found = app.store.lock().expect("store lock").cycles().map_err(WorkflowError::from);
     match found {
         Ok(cycles) => answer(StatusCode::OK, &CycleList { cycles: cycles.iter().map(CycleSummary::from).collect() }),
-        Err(e) => fail(&app, &actor, "cycles", e),
+        Err(e) => fail(&app, &who, e),
     }
 }
 
@@ -221,7 +175,7 @@ pub async fn cycles(State(app): State<AppState>, Caller(actor): Caller) -> Respo
     ))]
 pub async fn open_cycle(
     State(app): State<AppState>,
-    Caller(actor): Caller,
+    who: SignedIn,
     body: Result<ApiJson<NewCycle>, Response>,
 ) -> Response {
     let new = match body {
@@ -230,12 +184,12 @@ pub async fn open_cycle(
     };
     let opened = {
         let mut store = app.store.lock().expect("store lock");
-        ops::open_cycle(&mut **store, &actor, new.year, new.from, new.deadline)
+        ops::open_cycle(&mut **store, &who.actor, new.year, new.from, new.deadline)
             .and_then(|_| ops::find_cycle(&**store, new.year))
     };
     match opened {
         Ok(cycle) => answer(StatusCode::CREATED, &CycleSummary::from(&cycle)),
-        Err(e) => fail(&app, &actor, "cycles", e),
+        Err(e) => fail(&app, &who, e),
     }
 }
 
@@ -250,11 +204,9 @@ pub async fn open_cycle(
         (status = 403, description = "The account is not the secretariat's", body = Problem),
         (status = 404, description = "No such cycle", body = Problem),
     ))]
-pub async fn responses(State(app): State<AppState>, Caller(actor): Caller, ApiPath(year): ApiPath<i32>) -> Response {
+pub async fn responses(State(app): State<AppState>, who: SignedIn, ApiPath(year): ApiPath<i32>) -> Response {
     let listed = (|| {
-        if !actor.may_review() {
-            return Err(WorkflowError::Forbidden { email: actor.email.clone(), what: "see every State's response" });
-        }
+        who.actor.require(who.actor.may_review(), "see every State's response")?;
         let store = app.store.lock().expect("store lock");
         ops::find_cycle(&**store, year)?;
         let drafts = store.drafts(year)?;
@@ -280,7 +232,7 @@ pub async fn responses(State(app): State<AppState>, Caller(actor): Caller, ApiPa
     })();
     match listed {
         Ok(list) => answer(StatusCode::OK, &list),
-        Err(e) => fail(&app, &actor, &format!("cycles/{year}/responses"), e),
+        Err(e) => fail(&app, &who, e),
     }
 }
 
@@ -295,18 +247,16 @@ pub async fn responses(State(app): State<AppState>, Caller(actor): Caller, ApiPa
         (status = 403, description = "The account does not answer for this State", body = Problem),
         (status = 404, description = "No such cycle or State", body = Problem),
     ))]
-pub async fn comments(State(app): State<AppState>, Caller(actor): Caller, ApiPath((year, state)): Path2) -> Response {
-    match thread(&app, &actor, year, &state) {
+pub async fn comments(State(app): State<AppState>, who: SignedIn, ApiPath((year, state)): Path2) -> Response {
+    match thread(&app, &who, year, &state) {
         Ok(list) => answer(StatusCode::OK, &list),
-        Err(e) => fail(&app, &actor, &format!("cycles/{year}/responses/{state}/comments"), e),
+        Err(e) => fail(&app, &who, e),
     }
 }
 
-fn thread(app: &AppState, actor: &Actor, year: i32, state: &str) -> Result<CommentList, WorkflowError> {
+fn thread(app: &AppState, who: &SignedIn, year: i32, state: &str) -> Result<CommentList, WorkflowError> {
     let state = place(app, year, state)?;
-    if !actor.may_answer(&state) {
-        return Err(WorkflowError::Forbidden { email: actor.email.clone(), what: "read comments on these answers" });
-    }
+    who.actor.require(who.actor.may_comment(&state), "read comments on these answers")?;
     Ok(CommentList { comments: app.store.lock().expect("store lock").comments(year, &state)? })
 }
 
@@ -327,7 +277,7 @@ fn thread(app: &AppState, actor: &Actor, year: i32, state: &str) -> Result<Comme
     ))]
 pub async fn add_comment(
     State(app): State<AppState>,
-    Caller(actor): Caller,
+    who: SignedIn,
     ApiPath((year, state)): Path2,
     body: Result<ApiJson<NewComment>, Response>,
 ) -> Response {
@@ -336,12 +286,12 @@ pub async fn add_comment(
         Err(refusal) => return no_store(refusal),
     };
     let added = place(&app, year, &state).and_then(|state| {
-        ops::comment(&mut **app.store.lock().expect("store lock"), &actor, year, &state, &new.question, &new.body)?;
-        thread(&app, &actor, year, &state)
+        who.run(&app, |store, _, actor| ops::comment(store, actor, year, &state, &new.question, &new.body))?;
+        thread(&app, &who, year, &state)
     });
     match added {
         Ok(list) => answer(StatusCode::CREATED, &list),
-        Err(e) => fail(&app, &actor, &format!("cycles/{year}/responses/{state}/comments"), e),
+        Err(e) => fail(&app, &who, e),
     }
 }
 
@@ -363,7 +313,7 @@ pub async fn add_comment(
     ))]
 pub async fn return_response(
     State(app): State<AppState>,
-    Caller(actor): Caller,
+    who: SignedIn,
     ApiPath((year, state)): Path2,
     body: Result<ApiJson<DecisionNote>, Response>,
 ) -> Response {
@@ -372,10 +322,10 @@ pub async fn return_response(
         Err(refusal) => return no_store(refusal),
     };
     let returned = place(&app, year, &state).and_then(|state| {
-        ops::return_response(&mut **app.store.lock().expect("store lock"), &actor, year, &state, &note.comment)?;
+        who.run(&app, |store, _, actor| ops::return_response(store, actor, year, &state, &note.comment))?;
         Ok(state)
     });
-    decided(&app, &actor, year, &state, returned, Status::Returned, "return")
+    decided(&app, &who, year, returned, Status::Returned)
 }
 
 #[utoipa::path(post, path = "/cycles/{year}/responses/{state}/accept", operation_id = "acceptResponse", tag = "consultation",
@@ -396,7 +346,7 @@ pub async fn return_response(
     ))]
 pub async fn accept(
     State(app): State<AppState>,
-    Caller(actor): Caller,
+    who: SignedIn,
     ApiPath((year, state)): Path2,
     body: Result<ApiJson<DecisionNote>, Response>,
 ) -> Response {
@@ -405,23 +355,24 @@ pub async fn accept(
         Err(refusal) => return no_store(refusal),
     };
     let accepted = place(&app, year, &state).and_then(|state| {
-        ops::accept(&app, &actor, year, &state, note.comment.trim())?;
+        who.run(&app, |store, _, actor| ops::accept(store, actor, year, &state, &note.comment))?;
+        // The registry changed: the portal shows it (a view that cannot be rebuilt is kept and
+        // logged, see `AppState::refresh`).
+        app.refresh();
         Ok(state)
     });
-    decided(&app, &actor, year, &state, accepted, Status::Accepted, "accept")
+    decided(&app, &who, year, accepted, Status::Accepted)
 }
 
 fn decided(
     app: &AppState,
-    actor: &Actor,
+    who: &SignedIn,
     year: i32,
-    state: &str,
     result: Result<String, WorkflowError>,
     status: Status,
-    what: &str,
 ) -> Response {
     match result.map(|s| observa_domain::StateCode::try_from(s).map_err(WorkflowError::NotFound)) {
         Ok(Ok(state)) => answer(StatusCode::OK, &Decided { cycle: year, state, status }),
-        Ok(Err(e)) | Err(e) => fail(app, actor, &format!("cycles/{year}/responses/{state}/{what}"), e),
+        Ok(Err(e)) | Err(e) => fail(app, who, e),
     }
 }

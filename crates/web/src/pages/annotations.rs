@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::{context, Value};
-use observa_domain::account::Role;
 use observa_domain::analysis::swot::swot_by_theme;
 use observa_domain::editorial::{annotation_map, Annotation, AnnotationKind};
 use observa_store::{Session, StoreError};
@@ -36,11 +35,7 @@ pub fn of_cycle(app: &AppState, cycle: i32) -> Result<Vec<Annotation>, WebError>
 /// Who may annotate `subject` of `kind`: the secretariat anything; a liaison officer only their
 /// own State's Rio reply.
 fn may_annotate(session: &Session, kind: AnnotationKind, subject: &str) -> bool {
-    let a = &session.account;
-    a.role.is_secretariat()
-        || (a.role == Role::Liaison
-            && kind == AnnotationKind::RioReply
-            && a.states.iter().any(|s| s.as_str() == subject))
+    observa_workflow::Actor::from(&session.account).may_annotate(kind, subject)
 }
 
 async fn swot_editor(

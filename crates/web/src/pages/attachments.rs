@@ -6,17 +6,16 @@
 //! no more than its upload size.
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{header, HeaderMap, Uri};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use observa_store::Attachment;
 use sha2::{Digest, Sha256};
 
-use super::account::{check_csrf, gate, private, refuse, Gate};
-use super::{page_lang, respond};
-use crate::auth::internal;
-use crate::responses::{may_answer, response};
+use super::account::private;
+use super::respond;
+use crate::signed_in::SignedIn;
 use crate::{AppState, WebError};
 
 /// The largest document accepted.
@@ -34,22 +33,18 @@ pub fn router() -> Router<AppState> {
 async fn upload(
     State(app): State<AppState>,
     Path((lang, year, state)): Path<(String, i32, String)>,
-    uri: Uri,
-    headers: HeaderMap,
+    who: SignedIn,
     mut form: Multipart,
 ) -> Response {
     let result = async {
-        let l = page_lang(&lang)?;
-        let session = match gate(&app, &headers, l, &uri)? {
-            Gate::Redirect(r) => return Ok(r),
-            Gate::Pass(s, _) => s,
-        };
-        if !may_answer(&session.account, &state) {
-            return Err(refuse(&app, &session, uri.path()));
-        }
-        response(&app, year, &state)?;
+        let l = who.lang;
+        // Who may attach, to which cycle and State, before the upload is read.
+        who.call(&app, |store, registry, actor| {
+            actor.require(actor.may_attach(&state), "attach documents to these answers")?;
+            observa_workflow::response(store, registry, actor, year, &state)
+        })?;
         let (csrf, file) = read_upload(&mut form, l.text("attachment-too-large")).await?;
-        check_csrf(&app, &session, &csrf)?;
+        who.check_csrf(&app, &csrf)?;
         let Some((name, bytes)) = file.filter(|(n, b)| !n.is_empty() && !b.is_empty()) else {
             return Err(WebError::BadRequest(l.text("attachment-missing")));
         };
@@ -67,11 +62,7 @@ async fn upload(
             uploaded_at: String::new(),
             uploaded_by: String::new(),
         };
-        app.store
-            .lock()
-            .expect("store lock")
-            .attach(year, &state, &record, &bytes, &session.account.email)
-            .map_err(internal)?;
+        who.call(&app, |store, _, actor| observa_workflow::attach(store, actor, year, &state, &record, &bytes))?;
         Ok(private(Redirect::to(&format!("/{}/cycles/{year}/responses/{state}#attachments", l.code())).into_response()))
     }
     .await;
@@ -106,25 +97,16 @@ pub(super) async fn read_upload(
 async fn download(
     State(app): State<AppState>,
     Path((lang, year, state, id)): Path<(String, i32, String, i64)>,
-    uri: Uri,
-    headers: HeaderMap,
+    who: SignedIn,
 ) -> Response {
     let result = (|| {
-        let l = page_lang(&lang)?;
-        let session = match gate(&app, &headers, l, &uri)? {
-            Gate::Redirect(r) => return Ok(r),
-            Gate::Pass(s, _) => s,
-        };
-        if !may_answer(&session.account, &state) {
-            return Err(refuse(&app, &session, uri.path()));
-        }
-        let mut store = app.store.lock().expect("store lock");
-        let found = store.attachment(year, &state, id).map_err(internal)?;
-        let (file, content) = found.ok_or_else(|| WebError::NotFound(format!("no attachment {id}")))?;
-        // Who read which document is part of the record, like who wrote it.
-        let subject = format!("cycle/{year}/responses/{state}/attachments/{id}");
-        store.record(&session.account.email, "download-attachment", &subject).map_err(internal)?;
-        drop(store);
+        let (file, content) = who.call(&app, |store, _, actor| {
+            let found = observa_workflow::cycle::attachment(store, actor, year, &state, id)?;
+            // Who read which document is part of the record, like who wrote it.
+            let subject = format!("cycle/{year}/responses/{state}/attachments/{id}");
+            store.record(&actor.email, "download-attachment", &subject)?;
+            Ok(found)
+        })?;
         let name: String = file.name.chars().filter(|c| c.is_ascii_graphic() && *c != '"' || *c == ' ').collect();
         let response = (
             [

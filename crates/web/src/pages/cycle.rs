@@ -10,14 +10,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use minijinja::{context, Value};
-use observa_domain::consultation::{check, draft_blocking, Answers, Cycle, Draft, Issue, Status, Value as Answer};
+use observa_domain::consultation::{check, Answers, Cycle, Draft, Issue, Value as Answer};
 use observa_domain::questionnaire::{AnswerType, Labels};
-use observa_store::{Comment, Session, StoreError};
+use observa_store::{Comment, Session};
+use observa_workflow::{deadline, response, save_answers, submit, WorkflowError};
 
-use super::account::{check_csrf, private, refuse, signed_in};
-use super::{page_lang, render, respond};
+use super::account::private;
+use super::{render, respond};
 use crate::auth::internal;
-use crate::responses::{may_answer, response, submit_version, SubmitError};
+use crate::signed_in::{Analyst, SignedIn};
 use crate::{AppState, Lang, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -154,7 +155,7 @@ fn show_form(
     let name = app.snapshot().dataset.state(&draft.state).map_or(draft.state.clone(), |s| s.name(l.0).to_string());
     let ctx = context! {
         year => cycle.year, state => draft.state.clone(), name, deadline => cycle.deadline.to_string(),
-        status => draft.status.code(), editable => draft.status.editable(), version => draft.version,
+        status => draft.status.code(), editable => observa_workflow::status::open(draft.status), version => draft.version,
         updated_at => draft.updated_at.clone(), updated_by => draft.updated_by.clone(),
         parts => form_parts(cycle, &draft.answers, &issues, &comments, l), issue_count => issues.len(),
         csrf => session.csrf.clone(), general, questions, attachments => crate::templates::v(attachments),
@@ -170,19 +171,11 @@ async fn form_page(
     State(app): State<AppState>,
     Path((lang, year, state)): Path<(String, i32, String)>,
     uri: Uri,
-    headers: HeaderMap,
+    who: SignedIn,
 ) -> Response {
     let result = (|| {
-        let l = page_lang(&lang)?;
-        let session = match signed_in(&app, &headers, l, &uri)? {
-            Ok(s) => s,
-            Err(r) => return Ok(r),
-        };
-        if !may_answer(&session.account, &state) {
-            return Err(refuse(&app, &session, uri.path()));
-        }
-        let (cycle, draft) = response(&app, year, &state)?;
-        show_form(&app, l, &uri, &session, &cycle, &draft, false)
+        let (cycle, draft) = who.call(&app, |store, registry, actor| response(store, registry, actor, year, &state))?;
+        show_form(&app, who.lang, &uri, &who.session, &cycle, &draft, false)
     })();
     respond(&app, &lang, result)
 }
@@ -192,19 +185,22 @@ async fn save(
     Path((lang, year, state)): Path<(String, i32, String)>,
     uri: Uri,
     headers: HeaderMap,
+    who: Result<SignedIn, Response>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
+    let l = who.lang;
+    let autosave = headers.contains_key("x-autosave");
     let result = (|| {
-        let l = page_lang(&lang)?;
-        let session = match signed_in(&app, &headers, l, &uri)? {
-            Ok(s) => s,
-            Err(r) => return Ok(r),
-        };
-        if !may_answer(&session.account, &state) {
-            return Err(refuse(&app, &session, uri.path()));
-        }
+        // Who may answer before anything of the form is read.
+        who.actor.require(who.actor.may_answer(&state), "answer for this State").map_err(|e| who.fail(&app, e))?;
         let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
-        check_csrf(&app, &session, field("csrf"))?;
+        who.check_csrf(&app, field("csrf"))?;
         let based_on: i64 =
             field("version").parse().map_err(|_| WebError::BadRequest("the form has no version".into()))?;
         // The conflict page re-sends the officer's answers as JSON; the form sends fields.
@@ -212,49 +208,47 @@ async fn save(
             "" => answers_from(&fields),
             json => serde_json::from_str(json).map_err(|e| WebError::BadRequest(format!("answers: {e}")))?,
         };
-        // The one policy of every channel (see `consultation::Issue::blocks_draft`): answers that
-        // break the questionnaire's structure or the text policy are not saved; the form comes
-        // back with what was typed and the messages beside the questions.
-        let (cycle, stored) = response(&app, year, &state)?;
-        let blocking = draft_blocking(&check(&cycle.questionnaire, &answers, false));
-        if !blocking.is_empty() {
-            if headers.contains_key("x-autosave") {
-                let body = axum::Json(serde_json::json!({ "error": "Unprocessable Entity", "issues": blocking }));
+        let saved = who
+            .run(&app, |store, registry, actor| save_answers(store, registry, actor, year, &state, &answers, based_on));
+        let version = match saved {
+            Ok(saved) => saved.version,
+            // The workflow's policy refused the answers: nothing was saved; the form comes back
+            // with what was typed and the messages beside the questions.
+            Err(WorkflowError::Refused { issues }) if autosave => {
+                let body = axum::Json(serde_json::json!({ "error": "Unprocessable Entity", "issues": issues }));
                 return Ok(private((StatusCode::UNPROCESSABLE_ENTITY, body).into_response()));
             }
-            let typed = Draft { answers, version: based_on, ..stored };
-            let mut page = show_form(&app, l, &uri, &session, &cycle, &typed, false)?;
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(page);
-        }
-        let saved =
-            app.store.lock().expect("store lock").save_draft(year, &state, &answers, based_on, &session.account.email);
-        let version = match saved {
-            Ok(v) => v,
-            Err(StoreError::Conflict { .. }) if headers.contains_key("x-autosave") => {
+            Err(WorkflowError::Refused { .. }) => {
+                let (cycle, stored) =
+                    who.call(&app, |store, registry, actor| response(store, registry, actor, year, &state))?;
+                let typed = Draft { answers, version: based_on, ..stored };
+                let mut page = show_form(&app, l, &uri, &who.session, &cycle, &typed, false)?;
+                *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                return Ok(page);
+            }
+            Err(WorkflowError::Stale { .. }) if autosave => {
                 let body = axum::Json(serde_json::json!({ "error": "conflict" }));
                 return Ok(private((StatusCode::CONFLICT, body).into_response()));
             }
-            Err(StoreError::Conflict { .. }) => return conflict(&app, l, &uri, &session, year, &state, &answers),
-            Err(StoreError::Invalid(m)) => return Err(WebError::Conflict(m)),
-            Err(e) => return Err(internal(e)),
+            Err(WorkflowError::Stale { .. }) => return conflict(&app, l, &uri, &who, year, &state, &answers),
+            Err(e) => return Err(who.fail(&app, e)),
         };
         let back = format!("/{}/cycles/{year}/responses/{state}", l.code());
-        if headers.contains_key("x-autosave") {
+        if autosave {
             return Ok(private(axum::Json(serde_json::json!({ "version": version })).into_response()));
         }
         if field("action") != "submit" {
             return Ok(private(Redirect::to(&format!("{back}?saved={version}")).into_response()));
         }
-        match submit_version(&app, year, &state, version, &session.account) {
+        match who.run(&app, |store, registry, actor| submit(store, registry, actor, year, &state, version)) {
             Ok(_) => Ok(private(Redirect::to(&format!("{back}?submitted={version}")).into_response())),
-            Err(SubmitError::Incomplete(_)) => {
-                let (cycle, draft) = response(&app, year, &state)?;
-                show_form(&app, l, &uri, &session, &cycle, &draft, true)
+            Err(WorkflowError::Refused { .. }) => {
+                let (cycle, draft) =
+                    who.call(&app, |store, registry, actor| response(store, registry, actor, year, &state))?;
+                show_form(&app, l, &uri, &who.session, &cycle, &draft, true)
             }
-            Err(SubmitError::Stale) => conflict(&app, l, &uri, &session, year, &state, &answers),
-            Err(SubmitError::Refused(m)) => Err(WebError::Conflict(m)),
-            Err(SubmitError::Web(e)) => Err(e),
+            Err(WorkflowError::Stale { .. }) => conflict(&app, l, &uri, &who, year, &state, &answers),
+            Err(e) => Err(who.fail(&app, e)),
         }
     })();
     respond(&app, &lang, result)
@@ -266,12 +260,12 @@ pub(super) fn conflict(
     app: &AppState,
     l: Lang,
     uri: &Uri,
-    session: &Session,
+    who: &SignedIn,
     year: i32,
     state: &str,
     mine: &Answers,
 ) -> Result<Response, WebError> {
-    let (cycle, theirs) = response(app, year, state)?;
+    let (cycle, theirs) = who.call(app, |store, registry, actor| response(store, registry, actor, year, state))?;
     let show = |a: Option<&Answer>| a.map_or(String::new(), Answer::as_text);
     let rows: Vec<Value> = cycle
         .questionnaire
@@ -281,7 +275,7 @@ pub(super) fn conflict(
         .collect();
     let ctx = context! {
         year, state, rows, version => theirs.version, by => theirs.updated_by, at => theirs.updated_at,
-        answers_json => serde_json::to_string(mine).unwrap_or_default(), csrf => session.csrf.clone(),
+        answers_json => serde_json::to_string(mine).unwrap_or_default(), csrf => who.session.csrf.clone(),
     };
     let mut response = private(render(app, l, uri, "response_conflict.html", ctx));
     *response.status_mut() = StatusCode::CONFLICT;
@@ -292,33 +286,26 @@ async fn status_page(
     State(app): State<AppState>,
     Path((lang, year)): Path<(String, i32)>,
     uri: Uri,
-    headers: HeaderMap,
+    who: SignedIn<Analyst>,
 ) -> Response {
     let result = (|| {
-        let l = page_lang(&lang)?;
-        let session = match signed_in(&app, &headers, l, &uri)? {
-            Ok(s) => s,
-            Err(r) => return Ok(r),
-        };
-        if !session.account.role.is_secretariat() {
-            return Err(refuse(&app, &session, uri.path()));
-        }
-        let store = app.store.lock().expect("store lock");
-        let cycle = crate::responses::find_cycle(&**store, year)?;
-        let drafts = store.drafts(year).map_err(internal)?;
-        let reminders = super::cycles::reminders_due(&app, &**store, &cycle, &drafts, l)?;
-        drop(store);
+        let l = who.lang;
+        let snap = app.snapshot();
+        let states: Vec<&observa_domain::state::State> =
+            snap.dataset.states.iter().filter(|s| s.code.is_oas_member()).collect();
+        let codes: Vec<&str> = states.iter().map(|s| s.code.as_str()).collect();
         let today = chrono::Utc::now().date_naive();
-        let mut rows: Vec<(String, Value)> = app
-            .snapshot()
-            .dataset
-            .states
+        let (cycle, drafts, reminders) = who.call(&app, |store, _, _| {
+            let cycle = observa_workflow::find_cycle(store, year)?;
+            let reminders = deadline::reminders_due(store, &cycle, &codes, today)?;
+            Ok((cycle, store.drafts(year)?, reminders))
+        })?;
+        let mut rows: Vec<(String, Value)> = states
             .iter()
-            .filter(|s| s.code.is_oas_member())
             .map(|s| {
                 let draft = drafts.iter().find(|d| d.state == s.code.as_str());
-                let status = draft.map_or(Status::NotStarted, |d| d.status);
-                let overdue = today > cycle.deadline && status.editable();
+                let status = deadline::status_of(&drafts, s.code.as_str());
+                let overdue = deadline::overdue(&cycle, status, today);
                 let name = s.name(l.0).to_string();
                 let row = context! {
                     code => s.code.to_string(), name => name.clone(), status => status.code(), overdue,
@@ -329,8 +316,11 @@ async fn status_page(
             .collect();
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         let rows: Vec<Value> = rows.into_iter().map(|r| r.1).collect();
-        let due: Vec<Value> = reminders.iter().map(|(name, m)| context! { name, to => m.to.clone() }).collect();
-        let ctx = context! { year, deadline => cycle.deadline.to_string(), rows, due, csrf => session.csrf.clone() };
+        let name = |code: &str| snap.dataset.state(code).map_or(code.to_string(), |s| s.name(l.0).to_string());
+        let due: Vec<Value> =
+            reminders.iter().map(|r| context! { name => name(&r.state), to => r.to.clone() }).collect();
+        let ctx =
+            context! { year, deadline => cycle.deadline.to_string(), rows, due, csrf => who.session.csrf.clone() };
         Ok(private(render(&app, l, &uri, "cycle_status.html", ctx)))
     })();
     respond(&app, &lang, result)

@@ -13,7 +13,7 @@ mod cycles;
 mod editorial;
 mod home;
 pub(crate) mod report;
-pub(crate) mod review;
+mod review;
 mod states;
 pub(crate) mod timeline;
 mod tokens;

@@ -3,21 +3,18 @@
 //! the decision: return with comments, or accept.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::{context, Value};
-use observa_domain::consultation::{Status, Value as Answer};
-use observa_domain::projection::project;
-use observa_domain::text;
-use observa_store::{Comment, StoreError};
+use observa_domain::consultation::Value as Answer;
+use observa_store::Comment;
 use serde::Deserialize;
 
-use super::account::{check_csrf, private, refuse, signed_in};
-use super::{page_lang, render, respond};
-use crate::auth::internal;
-use crate::responses::{may_answer, response};
+use super::account::private;
+use super::{render, respond};
+use crate::signed_in::{Analyst, SignedIn};
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -40,21 +37,15 @@ async fn review_page(
     State(app): State<AppState>,
     Path((lang, year, state)): Path<(String, i32, String)>,
     uri: Uri,
-    headers: HeaderMap,
+    who: SignedIn<Analyst>,
 ) -> Response {
     let result = (|| {
-        let l = page_lang(&lang)?;
-        let session = match signed_in(&app, &headers, l, &uri)? {
-            Ok(s) => s,
-            Err(r) => return Ok(r),
-        };
-        if !session.account.role.is_secretariat() {
-            return Err(refuse(&app, &session, uri.path()));
-        }
-        let (cycle, draft) = response(&app, year, &state)?;
-        let before = crate::responses::last_accepted(&**app.store.lock().expect("store lock"), &cycle, &state)?
-            .unwrap_or_default();
-        let comments = app.store.lock().expect("store lock").comments(year, &state).map_err(internal)?;
+        let l = who.lang;
+        let (cycle, draft, before, comments) = who.call(&app, |store, registry, actor| {
+            let (cycle, draft) = observa_workflow::response(store, registry, actor, year, &state)?;
+            let before = observa_workflow::review::previous(store, actor, year, &state)?;
+            Ok((cycle, draft, before, store.comments(year, &state)?))
+        })?;
         let label = |labels: &observa_domain::questionnaire::Labels| {
             labels.get(&l.0).or_else(|| labels.get(&observa_domain::Lang::En)).cloned().unwrap_or_default()
         };
@@ -72,7 +63,7 @@ async fn review_page(
         let name = app.snapshot().dataset.state(&state).map_or(state.clone(), |s| s.name(l.0).to_string());
         let ctx = context! {
             year, state, name, rows, general, status => draft.status.code(), version => draft.version,
-            decidable => draft.status == Status::Submitted, csrf => session.csrf,
+            decidable => observa_workflow::status::decidable(draft.status), csrf => who.session.csrf.clone(),
         };
         Ok(private(render(&app, l, &uri, "review.html", ctx)))
     })();
@@ -90,46 +81,32 @@ struct Decision {
 async fn decide(
     State(app): State<AppState>,
     Path((lang, year, state)): Path<(String, i32, String)>,
-    uri: Uri,
-    headers: HeaderMap,
+    who: Result<SignedIn<Analyst>, Response>,
     Form(form): Form<Decision>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = (|| {
-        let l = page_lang(&lang)?;
-        let session = match signed_in(&app, &headers, l, &uri)? {
-            Ok(s) => s,
-            Err(r) => return Ok(r),
-        };
-        if !session.account.role.is_secretariat() {
-            return Err(refuse(&app, &session, uri.path()));
-        }
-        check_csrf(&app, &session, &form.csrf)?;
-        let decision = match form.decision.as_str() {
-            "return" => Status::Returned,
-            "accept" => Status::Accepted,
+        who.check_csrf(&app, &form.csrf)?;
+        match form.decision.as_str() {
+            "return" => who.call(&app, |store, _, actor| {
+                observa_workflow::return_response(store, actor, year, &state, &form.comment)
+            })?,
+            "accept" => {
+                who.call(&app, |store, _, actor| observa_workflow::accept(store, actor, year, &state, &form.comment))?;
+                // The decision has committed; the portal's view follows (a failed rebuild keeps the
+                // old view and is logged, see `AppState::refresh`).
+                app.refresh();
+            }
             other => return Err(WebError::BadRequest(format!("`{other}` is not a decision; return or accept"))),
-        };
-        if decision == Status::Returned && form.comment.trim().is_empty() {
-            return Err(WebError::BadRequest(l.text("review-return-needs-comment")));
         }
-        let email = session.account.email.clone();
-        if decision == Status::Accepted {
-            accept(&app, year, &state, form.comment.trim(), &email)?;
-        } else {
-            let mut store = app.store.lock().expect("store lock");
-            store.add_comment(year, &state, "general", &form.comment, &email).map_err(invalid)?;
-            store.review(year, &state, decision, form.comment.trim(), &email).map_err(invalid)?;
-        }
-        Ok(private(Redirect::to(&format!("/{}/cycles/{year}", l.code())).into_response()))
+        Ok(private(Redirect::to(&format!("/{}/cycles/{year}", who.lang.code())).into_response()))
     })();
     respond(&app, &lang, result)
-}
-
-fn invalid(e: StoreError) -> WebError {
-    match e {
-        StoreError::Invalid(m) => WebError::Conflict(m),
-        other => internal(other),
-    }
 }
 
 #[derive(Deserialize)]
@@ -145,28 +122,21 @@ struct NewComment {
 async fn comment(
     State(app): State<AppState>,
     Path((lang, year, state)): Path<(String, i32, String)>,
-    uri: Uri,
-    headers: HeaderMap,
+    who: Result<SignedIn, Response>,
     Form(form): Form<NewComment>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = (|| {
-        let l = page_lang(&lang)?;
-        let session = match signed_in(&app, &headers, l, &uri)? {
-            Ok(s) => s,
-            Err(r) => return Ok(r),
-        };
-        if !may_answer(&session.account, &state) {
-            return Err(refuse(&app, &session, uri.path()));
-        }
-        check_csrf(&app, &session, &form.csrf)?;
-        let (cycle, _) = response(&app, year, &state)?;
-        if form.question != "general" && !cycle.questionnaire.questions().any(|q| q.id == form.question) {
-            return Err(WebError::BadRequest(format!("no question `{}`", form.question)));
-        }
-        let mut store = app.store.lock().expect("store lock");
-        store.add_comment(year, &state, &form.question, &form.body, &session.account.email).map_err(|e| match e {
-            StoreError::Invalid(m) => WebError::BadRequest(m),
-            other => internal(other),
+        let l = who.lang;
+        who.actor.require(who.actor.may_comment(&state), "comment on these answers").map_err(|e| who.fail(&app, e))?;
+        who.check_csrf(&app, &form.csrf)?;
+        who.call(&app, |store, _, actor| {
+            observa_workflow::comment(store, actor, year, &state, &form.question, &form.body)
         })?;
         let fallback = format!("/{}/cycles/{year}/responses/{state}", l.code());
         let back = if form.back.starts_with(&format!("/{}/cycles/{year}/", l.code())) { form.back } else { fallback };
@@ -174,50 +144,3 @@ async fn comment(
     })();
     respond(&app, &lang, result)
 }
-
-/// Accepting projects the answers into the registry (in the same transaction as the decision),
-/// records what was and was not projected in the review's thread, and refreshes the portal.
-///
-/// Either the accept commits and the answer is a redirect, or nothing changes: everything that can
-/// refuse it (the comment, the projected registry's validation) is checked before or inside the
-/// one transaction, and nothing after the commit can turn it into an error. The thread's comments
-/// are written after the commit (a failure there is logged: the decision stands), and the portal's
-/// refresh keeps the old view and logs when it cannot rebuild ([`AppState::refresh`]).
-pub(crate) fn accept(app: &AppState, year: i32, state: &str, comment: &str, actor: &str) -> Result<(), WebError> {
-    if comment.chars().count() > MAX_COMMENT {
-        return Err(WebError::BadRequest(format!("a comment has at most {MAX_COMMENT} characters")));
-    }
-    if let Err(problem) = text::check(comment, text::Kind::Long) {
-        return Err(WebError::BadRequest(format!("the comment: {problem}")));
-    }
-    let (cycle, draft) = response(app, year, state)?;
-    {
-        let mut store = app.store.lock().expect("store lock");
-        // The registry as stored, not the portal's view: the view may lag behind (a refresh that
-        // failed), and projecting onto it would undo what was accepted since. Loaded under the
-        // lock, so two accepts at once cannot both start from the same registry.
-        let registry = store.load().map_err(internal)?;
-        let projection = project(&cycle.questionnaire, &draft.answers, &registry, year, state);
-        if let Some(problem) = projection.dataset.validate().first() {
-            return Err(WebError::Conflict(format!("the projected registry is invalid: {problem}")));
-        }
-        let changes = observa_domain::history::diff(&registry, &projection.dataset).map_err(WebError::Conflict)?;
-        store.accept(year, state, &changes, comment, actor).map_err(invalid)?;
-        let mut note = format!("Projected into the registry: {}.", projection.changes.join("; "));
-        if !projection.skipped.is_empty() {
-            note.push_str(&format!(" Not projected (kept in the answers): {}.", projection.skipped.join("; ")));
-        }
-        let note: String = note.chars().take(4900).collect();
-        let thread = [(comment, actor), (note.as_str(), "observa")];
-        for (body, author) in thread.into_iter().filter(|(body, _)| !body.is_empty()) {
-            if let Err(e) = store.add_comment(year, state, "general", body, author) {
-                tracing::error!(error = %e, year, state, "the accepted response's comment could not be added");
-            }
-        }
-    }
-    app.refresh();
-    Ok(())
-}
-
-/// The longest comment the store keeps.
-const MAX_COMMENT: usize = 5_000;

@@ -4,19 +4,18 @@
 //! whole and changes nothing.
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{header, HeaderMap, Uri};
+use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use minijinja::context;
-use observa_domain::consultation::{check, draft_blocking, Issue};
-use observa_store::StoreError;
+use observa_domain::consultation::Issue;
+use observa_workflow::{response, save_answers, WorkflowError};
 
-use super::account::{check_csrf, gate, private, refuse, Gate};
+use super::account::private;
 use super::cycle::conflict;
-use super::{page_lang, render, respond};
-use crate::auth::internal;
-use crate::responses::{may_answer, response};
+use super::{render, respond};
+use crate::signed_in::SignedIn;
 use crate::{AppState, WebError};
 
 /// The largest workbook accepted: a filled questionnaire is a few tens of kilobytes.
@@ -32,19 +31,11 @@ pub fn router() -> Router<AppState> {
 async fn download(
     State(app): State<AppState>,
     Path((lang, year, state)): Path<(String, i32, String)>,
-    uri: Uri,
-    headers: HeaderMap,
+    who: SignedIn,
 ) -> Response {
     let result = (|| {
-        let l = page_lang(&lang)?;
-        let session = match gate(&app, &headers, l, &uri)? {
-            Gate::Redirect(r) => return Ok(r),
-            Gate::Pass(s, _) => s,
-        };
-        if !may_answer(&session.account, &state) {
-            return Err(refuse(&app, &session, uri.path()));
-        }
-        let (cycle, draft) = response(&app, year, &state)?;
+        let l = who.lang;
+        let (cycle, draft) = who.call(&app, |store, registry, actor| response(store, registry, actor, year, &state))?;
         let name = app.snapshot().dataset.state(&state).map_or(state.clone(), |s| s.name(l.0).to_string());
         let bytes = crate::workbook::build(&cycle.questionnaire, &draft, &name, l)
             .map_err(|e| WebError::Internal(format!("workbook: {e}")))?;
@@ -66,60 +57,45 @@ async fn upload(
     State(app): State<AppState>,
     Path((lang, year, state)): Path<(String, i32, String)>,
     uri: Uri,
-    headers: HeaderMap,
+    who: SignedIn,
     mut form: Multipart,
 ) -> Response {
     let result = async {
-        let l = page_lang(&lang)?;
-        let session = match gate(&app, &headers, l, &uri)? {
-            Gate::Redirect(r) => return Ok(r),
-            Gate::Pass(s, _) => s,
-        };
-        if !may_answer(&session.account, &state) {
-            return Err(refuse(&app, &session, uri.path()));
-        }
+        let l = who.lang;
+        // Who may answer, and for which cycle, before the upload is read.
+        let (cycle, _) = who.call(&app, |store, registry, actor| response(store, registry, actor, year, &state))?;
         let (csrf, file) = super::attachments::read_upload(&mut form, l.text("workbook-too-large")).await?;
-        check_csrf(&app, &session, &csrf)?;
+        who.check_csrf(&app, &csrf)?;
         let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
             return Err(WebError::BadRequest(l.text("attachment-missing")));
         };
         if crate::filetype::content_kind(&bytes) != Some(crate::filetype::Kind::Xlsx) {
             return Err(WebError::Unsupported(format!("`{name}`: {}", l.text("workbook-not-xlsx"))));
         }
-        let (cycle, _) = response(&app, year, &state)?;
         // Reading is bounded (see `workbook::read`) but still takes CPU: off the request threads.
         let questionnaire = cycle.questionnaire.clone();
         let reading = tokio::task::spawn_blocking(move || crate::workbook::read(&questionnaire, &bytes))
             .await
             .map_err(|e| WebError::Internal(format!("workbook reader: {e}")))?
             .map_err(|m| WebError::BadRequest(format!("`{name}`: {m}")))?;
-        let issues = check(&cycle.questionnaire, &reading.answers, false);
         let show = |issues: &[Issue]| -> Vec<String> {
             issues.iter().map(|i| format!("{}: {} ({})", i.question, l.text(&format!("issue-{}", i.code)), i.detail)).collect()
         };
-        // The one policy of every channel: a workbook with answers that break the questionnaire's
-        // structure or the text policy is refused whole, and the report says where.
-        let blocking = draft_blocking(&issues);
-        if !blocking.is_empty() {
-            let ctx = context! { year, state, refused => true, read => reading.read, problems => reading.problems, issues => show(&blocking) };
-            let mut page = private(render(&app, l, &uri, "workbook_report.html", ctx));
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(page);
-        }
-        let saved = app.store.lock().expect("store lock").save_draft(
-            year,
-            &state,
-            &reading.answers,
-            reading.version,
-            &session.account.email,
-        );
-        let version = match saved {
-            Ok(v) => v,
-            Err(StoreError::Conflict { .. }) => {
-                return conflict(&app, l, &uri, &session, year, &state, &reading.answers)
+        let saved = who.run(&app, |store, registry, actor| {
+            save_answers(store, registry, actor, year, &state, &reading.answers, reading.version)
+        });
+        let (version, issues) = match saved {
+            Ok(saved) => (saved.version, saved.issues),
+            // The workflow's policy refused the answers: the workbook is refused whole, nothing
+            // is saved, and the report says where.
+            Err(WorkflowError::Refused { issues }) => {
+                let ctx = context! { year, state, refused => true, read => reading.read, problems => reading.problems, issues => show(&issues) };
+                let mut page = private(render(&app, l, &uri, "workbook_report.html", ctx));
+                *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                return Ok(page);
             }
-            Err(StoreError::Invalid(m)) => return Err(WebError::Conflict(m)),
-            Err(e) => return Err(internal(e)),
+            Err(WorkflowError::Stale { .. }) => return conflict(&app, l, &uri, &who, year, &state, &reading.answers),
+            Err(e) => return Err(who.fail(&app, e)),
         };
         let issues = show(&issues);
         let ctx = context! { year, state, version, read => reading.read, problems => reading.problems, issues };

@@ -1,0 +1,128 @@
+//! Who may do what in the consultation, one function per permission: the secretariat
+//! (analysts and administrators) reviews, opens cycles and queues reminders; a liaison officer
+//! answers, comments and attaches for the States of their account only; administrators alone
+//! manage accounts.
+
+use observa_domain::account::{Account, Role};
+use observa_domain::editorial::AnnotationKind;
+use observa_domain::StateCode;
+
+use crate::{Result, WorkflowError};
+
+/// The person an operation acts for, as their account says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub email: String,
+    pub role: Role,
+    /// The States a liaison officer answers for (empty for the secretariat).
+    pub states: Vec<StateCode>,
+}
+
+impl From<&Account> for Actor {
+    fn from(a: &Account) -> Self {
+        Actor { email: a.email.clone(), role: a.role, states: a.states.clone() }
+    }
+}
+
+impl Actor {
+    /// Analysts and administrators.
+    pub fn is_secretariat(&self) -> bool {
+        matches!(self.role, Role::Analyst | Role::Administrator)
+    }
+
+    fn liaison_of(&self, state: &str) -> bool {
+        self.role == Role::Liaison && self.states.iter().any(|s| s.as_str() == state)
+    }
+
+    /// Reading and saving a State's answers, and submitting them: its liaison officers and the
+    /// secretariat.
+    pub fn may_answer(&self, state: &str) -> bool {
+        self.is_secretariat() || self.liaison_of(state)
+    }
+
+    /// Commenting on a State's answers (a reviewer's note or an officer's reply): whoever may
+    /// answer them.
+    pub fn may_comment(&self, state: &str) -> bool {
+        self.may_answer(state)
+    }
+
+    /// Attaching documents to a State's answers and reading them: whoever may answer them.
+    pub fn may_attach(&self, state: &str) -> bool {
+        self.may_answer(state)
+    }
+
+    /// Returning or accepting a response, and seeing every State's status: the secretariat.
+    pub fn may_review(&self) -> bool {
+        self.is_secretariat()
+    }
+
+    /// Opening a cycle and queueing reminders: the secretariat.
+    pub fn may_run_cycles(&self) -> bool {
+        self.is_secretariat()
+    }
+
+    /// Writing the report's editorial blocks: the secretariat.
+    pub fn may_edit_editorial(&self) -> bool {
+        self.is_secretariat()
+    }
+
+    /// Annotating `subject`: the secretariat anything; a liaison officer only their own State's
+    /// Rio reply.
+    pub fn may_annotate(&self, kind: AnnotationKind, subject: &str) -> bool {
+        self.is_secretariat() || (kind == AnnotationKind::RioReply && self.liaison_of(subject))
+    }
+
+    /// Managing accounts and reading the audit log: administrators.
+    pub fn may_administer(&self) -> bool {
+        self.role == Role::Administrator
+    }
+
+    /// `Ok` when `allowed`, else [`WorkflowError::Forbidden`] naming `what` was refused.
+    pub fn require(&self, allowed: bool, what: &'static str) -> Result<()> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(WorkflowError::Forbidden { email: self.email.clone(), what })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, states: &[&str]) -> Actor {
+        let states = states.iter().map(|s| s.parse().unwrap()).collect();
+        Actor { email: "x@example.org".into(), role, states }
+    }
+
+    #[test]
+    fn a_liaison_officer_acts_for_their_own_states_only() {
+        let cl = actor(Role::Liaison, &["CL"]);
+        assert!(cl.may_answer("CL") && cl.may_comment("CL") && cl.may_attach("CL"));
+        assert!(!cl.may_answer("PE") && !cl.may_comment("PE") && !cl.may_attach("PE"));
+        assert!(!cl.may_review() && !cl.may_run_cycles() && !cl.may_edit_editorial() && !cl.may_administer());
+        assert!(cl.may_annotate(AnnotationKind::RioReply, "CL"));
+        assert!(!cl.may_annotate(AnnotationKind::RioReply, "PE"));
+        assert!(!cl.may_annotate(AnnotationKind::SwotTheme, "CL"));
+    }
+
+    #[test]
+    fn the_secretariat_reviews_everything_and_only_administrators_administer() {
+        for role in [Role::Analyst, Role::Administrator] {
+            let a = actor(role, &[]);
+            assert!(a.may_answer("PE") && a.may_review() && a.may_run_cycles() && a.may_edit_editorial());
+            assert!(a.may_annotate(AnnotationKind::SwotTheme, "any"));
+            assert_eq!(a.may_administer(), role == Role::Administrator);
+        }
+    }
+
+    #[test]
+    fn a_liaison_officer_without_states_answers_for_none_and_a_refusal_names_the_operation() {
+        let none = actor(Role::Liaison, &[]);
+        assert!(!none.may_answer("CL") && !none.may_comment("CL"));
+        let refused = none.require(none.may_review(), "review");
+        assert_eq!(refused, Err(WorkflowError::Forbidden { email: "x@example.org".into(), what: "review" }));
+        assert_eq!(none.require(true, "review"), Ok(()));
+    }
+}
