@@ -10,7 +10,7 @@ use observa_domain::datafile::load_files;
 use observa_domain::editorial::EditorialBlock;
 use observa_domain::questionnaire::Questionnaire;
 use observa_domain::Dataset;
-use observa_store::{Backend};
+use observa_store::Backend;
 
 static DATA: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../data");
 

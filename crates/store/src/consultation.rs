@@ -2,8 +2,8 @@
 
 use observa_domain::account::Account;
 use observa_domain::consultation::{Answers, Cycle, Draft, Status};
-use observa_domain::questionnaire::Questionnaire;
 use observa_domain::history::{Change, Origin};
+use observa_domain::questionnaire::Questionnaire;
 use rusqlite::OptionalExtension;
 
 use crate::sqlite::{append_audit, SqliteStore};

@@ -149,24 +149,7 @@ pub(crate) fn versions(conn: &Connection, as_of: AsOf) -> Result<Vec<Version>> {
 /// the database's own history is the beginning of theirs.
 pub(crate) fn append_versions(tx: &Connection, versions: &[Version]) -> Result<usize> {
     let held = self::versions(tx, AsOf::Now)?;
-    for (i, (mine, theirs)) in held.iter().zip(versions).enumerate() {
-        if mine != theirs {
-            return Err(StoreError::Invalid(format!(
-                "the registry history of this database and of the file differ at version {} (record {}/{}); \
-                 import the file into a new database",
-                i + 1,
-                theirs.table,
-                theirs.record
-            )));
-        }
-    }
-    if held.len() > versions.len() {
-        return Err(StoreError::Invalid(format!(
-            "this database's registry history has {} versions and the file's only {}; import the file into a new database",
-            held.len(),
-            versions.len()
-        )));
-    }
+    check_prefix(&held, versions)?;
     for v in &versions[held.len()..] {
         tx.execute(
             "INSERT INTO registry_versions (seq, tbl, record, body, cycle, effective, established_by, actor, recorded_at)
@@ -237,7 +220,33 @@ fn key_clause(table: &str, record: &str, first: usize) -> (String, Vec<SqlValue>
 /// with `null`s compares equal to its stored row.
 fn without_nulls(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect())
+        }
         other => other.clone(),
     }
+}
+
+/// Refuses a history that does not begin with the database's own (`held`): every engine's
+/// `restore_history` appends only what follows it.
+pub(crate) fn check_prefix(held: &[Version], versions: &[Version]) -> Result<()> {
+    for (i, (mine, theirs)) in held.iter().zip(versions).enumerate() {
+        if mine != theirs {
+            return Err(StoreError::Invalid(format!(
+                "the registry history of this database and of the file differ at version {} (record {}/{}); \
+                 import the file into a new database",
+                i + 1,
+                theirs.table,
+                theirs.record
+            )));
+        }
+    }
+    if held.len() > versions.len() {
+        return Err(StoreError::Invalid(format!(
+            "this database's registry history has {} versions and the file's only {}; import the file into a new database",
+            held.len(),
+            versions.len()
+        )));
+    }
+    Ok(())
 }

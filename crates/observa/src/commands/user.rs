@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 use observa_domain::account::{parse_email, Role};
 use observa_domain::StateCode;
-use observa_store::{NewAccount};
+use observa_store::NewAccount;
 
 use crate::bundled;
 

@@ -390,7 +390,11 @@ fn the_analyst_returns_a_submission_with_a_comment_the_officer_replies_and_resub
     // The acceptance writes the records it changes, each with a field-level entry.
     let law = audit
         .iter()
-        .find(|e| e.action == "registry-add" && e.subject.starts_with("registry/laws/") && e.subject.ends_with("(answers-2015-cl)"))
+        .find(|e| {
+            e.action == "registry-add"
+                && e.subject.starts_with("registry/laws/")
+                && e.subject.ends_with("(answers-2015-cl)")
+        })
         .expect("the added law is in the audit log");
     assert!(law.after.as_deref().unwrap_or_default().contains("Ley de prueba 2015"), "{law:?}");
     assert!(!audit.iter().any(|e| e.action == "replace-registry"), "no whole-registry rewrite");

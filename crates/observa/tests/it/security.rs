@@ -270,8 +270,9 @@ fn every_answer_carries_the_security_headers_and_behind_tls_cookies_are_secure_w
     let mut store = SqliteStore::in_memory().unwrap();
     store.replace_all(&bundled(), "test").unwrap();
     account(&mut store, "enlace@gob.cl", Role::Liaison, &["CL"]);
-    let tls =
-        TestApp::spawn_state(observa_web::AppState::new(Box::new(store), vec![crate::questionnaire()]).unwrap().behind_tls(true));
+    let tls = TestApp::spawn_state(
+        observa_web::AppState::new(Box::new(store), vec![crate::questionnaire()]).unwrap().behind_tls(true),
+    );
     let page = tls.get("/en/");
     assert!(page.headers["strict-transport-security"].contains("max-age="));
     let form = tls.get("/en/account/login");

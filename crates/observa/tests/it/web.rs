@@ -52,7 +52,9 @@ impl TestApp {
 
     /// Starts the application on a store the test prepared (accounts, editorial text).
     pub fn spawn_on(store: observa_store::SqliteStore) -> Self {
-        Self::spawn_state(observa_web::AppState::new(Box::new(store), vec![questionnaire()]).expect("the portal builds"))
+        Self::spawn_state(
+            observa_web::AppState::new(Box::new(store), vec![questionnaire()]).expect("the portal builds"),
+        )
     }
 
     /// Starts the application on a state the test configured (behind TLS, say).
