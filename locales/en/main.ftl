@@ -507,3 +507,22 @@ tokens-live = works
 tokens-expired = expired
 tokens-empty = No API tokens.
 tokens-none = no token that can be revoked:
+
+## What changed between two cycles
+changes-title = What changed
+changes-link = What changed between cycles
+changes-from = From
+changes-to = To
+changes-now = now
+changes-show = Show
+changes-interval = Between
+changes-none = Nothing changed between these two readings of the registry.
+changes-added = Added
+changes-changed = Changed
+changes-closed = Closed
+changes-field = Field
+changes-before = Before
+changes-after = After
+changes-source = Established by
+changes-effective = in effect from
+changes-cycle = cycle

@@ -507,3 +507,22 @@ tokens-live = válido
 tokens-expired = caducado
 tokens-empty = No hay tokens de la API.
 tokens-none = no hay ningún token que se pueda revocar:
+
+## Qué cambió entre dos ciclos
+changes-title = Qué cambió
+changes-link = Qué cambió entre ciclos
+changes-from = Desde
+changes-to = Hasta
+changes-now = hoy
+changes-show = Mostrar
+changes-interval = Entre
+changes-none = Nada cambió entre estas dos lecturas del registro.
+changes-added = Añadido
+changes-changed = Modificado
+changes-closed = Cerrado
+changes-field = Campo
+changes-before = Antes
+changes-after = Después
+changes-source = Establecido por
+changes-effective = vigente desde
+changes-cycle = ciclo

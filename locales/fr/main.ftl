@@ -507,3 +507,22 @@ tokens-live = valide
 tokens-expired = expiré
 tokens-empty = Aucun jeton d'API.
 tokens-none = aucun jeton révocable :
+
+## Ce qui a changé entre deux cycles
+changes-title = Ce qui a changé
+changes-link = Ce qui a changé entre les cycles
+changes-from = Du
+changes-to = Au
+changes-now = aujourd'hui
+changes-show = Afficher
+changes-interval = Entre
+changes-none = Rien n'a changé entre ces deux lectures du registre.
+changes-added = Ajouté
+changes-changed = Modifié
+changes-closed = Clos
+changes-field = Champ
+changes-before = Avant
+changes-after = Après
+changes-source = Établi par
+changes-effective = en vigueur depuis le
+changes-cycle = cycle

@@ -507,3 +507,22 @@ tokens-live = válido
 tokens-expired = expirado
 tokens-empty = Nenhum token da API.
 tokens-none = nenhum token que possa ser revogado:
+
+## O que mudou entre dois ciclos
+changes-title = O que mudou
+changes-link = O que mudou entre ciclos
+changes-from = De
+changes-to = Até
+changes-now = hoje
+changes-show = Mostrar
+changes-interval = Entre
+changes-none = Nada mudou entre estas duas leituras do registro.
+changes-added = Adicionado
+changes-changed = Alterado
+changes-closed = Encerrado
+changes-field = Campo
+changes-before = Antes
+changes-after = Depois
+changes-source = Estabelecido por
+changes-effective = em vigor desde
+changes-cycle = ciclo

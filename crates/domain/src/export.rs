@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::checks::reporting;
 use crate::dataset::Dataset;
+use crate::history::{AsOf, Version};
 
 /// Fields of a `reporting` item that are computed, not stored.
 const COMPUTED: [&str; 9] = [
@@ -41,10 +42,32 @@ pub fn to_document(ds: &Dataset, as_of: NaiveDate) -> Value {
     Value::Object(doc)
 }
 
+/// Adds the registry's history to an export document: every version of every record, in the
+/// order recorded (`seq`, `table`, `record`, `body` — absent when the version closes the record —
+/// `cycle`, `effective`, `established_by`, `actor`, `recorded_at`), and says which reading of the
+/// registry the tables are (`about.registry_as_of`: a cycle, a date or `now`).
+pub fn add_history(doc: &mut Value, versions: &[Version], as_of: AsOf) {
+    doc["history"] = serde_json::to_value(versions).expect("versions serialise");
+    doc["about"]["registry_as_of"] = Value::String(as_of.to_string());
+}
+
+/// The history an export document carries, if any; errors name the version that does not read.
+pub fn history_of(text: &str) -> Result<Option<Vec<Version>>, String> {
+    let doc: Map<String, Value> = serde_json::from_str(text).map_err(|e| format!("not a JSON object: {e}"))?;
+    let Some(Value::Array(items)) = doc.get("history") else { return Ok(None) };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| serde_json::from_value(item.clone()).map_err(|e| format!("history[{i}]: {e}")))
+        .collect::<Result<Vec<Version>, String>>()
+        .map(Some)
+}
+
 /// Reads an export document back into a dataset; errors say which field was wrong.
 pub fn from_document(text: &str) -> Result<Dataset, String> {
     let mut doc: Map<String, Value> = serde_json::from_str(text).map_err(|e| format!("not a JSON object: {e}"))?;
     doc.remove("about");
+    doc.remove("history");
     if let Some(Value::Array(items)) = doc.remove("reporting") {
         let rows = items
             .into_iter()

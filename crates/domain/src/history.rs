@@ -269,6 +269,7 @@ pub struct SourcedChange {
     pub kind: ChangeKind,
     pub fields: Vec<FieldChange>,
     pub established_by: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub actor: String,
     pub effective: NaiveDate,
     pub cycle: i32,

@@ -132,9 +132,10 @@ enum Command {
         /// The JSON or XLSX file, or the folder for CSV files or the data package.
         #[arg(long)]
         out: PathBuf,
-        /// The date on which reporting standings (overdue, due) are computed; today by default.
-        #[arg(long)]
-        as_of: Option<chrono::NaiveDate>,
+        /// The registry as it stood for a cycle (`2014`) or on a date (`2014-09-30`; reporting
+        /// standings are computed on it, or on 31 December of the cycle); `now` by default.
+        #[arg(long, default_value = "now")]
+        as_of: observa_domain::history::AsOf,
     },
 }
 

@@ -140,7 +140,7 @@ pub trait Store {
     /// Takes the history of an export: the database's own history must be its beginning (a new
     /// database has none); the missing versions are appended with their numbers and times, and
     /// the current tables become what the whole history says. Returns how many were appended.
-    fn restore_history(&mut self, versions: &[Version]) -> Result<usize>;
+    fn restore_history(&mut self, versions: &[Version], established_by: &str) -> Result<usize>;
     /// The audit log, oldest first (verify it with `observa_domain::audit::verify`).
     fn audit(&self) -> Result<Vec<observa_domain::audit::AuditEntry>>;
     /// Every table as (name, column names, rows of text cells), for CSV export.
@@ -149,6 +149,23 @@ pub trait Store {
     /// editorial blocks, the annotations), whoever wrote it: a server polls it to follow writes
     /// made by other processes on the same database. Cheap: a few index reads.
     fn data_version(&self) -> Result<i64>;
+    /// [`Store::tables`] for the registry as it stood for a cycle or on a date: the same columns,
+    /// cells written as the current tables write them.
+    fn tables_as_of(&self, as_of: AsOf) -> Result<Vec<Table>> {
+        let current = self.tables()?;
+        if as_of == AsOf::Now {
+            return Ok(current);
+        }
+        let records = observa_domain::history::records(&self.load_as_of(as_of)?).map_err(StoreError::Invalid)?;
+        Ok(current
+            .into_iter()
+            .map(|t| {
+                let rows = records.iter().find(|(name, _)| *name == t.name).map_or(&[][..], |(_, r)| r);
+                let rows = rows.iter().map(|r| t.columns.iter().map(|c| cell(r.get(c))).collect()).collect();
+                Table { rows, ..t }
+            })
+            .collect())
+    }
     /// The editorial blocks of a cycle, in every language.
     fn editorial(&self, cycle: i32) -> Result<Vec<EditorialBlock>>;
     /// Saves one editorial block with an audit entry by `actor`, if `block.version` is the stored
@@ -333,6 +350,17 @@ pub struct Session {
     pub last_seen: String,
     /// Signed in with the password, but the TOTP code is still to come.
     pub second_factor_pending: bool,
+}
+
+/// A record's field as a text cell, as the engines write it: booleans as 1 or 0, lists and
+/// objects as JSON.
+fn cell(value: Option<&serde_json::Value>) -> Option<String> {
+    match value? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Bool(b) => Some(if *b { "1" } else { "0" }.into()),
+        other => Some(other.to_string()),
+    }
 }
 
 /// A table's content as text, in the database's own column order.

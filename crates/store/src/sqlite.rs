@@ -188,21 +188,19 @@ impl Store for SqliteStore {
         crate::history::versions(&self.conn, as_of)
     }
 
-    fn restore_history(&mut self, versions: &[Version]) -> Result<usize> {
+    fn restore_history(&mut self, versions: &[Version], established_by: &str) -> Result<usize> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let appended = crate::history::append_versions(&tx, versions)?;
         let whole = observa_domain::history::rebuild(versions, AsOf::Now).map_err(StoreError::Invalid)?;
         let changes = observa_domain::history::diff(&load(&tx)?, &whole).map_err(StoreError::Invalid)?;
         crate::history::apply_current(&tx, &changes)?;
-        append_audit(
-            &self.audit_key,
-            &tx,
-            actor(),
-            "restore-history",
-            "registry",
-            None,
-            Some(&format!("{appended} versions")),
+        tx.execute(
+            "INSERT INTO meta VALUES ('origin', ?1), ('seeded_at', datetime('now'))
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [established_by],
         )?;
+        let after = serde_json::json!({ "versions_appended": appended, "records_changed": changes.len() }).to_string();
+        append_audit(&self.audit_key, &tx, actor(), "restore-history", established_by, None, Some(&after))?;
         tx.commit()?;
         Ok(appended)
     }

@@ -14,6 +14,8 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_http::cors::{Any, CorsLayer};
 
+use observa_domain::history::AsOf;
+
 use crate::extract::{ApiPath, ApiQuery};
 use crate::search::SearchParams;
 use crate::{AppState, WebError};
@@ -32,6 +34,7 @@ pub fn router(app: AppState) -> Router<AppState> {
         .route("/ratifications", get(ratifications))
         .route("/reporting", get(reporting))
         .route("/search", get(search))
+        .route("/changes", get(changes))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { WebError::NotFound("no such API path; see /api/v1/openapi.json".into()) })
         .layer(middleware::from_fn_with_state(app, crate::cache::cached))
@@ -77,6 +80,28 @@ fn treaty_param(app: &AppState, params: &HashMap<String, String>) -> Result<Opti
     }
 }
 
+/// The registry that `as_of` (a cycle `2014`, a date `2014-09-30`, or `now`) names; the current
+/// one without it.
+fn as_of(app: &AppState, params: &HashMap<String, String>) -> Result<std::sync::Arc<crate::Snapshot>, WebError> {
+    let as_of = params.get("as_of").map(|t| t.parse::<AsOf>()).transpose().map_err(WebError::BadRequest)?;
+    app.snapshot_as_of(as_of.unwrap_or_default())
+}
+
+/// What changed in the registry between two readings (`from`, `to`: cycles, dates or `now`),
+/// record by record and field by field, each with its source; `state` keeps one State's.
+async fn changes(State(app): State<AppState>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
+    only(&p, &["from", "to", "state"])?;
+    let state = state_param(&app, &p)?;
+    let (from, to) =
+        crate::changes::interval(&app, p.get("from").map(String::as_str), p.get("to").map(String::as_str))?;
+    let subject = match &state {
+        Some(code) => crate::changes::Subject::State(code.clone()),
+        None => crate::changes::Subject::All,
+    };
+    let found = crate::changes::between(&app, from, to, &subject)?;
+    Ok(Json(json!({ "from": from.to_string(), "to": to.to_string(), "changes": value(found) })))
+}
+
 fn value<T: serde::Serialize>(v: T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
@@ -87,8 +112,8 @@ fn pick<T: serde::Serialize>(rows: &[T], keep: impl Fn(&T) -> bool) -> Vec<Value
 }
 
 async fn states(State(app): State<AppState>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
-    only(&p, &[])?;
-    let snap = app.snapshot();
+    only(&p, &["as_of"])?;
+    let snap = as_of(&app, &p)?;
     let items: Vec<Value> = snap
         .dataset
         .states
@@ -110,9 +135,9 @@ async fn state(
     ApiPath(code): ApiPath<String>,
     ApiQuery(p): Params,
 ) -> Result<Json<Value>, WebError> {
-    only(&p, &[])?;
+    only(&p, &["as_of"])?;
     let code = code.to_ascii_uppercase();
-    let snap = app.snapshot();
+    let snap = as_of(&app, &p)?;
     let ds = &snap.dataset;
     let s = ds.state(&code).ok_or_else(|| WebError::NotFound(format!("no State has the code `{code}`")))?;
     let mut state = value(s);
@@ -147,8 +172,8 @@ async fn plan(
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): Params,
 ) -> Result<Json<Value>, WebError> {
-    only(&p, &[])?;
-    let snap = app.snapshot();
+    only(&p, &["as_of"])?;
+    let snap = as_of(&app, &p)?;
     let plan = snap
         .dataset
         .plans
@@ -163,8 +188,8 @@ async fn body(
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): Params,
 ) -> Result<Json<Value>, WebError> {
-    only(&p, &[])?;
-    let snap = app.snapshot();
+    only(&p, &["as_of"])?;
+    let snap = as_of(&app, &p)?;
     let ds = &snap.dataset;
     let body = ds
         .bodies
@@ -211,10 +236,10 @@ async fn treaties(State(app): State<AppState>, ApiQuery(p): Params) -> Result<Js
 }
 
 async fn ratifications(State(app): State<AppState>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
-    only(&p, &["state", "treaty"])?;
+    only(&p, &["state", "treaty", "as_of"])?;
+    let snap = as_of(&app, &p)?;
     let (state, treaty) = (state_param(&app, &p)?, treaty_param(&app, &p)?);
-    let items: Vec<Value> = app
-        .snapshot()
+    let items: Vec<Value> = snap
         .dataset
         .ratifications
         .iter()
@@ -227,10 +252,10 @@ async fn ratifications(State(app): State<AppState>, ApiQuery(p): Params) -> Resu
 }
 
 async fn reporting(State(app): State<AppState>, ApiQuery(p): Params) -> Result<Json<Value>, WebError> {
-    only(&p, &["state", "treaty"])?;
+    only(&p, &["state", "treaty", "as_of"])?;
+    let snap = as_of(&app, &p)?;
     let (state, treaty) = (state_param(&app, &p)?, treaty_param(&app, &p)?);
-    let items: Vec<Value> = app
-        .snapshot()
+    let items: Vec<Value> = snap
         .reporting
         .iter()
         .filter(|r| {

@@ -7,7 +7,7 @@
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use axum::http::{header, HeaderMap};
-use observa_store::{Session};
+use observa_store::Session;
 use sha2::{Digest, Sha256};
 
 use crate::{AppState, WebError};

@@ -5,6 +5,7 @@
 mod api;
 pub mod auth;
 mod cache;
+mod changes;
 mod downloads;
 mod error;
 mod extract;
@@ -19,10 +20,12 @@ mod snapshot;
 mod templates;
 pub mod workbook;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};
 
 use axum::Router;
+use observa_domain::history::AsOf;
 use observa_domain::questionnaire::Questionnaire;
 use observa_store::Backend;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -61,7 +64,13 @@ struct View {
     snapshot: Arc<Snapshot>,
     search: Arc<search::SearchIndex>,
     downloads: Arc<downloads::Downloads>,
+    /// Past readings of the registry (as of a cycle or a date), made on first use and dropped
+    /// with the view, so a correction to an earlier cycle shows at the next refresh.
+    past: Arc<Mutex<HashMap<AsOf, Arc<Snapshot>>>>,
 }
+
+/// How many past readings a view keeps (each is a whole registry in memory).
+const PAST_READINGS: usize = 8;
 
 impl View {
     /// Fails only when the store cannot be read or the search index cannot be made; the open-data
@@ -72,7 +81,7 @@ impl View {
         let snapshot = Arc::new(Snapshot::new(dataset));
         let search = Arc::new(search::SearchIndex::build(&snapshot)?);
         let downloads = Arc::new(downloads::Downloads::build(&snapshot, &tables));
-        Ok(View { snapshot, search, downloads })
+        Ok(View { snapshot, search, downloads, past: Default::default() })
     }
 }
 
@@ -101,6 +110,31 @@ impl AppState {
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.view.read().expect("view lock").snapshot.clone()
+    }
+
+    /// The registry as it stood for a cycle or on a date (the current snapshot for
+    /// [`AsOf::Now`]), read from the store's history once per view.
+    pub fn snapshot_as_of(&self, as_of: AsOf) -> Result<Arc<Snapshot>, WebError> {
+        if as_of == AsOf::Now {
+            return Ok(self.snapshot());
+        }
+        let past = self.view.read().expect("view lock").past.clone();
+        if let Some(found) = past.lock().expect("past lock").get(&as_of) {
+            return Ok(found.clone());
+        }
+        let dataset = self.store.lock().expect("store lock").load_as_of(as_of).map_err(auth::internal)?;
+        let on = match as_of {
+            AsOf::Cycle(year) => chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
+            AsOf::Date(day) => day,
+            AsOf::Now => chrono::Utc::now().date_naive(),
+        };
+        let snapshot = Arc::new(Snapshot::on(dataset, on));
+        let mut past = past.lock().expect("past lock");
+        if past.len() >= PAST_READINGS {
+            past.clear();
+        }
+        past.insert(as_of, snapshot.clone());
+        Ok(snapshot)
     }
 
     pub fn search(&self) -> Arc<search::SearchIndex> {

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-
 use crate::AppState;
 
 pub const PER_WINDOW: u32 = 30;

@@ -45,7 +45,11 @@ pub struct Appearance {
 
 impl Snapshot {
     pub fn new(dataset: Dataset) -> Self {
-        let as_of = chrono::Utc::now().date_naive();
+        Self::on(dataset, chrono::Utc::now().date_naive())
+    }
+
+    /// A snapshot whose computed views (deadlines, standings) are computed on `as_of`.
+    pub fn on(dataset: Dataset, as_of: NaiveDate) -> Self {
         let reporting = reporting(&dataset, as_of);
         let categories =
             dataset.states.iter().map(|s| (s.code.to_string(), category(&dataset, s.code.as_str()))).collect();

@@ -107,6 +107,7 @@ impl Templates {
             "state.html",
             "plan.html",
             "body.html",
+            "changes.html",
             "agencies.html",
             "agency.html",
             "treaties.html",

@@ -8,29 +8,41 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use observa_domain::checks::reporting;
-use observa_domain::export::{to_document, today};
+use observa_domain::export::{add_history, to_document, today};
+use observa_domain::history::AsOf;
 
 use crate::bundled;
 
-pub fn json(db: &Path, out: &Path, as_of: Option<NaiveDate>) -> Result<ExitCode> {
+/// The date a reading of the registry computes its standings on: the date asked for, 31 December
+/// of a cycle's year, or today.
+pub fn computed_on(as_of: AsOf) -> NaiveDate {
+    match as_of {
+        AsOf::Now => today(),
+        AsOf::Cycle(year) => NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_else(today),
+        AsOf::Date(day) => day,
+    }
+}
+
+pub fn json(db: &Path, out: &Path, as_of: AsOf) -> Result<ExitCode> {
     let store = bundled::open_seeded(db)?;
-    let document = to_document(&store.load()?, as_of.unwrap_or_else(today));
+    let mut document = to_document(&store.load_as_of(as_of)?, computed_on(as_of));
+    add_history(&mut document, &store.history(as_of)?, as_of);
     let text = serde_json::to_string_pretty(&document)?;
     write_atomically(out, text.as_bytes())?;
     println!("wrote {}", out.display());
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn csv(db: &Path, out: &Path, as_of: Option<NaiveDate>) -> Result<ExitCode> {
+pub fn csv(db: &Path, out: &Path, as_of: AsOf) -> Result<ExitCode> {
     let store = bundled::open_seeded(db)?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut written = 0;
-    for table in store.tables()? {
+    for table in store.tables_as_of(as_of)? {
         let bytes = observa_opendata::csv(&table).map_err(anyhow::Error::msg)?;
         write_atomically(&out.join(format!("{}.csv", table.name)), &bytes)?;
         written += 1;
     }
-    write_atomically(&out.join("reporting.csv"), &reporting_csv(&store.load()?, as_of.unwrap_or_else(today))?)?;
+    write_atomically(&out.join("reporting.csv"), &reporting_csv(&store.load_as_of(as_of)?, computed_on(as_of))?)?;
     println!("wrote {} CSV files to {}", written + 1, out.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -17,8 +17,20 @@ pub fn run(db: &Path, path: &Path, allow_empty: bool) -> Result<ExitCode> {
     if !allow_empty {
         refuse_emptying(db, path, &dataset)?;
     }
+    let history = history(path, &dataset)?;
     let mut store = observa_store::open(db)?;
-    store.replace_all(&dataset, &format!("import of {}", path.display()))?;
+    match history {
+        // An export with its history brings the history: the registry is what it says.
+        Some(versions) => {
+            let origin = format!("import of {}", path.display());
+            let appended =
+                store.restore_history(&versions, &origin).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            println!("took {appended} of the file's {} registry versions", versions.len());
+        }
+        None => {
+            store.replace_all(&dataset, &format!("import of {}", path.display()))?;
+        }
+    }
     println!(
         "imported {} into {}: {} States, {} plans, {} bodies, {} laws, {} ratifications",
         path.display(),
@@ -53,6 +65,34 @@ fn refuse_emptying(db: &Path, path: &Path, dataset: &Dataset) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The registry history an export file carries, checked against its tables: the tables must be
+/// what the history says, or the file was edited by hand in one place only.
+fn history(path: &Path, dataset: &Dataset) -> Result<Option<Vec<observa_domain::history::Version>>> {
+    if path.is_dir() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let history = observa_domain::export::history_of(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    // An empty history (an export emptied by hand, or of an empty registry) brings none: the
+    // tables are imported as any other source, record by record.
+    let Some(versions) = history.filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let told = observa_domain::history::rebuild(&versions, observa_domain::history::AsOf::Now)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let differ = observa_domain::history::diff(&told, dataset).map_err(anyhow::Error::msg)?;
+    if let Some(first) = differ.first() {
+        anyhow::bail!(
+            "{}: the tables and the history disagree on {} record(s), first {}/{}; nothing was changed",
+            path.display(),
+            differ.len(),
+            first.table,
+            first.record
+        );
+    }
+    Ok(Some(versions))
 }
 
 /// Reads and validates an import source without touching any database.

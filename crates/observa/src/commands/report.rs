@@ -56,7 +56,8 @@ pub fn run(db: &Path, req: Request) -> Result<ExitCode> {
     }
     eprintln!("[1/3] reading the registry and the editorial blocks from {}", db.display());
     let store = bundled::open_seeded(db)?;
-    let dataset = store.load()?;
+    // The registry as it stood for the cycle: later cycles' answers do not change its report.
+    let dataset = store.load_as_of(observa_domain::history::AsOf::Cycle(req.cycle))?;
     let blocks = store.editorial(req.cycle)?;
     let annotations = store.annotations(req.cycle)?;
     let questionnaire = bundled::questionnaire(req.cycle)?;

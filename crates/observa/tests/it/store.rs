@@ -73,7 +73,7 @@ fn every_write_is_in_a_hash_chained_audit_log_that_detects_tampering() {
     );
     let listed = crate::text(&s.observa("a.db", &["audit", "list"]));
     assert!(
-        listed.contains("write-registry") && listed.contains("import of") && listed.contains("\"records_changed\":0"),
+        listed.contains("restore-history") && listed.contains("import of") && listed.contains("\"records_changed\":0"),
         "{listed}"
     );
 

@@ -80,16 +80,22 @@ impl Store for PostgresStore {
         self.run(|c| history::versions(c, as_of))
     }
 
-    fn restore_history(&mut self, versions: &[Version]) -> Result<usize> {
+    fn restore_history(&mut self, versions: &[Version], established_by: &str) -> Result<usize> {
         self.write(|tx| {
             let appended = history::append_versions(tx, versions)?;
             let whole = observa_domain::history::rebuild(versions, AsOf::Now).map_err(StoreError::Invalid)?;
             let changes =
                 observa_domain::history::diff(&load(tx, &self.columns)?, &whole).map_err(StoreError::Invalid)?;
             history::apply_current(tx, &self.columns, &changes)?;
-            let after = format!("{appended} versions");
+            tx.execute(
+                "INSERT INTO meta VALUES ('origin', $1), ('seeded_at', to_char(now() AT TIME ZONE 'utc', 'YYYY-MM-DD HH24:MI:SS'))
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&established_by],
+            )?;
+            let after =
+                serde_json::json!({ "versions_appended": appended, "records_changed": changes.len() }).to_string();
             let actor = crate::sqlite::actor();
-            super::audit::append(tx, &self.audit_key, &actor, "restore-history", "registry", None, Some(&after))?;
+            super::audit::append(tx, &self.audit_key, &actor, "restore-history", established_by, None, Some(&after))?;
             Ok(appended)
         })
     }

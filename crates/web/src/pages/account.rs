@@ -11,7 +11,7 @@ use axum::{Form, Router};
 use minijinja::context;
 use observa_domain::account::{check_password, parse_email};
 use observa_domain::throttle::Key;
-use observa_store::{Session};
+use observa_store::Session;
 use serde::Deserialize;
 
 use super::{page_lang, render, respond, LangPath};

@@ -34,8 +34,8 @@ fn state_names(app: &AppState, lang: crate::Lang) -> BTreeMap<String, String> {
 
 async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let on = on.date(&app)?;
-        let f = findings::findings(&app.snapshot().dataset, on);
+        let (snapshot, on) = on.reading(&app)?;
+        let f = findings::findings(&snapshot.dataset, on);
         Ok(render(&app, l, &uri, "analysis.html", context! { findings => v(f), on => on.to_string() }))
     });
     respond(&app, &lang, result)
@@ -43,8 +43,8 @@ async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on):
 
 async fn status_table(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let on = on.date(&app)?;
-        let rows = status::status_table(&app.snapshot().dataset, on);
+        let (snapshot, on) = on.reading(&app)?;
+        let rows = status::status_table(&snapshot.dataset, on);
         let names = state_names(&app, l);
         Ok(render(&app, l, &uri, "analysis_status.html", context! { rows => v(rows), names, on => on.to_string() }))
     });
@@ -58,8 +58,8 @@ async fn comparison_matrix(
     Query(on): Query<OnDate>,
 ) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let on = on.date(&app)?;
-        let matrix = comparison::comparison(&app.snapshot().dataset, on);
+        let (snapshot, on) = on.reading(&app)?;
+        let matrix = comparison::comparison(&snapshot.dataset, on);
         let names = state_names(&app, l);
         Ok(render(
             &app,

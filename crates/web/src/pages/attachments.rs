@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use observa_store::{Attachment};
+use observa_store::Attachment;
 use sha2::{Digest, Sha256};
 
 use super::account::{check_csrf, gate, private, refuse, Gate};

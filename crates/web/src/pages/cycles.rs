@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::{context, Value};
 use observa_domain::consultation::{Cycle, Draft, Status};
-use observa_store::{StoreError};
+use observa_store::StoreError;
 
 use super::account::{check_csrf, private, refuse, signed_in};
 use super::{page_lang, render, respond};

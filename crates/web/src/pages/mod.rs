@@ -7,6 +7,7 @@ mod agencies;
 mod analysis;
 mod annotations;
 mod attachments;
+mod changes;
 mod cycle;
 mod cycles;
 mod editorial;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/{lang}", get(home::page))
         .route("/{lang}/", get(home::page))
         .merge(states::router())
+        .merge(changes::router())
         .merge(agencies::router())
         .merge(analysis::router())
         .merge(treaties::router())
@@ -106,13 +108,31 @@ async fn not_found(State(app): State<AppState>, uri: Uri, headers: HeaderMap) ->
     WebError::NotFound(format!("{} {}", lang.text("error-no-page"), uri.path())).page(lang, &app.templates)
 }
 
-/// The `?on=YYYY-MM-DD` date of pages that compute something on a date.
+/// The `?on=YYYY-MM-DD` date of pages that compute something on a date, and the `?cycle=YYYY`
+/// of analysis pages that can show the registry as it stood for a cycle.
 #[derive(serde::Deserialize)]
 pub struct OnDate {
     on: Option<String>,
+    cycle: Option<String>,
 }
 
 impl OnDate {
+    /// The registry to read and the date to compute on: with `cycle`, the registry as it stood
+    /// for that cycle, on 31 December of its year unless `on` says otherwise.
+    pub fn reading(&self, app: &AppState) -> Result<(std::sync::Arc<crate::Snapshot>, chrono::NaiveDate), WebError> {
+        let Some(cycle) = self.cycle.as_deref().filter(|c| !c.is_empty()) else {
+            return Ok((app.snapshot(), self.date(app)?));
+        };
+        let year =
+            cycle_year(cycle).map_err(|_| WebError::BadRequest(format!("`cycle` must be a year; `{cycle}` is not")))?;
+        let snapshot = app.snapshot_as_of(observa_domain::history::AsOf::Cycle(year))?;
+        let on = match self.on.as_deref() {
+            None | Some("") => chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid date"),
+            Some(_) => self.date(app)?,
+        };
+        Ok((snapshot, on))
+    }
+
     /// The date asked for, the snapshot's date when none is given; anything else is a 400.
     pub fn date(&self, app: &AppState) -> Result<chrono::NaiveDate, WebError> {
         match self.on.as_deref() {

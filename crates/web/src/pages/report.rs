@@ -49,8 +49,10 @@ pub fn document(app: &AppState, cycle: i32, lang: observa_domain::Lang) -> Resul
     let editorial = by_key(&blocks, cycle, lang);
     let questionnaire = app.questionnaires.iter().filter(|q| q.cycle <= cycle).max_by_key(|q| (q.cycle, q.version));
     let on = chrono::NaiveDate::from_ymd_opt(cycle, 12, 31).expect("a valid date");
+    // The registry as it stood for the cycle: later cycles' answers do not change its report.
+    let snapshot = app.snapshot_as_of(observa_domain::history::AsOf::Cycle(cycle))?;
     Ok(observa_report::compose(&Inputs {
-        dataset: &app.snapshot().dataset,
+        dataset: &snapshot.dataset,
         questionnaire,
         editorial: &editorial,
         annotations: &annotations,

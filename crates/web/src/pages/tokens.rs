@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use minijinja::context;
 use observa_domain::account::Role;
-use observa_store::{Session};
+use observa_store::Session;
 use serde::Deserialize;
 
 use super::account::{check_csrf, private, signed_in};

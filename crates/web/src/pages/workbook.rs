@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use minijinja::context;
 use observa_domain::consultation::{check, draft_blocking, Issue};
-use observa_store::{StoreError};
+use observa_store::StoreError;
 
 use super::account::{check_csrf, gate, private, refuse, Gate};
 use super::cycle::conflict;

@@ -1,0 +1,198 @@
+//! The registry keeps its history: a later cycle's acceptance leaves an earlier cycle's report,
+//! export and pages as they were; the portal and the API say what changed, with its source;
+//! writes are record by record; export → import → export is byte-identical, history included.
+
+use observa_domain::history::AsOf;
+use observa_store::{ConsultationStore, SqliteStore, Store};
+use serde_json::{json, Value};
+
+use crate::consultation::{account, api, setup, CL};
+use crate::web::TestApp;
+use crate::{text, Scratch};
+
+/// Chile answers cycle 2015 with a new law and a changed plan, and the analyst accepts it.
+fn accept_chile_2015(app: &TestApp, s: &Scratch, token: &str) {
+    let bearer = format!("Bearer {token}");
+    let (_, _, body) = api(app, "GET", CL, &[("Authorization", &bearer)], None);
+    let mut answers = body["answers"].clone();
+    answers["prevention.included"] = json!("yes");
+    answers["recovery.services_exist"] = json!("yes");
+    answers["plans.changes"] = json!("A new evaluation chapter.");
+    answers["protection.laws"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "number": "20.999", "date": "2015-03", "title": "Ley de prueba 2015" }));
+    let auth = [("Authorization", bearer.as_str()), ("If-Match", "\"v0\"")];
+    assert_eq!(api(app, "PUT", CL, &auth, Some(json!({ "answers": answers }))).0, 200);
+    let submit = [("Authorization", bearer.as_str()), ("If-Match", "\"v1\"")];
+    assert_eq!(api(app, "POST", &format!("{CL}/submit"), &submit, None).0, 200);
+    let analyst = account(app, s, "analista@secretaria.org", &["--role", "analyst"]);
+    let review = app.get_with("/en/cycles/2015/review/CL", &[("Cookie", &analyst)]);
+    let accepted = app.post_form(
+        "/en/cycles/2015/review/CL/decision",
+        &analyst,
+        &[("csrf", &review.csrf()), ("decision", "accept")],
+    );
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+}
+
+/// Everything a reader may have taken of cycle 2014: the report (portal page, Markdown download,
+/// the command's Markdown), the JSON export as of 2014, the analysis pages and API for 2014.
+fn readings_of_2014(app: &TestApp, s: &Scratch) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for path in [
+        "/en/analysis/report/2014",
+        "/es/analysis/report/2014/md",
+        "/en/analysis/comparison?cycle=2014",
+        "/en/analysis/status?cycle=2014",
+        "/api/v1/states/CL?as_of=2014",
+        "/api/v1/ratifications?as_of=2014&state=CL",
+    ] {
+        let page = app.get(path);
+        assert_eq!(page.status, 200, "{path}");
+        out.push((path.to_string(), page.body));
+    }
+    let md = s.path("r.md");
+    let report = s.observa("c.db", &["report", "--cycle", "2014", "--lang", "en", "--out", md.to_str().unwrap()]);
+    assert!(report.status.success(), "{}", text(&report));
+    out.push(("observa report --cycle 2014".into(), std::fs::read_to_string(&md).unwrap()));
+    let json = s.path("e.json");
+    let export = s.observa("c.db", &["export", "--format", "json", "--as-of", "2014", "--out", json.to_str().unwrap()]);
+    assert!(export.status.success(), "{}", text(&export));
+    out.push(("observa export --as-of 2014".into(), std::fs::read_to_string(&json).unwrap()));
+    out
+}
+
+#[test]
+fn a_later_cycle_s_acceptance_leaves_the_earlier_cycle_s_report_export_and_pages_unchanged() {
+    let (app, s, token) = setup();
+    let before = readings_of_2014(&app, &s);
+    accept_chile_2015(&app, &s, &token);
+    let after = readings_of_2014(&app, &s);
+    for ((what, old), (_, new)) in before.iter().zip(&after) {
+        assert!(old == new, "{what} changed after cycle 2015 was accepted");
+    }
+    // The current registry has the new law; the 2014 reading does not.
+    assert!(app.get("/api/v1/states/CL").body.contains("Ley de prueba 2015"));
+    assert!(!app.get("/api/v1/states/CL?as_of=2014").body.contains("Ley de prueba 2015"));
+    assert!(app.get("/en/analysis/comparison").status == 200);
+}
+
+#[test]
+fn profiles_plans_and_the_api_say_what_changed_between_cycles_and_what_established_it() {
+    let (app, s, token) = setup();
+    accept_chile_2015(&app, &s, &token);
+    let page = app.get("/en/states/CL/changes?from=2014&to=2015");
+    assert_eq!(page.status, 200);
+    for expected in ["Ley de prueba 2015", "answers-2015-cl", "Added", "Changed", "changes_from_previous"] {
+        assert!(page.body.contains(expected), "the State's changes page shows {expected}");
+    }
+    let es = app.get("/es/states/CL/changes?from=2014&to=2015");
+    assert!(es.body.contains("Añadido") && es.body.contains("Establecido por"), "in Spanish");
+    let profile = app.get("/en/states/CL");
+    assert!(profile.body.contains("/en/states/CL/changes"), "the profile links to its changes");
+
+    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let plan = store.load().unwrap().plans.into_iter().find(|p| p.state.as_str() == "CL" && p.last_approved).unwrap();
+    let plan_page = app.get(&format!("/en/plans/{}/changes?from=2014&to=now", plan.id));
+    assert!(plan_page.body.contains("A new evaluation chapter."), "the plan's new text");
+    assert!(!plan_page.body.contains("Ley de prueba 2015"), "a law is not the plan's");
+    let other = app.get("/en/states/AR/changes?from=2014&to=2015");
+    assert!(other.body.contains("Nothing changed"), "Argentina did not answer in 2015");
+
+    let api = app.get("/api/v1/changes?from=2014&to=2015&state=CL");
+    assert_eq!(api.status, 200);
+    let found: Value = serde_json::from_str(&api.body).unwrap();
+    let changes = found["changes"].as_array().unwrap();
+    assert!(!changes.is_empty());
+    assert!(changes.iter().all(|c| c["established_by"] == "answers-2015-cl" && c["cycle"] == 2015), "{changes:?}");
+    assert!(changes.iter().all(|c| c.get("actor").is_none()), "who made a change stays in the audit log");
+    let law = changes.iter().find(|c| c["table"] == "laws" && c["kind"] == "added").expect("the law");
+    assert_eq!(law["after"]["title"], "Ley de prueba 2015");
+    let bad = app.get("/api/v1/changes?from=yesterday");
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("yesterday"), "{}", bad.body);
+    assert_eq!(app.get("/api/v1/states/CL?as_of=2014-13-40").status, 400);
+}
+
+#[test]
+fn an_acceptance_writes_only_the_records_it_changes_and_the_audit_keeps_fields_not_documents() {
+    let (app, s, token) = setup();
+    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let versions_before = store.history(AsOf::Now).unwrap().len();
+    accept_chile_2015(&app, &s, &token);
+    let history = store.history(AsOf::Now).unwrap();
+    let written: Vec<_> = history[versions_before..].iter().collect();
+    assert!(!written.is_empty() && written.len() <= 6, "a few records, not the registry: {}", written.len());
+    for v in &written {
+        assert_eq!((v.cycle, v.established_by.as_str()), (2015, "answers-2015-cl"));
+        let state = v.body.as_ref().and_then(|b| b.get("state")).and_then(Value::as_str);
+        assert!(state == Some("CL") || v.table == "documents", "{}/{} is Chile's", v.table, v.record);
+    }
+    // A changed record's audit entry names the changed fields only.
+    let audit = store.audit().unwrap();
+    let plan =
+        audit.iter().find(|e| e.action == "registry-change" && e.subject.starts_with("registry/plans/")).unwrap();
+    let after: Value = serde_json::from_str(plan.after.as_deref().unwrap()).unwrap();
+    let expected = json!({
+        "changes_from_previous": "A new evaluation chapter.",
+        "source": { "doc": "answers-2015-cl", "section": "I.2" }
+    });
+    assert_eq!(after, expected);
+}
+
+#[test]
+fn a_save_that_changes_one_answer_costs_the_audit_log_that_answer_not_the_draft() {
+    let (app, s, token) = setup();
+    let app = &app;
+    let bearer = format!("Bearer {token}");
+    let (_, _, body) = api(app, "GET", CL, &[("Authorization", &bearer)], None);
+    let mut answers = body["answers"].clone();
+    assert!(answers.as_object().unwrap().len() > 20, "a whole prefilled draft");
+    let first = [("Authorization", bearer.as_str()), ("If-Match", "\"v0\"")];
+    assert_eq!(api(app, "PUT", CL, &first, Some(json!({ "answers": answers }))).0, 200);
+    answers["plans.changes"] = json!("One answer changed.");
+    let second = [("Authorization", bearer.as_str()), ("If-Match", "\"v1\"")];
+    assert_eq!(api(app, "PUT", CL, &second, Some(json!({ "answers": answers }))).0, 200);
+    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let audit = store.audit().unwrap();
+    let save = audit.iter().filter(|e| e.action == "save-draft").next_back().unwrap();
+    let before: Value = serde_json::from_str(save.before.as_deref().unwrap()).unwrap();
+    let after: Value = serde_json::from_str(save.after.as_deref().unwrap()).unwrap();
+    assert_eq!(after, json!({ "version": 2, "answers": { "plans.changes": "One answer changed." } }));
+    assert_eq!(before["version"], 1);
+    assert_eq!(before["answers"].as_object().unwrap().len(), 1, "{before}");
+}
+
+#[test]
+fn export_import_export_is_byte_identical_with_the_history_and_a_tampered_history_is_refused() {
+    let (app, s, token) = setup();
+    accept_chile_2015(&app, &s, &token);
+    let first = s.path("first.json");
+    let out = s.observa("c.db", &["export", "--format", "json", "--out", first.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    assert!(doc["history"].as_array().unwrap().iter().any(|v| v["established_by"] == "answers-2015-cl"));
+    assert!(doc["states"].is_array() && doc["reporting"].is_array(), "the export's contract stays");
+
+    let imported = s.observa("copy.db", &["import", first.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", text(&imported));
+    let second = s.path("second.json");
+    assert!(s.observa("copy.db", &["export", "--format", "json", "--out", second.to_str().unwrap()]).status.success());
+    assert!(std::fs::read(&first).unwrap() == std::fs::read(&second).unwrap(), "byte-identical round trip");
+    let copy = SqliteStore::open(&s.path("copy.db")).unwrap();
+    let law = copy.load_as_of(AsOf::Cycle(2014)).unwrap();
+    assert!(!law.laws.iter().any(|l| l.title == "Ley de prueba 2015"), "the copy reads 2014 as it was");
+
+    // A history edited by hand without its tables is refused, and nothing changes.
+    let mut tampered = doc.clone();
+    let last = tampered["history"].as_array_mut().unwrap().iter_mut().rev().find(|v| v["body"].is_object()).unwrap();
+    last["body"]["summary"] = json!("edited");
+    let bad = s.path("bad.json");
+    std::fs::write(&bad, tampered.to_string()).unwrap();
+    let refused = s.observa("fresh.db", &["import", bad.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("the tables and the history disagree"), "{}", text(&refused));
+    let fresh = SqliteStore::open(&s.path("fresh.db")).unwrap();
+    assert!(!fresh.is_seeded().unwrap(), "nothing was written");
+}
