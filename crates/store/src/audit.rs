@@ -70,7 +70,8 @@ pub(crate) fn write_key(path: &Path, key: &AuditKey) -> std::result::Result<(), 
     file.sync_all().map_err(|e| e.to_string())
 }
 
-pub(crate) fn random_key() -> AuditKey {
+/// A new random audit key (tests, in-memory databases).
+pub fn random_key() -> AuditKey {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("the operating system's random source");
     AuditKey::from_bytes(bytes)

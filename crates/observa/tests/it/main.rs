@@ -8,6 +8,7 @@ mod checks;
 mod cli;
 mod consultation;
 mod data;
+mod engines;
 mod history;
 mod openapi;
 mod opendata;

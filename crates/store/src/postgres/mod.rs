@@ -39,7 +39,8 @@ pub const MIGRATIONS: [(&str, &str); 1] = [("0001_schema", include_str!("../../m
 pub(crate) type Columns = HashMap<String, Vec<(String, String)>>;
 
 pub struct PostgresStore {
-    client: Mutex<Client>,
+    /// Always `Some` until dropped (the drop, too, must happen off any tokio thread).
+    client: Mutex<Option<Client>>,
     pub(crate) audit_key: AuditKey,
     pub(crate) columns: Columns,
 }
@@ -73,9 +74,14 @@ impl PostgresStore {
                 crate::audit::key_path(key_at).display()
             );
         }
+        Self::open_with_key(url, key, &crate::audit::key_path(key_at).display().to_string())
+    }
+
+    /// [`PostgresStore::open`] with a given audit key; `key_file` says where it is kept, for the
+    /// log's `audit-key-installed` entry.
+    pub fn open_with_key(url: &str, key: AuditKey, key_file: &str) -> Result<Self> {
         let store = Self::connect(url, key)?;
-        let key_file = crate::audit::key_path(key_at).display().to_string();
-        store.write(|tx| audit::install(tx, &store.audit_key, &key_file))?;
+        store.write(|tx| audit::install(tx, &store.audit_key, key_file))?;
         store.write(history::begin)?;
         Ok(store)
     }
@@ -97,7 +103,7 @@ impl PostgresStore {
     fn bare(url: &str, audit_key: AuditKey) -> Result<Self> {
         let open_err = |e: postgres::Error| StoreError::Open { path: redact(url), message: engine_message(&e) };
         let client = on_own_thread(|| Client::connect(url, NoTls)).map_err(open_err)?;
-        Ok(PostgresStore { client: Mutex::new(client), audit_key, columns: HashMap::new() })
+        Ok(PostgresStore { client: Mutex::new(Some(client)), audit_key, columns: HashMap::new() })
     }
 
     /// Applies the migrations not applied yet; returns the names of those it applied.
@@ -114,7 +120,7 @@ impl PostgresStore {
     /// Runs `f` with the connection on a thread of its own (see the module's docs).
     pub(crate) fn run<T: Send>(&self, f: impl FnOnce(&mut Client) -> Result<T> + Send) -> Result<T> {
         let mut client = self.client.lock().unwrap_or_else(|p| p.into_inner());
-        let client = &mut *client;
+        let client = client.as_mut().expect("a connection until dropped");
         on_own_thread(move || f(client))
     }
 
@@ -141,6 +147,14 @@ impl PostgresStore {
             tx.commit()?;
             Ok(value)
         })
+    }
+}
+
+impl Drop for PostgresStore {
+    /// Closing the connection runs the client's runtime too: off this thread.
+    fn drop(&mut self) {
+        let client = self.client.get_mut().unwrap_or_else(|p| p.into_inner()).take();
+        on_own_thread(move || drop(client));
     }
 }
 
