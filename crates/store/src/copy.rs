@@ -195,7 +195,7 @@ impl Engine {
                 let list: Vec<String> = types
                     .iter()
                     .map(|(n, ty)| match ty.as_str() {
-                        "BOOLEAN" => format!("\"{n}\"::int8"),
+                        "BOOLEAN" => format!("\"{n}\"::int::int8"),
                         "INTEGER" | "BLOB" => format!("\"{n}\""),
                         _ => format!("\"{n}\"::text"),
                     })

@@ -15,6 +15,7 @@ mod opendata;
 mod report;
 mod roles;
 mod security;
+mod shared_db;
 mod snapshots;
 mod store;
 mod uploads;
