@@ -21,7 +21,23 @@ export OBSERVA_PYTHON="$(cd "$VENV" && pwd)/bin/python"
 export OBSERVA_REQUIRE_TOOLS=1
 
 LOG=$(mktemp -d)
-trap 'rm -rf "$LOG"' EXIT
+PG_DIR=""
+cleanup() {
+    [ -z "$PG_DIR" ] || bash scripts/pg.sh stop "$PG_DIR"
+    rm -rf "$LOG"
+}
+trap cleanup EXIT
+
+# A throwaway PostgreSQL cluster for the second engine's tests (installs Debian's postgresql if
+# missing); the tests must find it: a cluster that cannot start fails the run.
+if [ -z "${OBSERVA_TEST_POSTGRES:-}" ]; then
+    echo "== starting a throwaway PostgreSQL cluster"
+    bash scripts/pg.sh start >"$LOG/pg.env" || { echo "PostgreSQL could not start" >&2; exit 1; }
+    # shellcheck disable=SC1091
+    . "$LOG/pg.env"
+fi
+export OBSERVA_TEST_POSTGRES
+export OBSERVA_REQUIRE_POSTGRES=1
 
 echo "== cargo test --workspace"
 cargo test --workspace 2>&1 | tee "$LOG/cargo.txt"
