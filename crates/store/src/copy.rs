@@ -69,7 +69,7 @@ struct Rows {
 
 enum Engine {
     Sqlite(SqliteStore),
-    Postgres(PostgresStore),
+    Postgres(Box<PostgresStore>),
 }
 
 /// What a copy moved: rows per table, and the audit entries verified on the target.
@@ -95,7 +95,7 @@ pub fn copy(from: &Path, to: &Path) -> Result<Copied> {
         return Err(StoreError::Invalid("a database cannot be copied onto itself".into()));
     }
     let source = match from.to_str().filter(|l| crate::postgres::is_url(l)) {
-        Some(url) => Engine::Postgres(PostgresStore::open(url)?),
+        Some(url) => Engine::Postgres(Box::new(PostgresStore::open(url)?)),
         None if !from.is_file() => return Err(StoreError::Invalid(format!("{}: no such database", from.display()))),
         None => Engine::Sqlite(SqliteStore::open(from)?),
     };
@@ -108,7 +108,7 @@ pub fn copy(from: &Path, to: &Path) -> Result<Copied> {
         give_key(path, &key)?;
     }
     let mut target = match to.to_str().filter(|l| crate::postgres::is_url(l)) {
-        Some(url) => Engine::Postgres(PostgresStore::connect(url, key.clone())?),
+        Some(url) => Engine::Postgres(Box::new(PostgresStore::connect(url, key.clone())?)),
         None => Engine::Sqlite(SqliteStore::connect(to, key.clone())?),
     };
     let mut copied = Vec::new();
