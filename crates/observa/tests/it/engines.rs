@@ -46,6 +46,21 @@ pub fn fresh_database(server: &str) -> String {
     format!("{base}/{name}")
 }
 
+/// With `OBSERVA_TEST_ENGINE=postgres`, a fresh PostgreSQL database holding the bundled data, for
+/// the tests that start the portal with `TestApp::spawn()` (the others prepare SQLite files and
+/// stay on SQLite). `None` otherwise.
+pub fn engine_under_test() -> Option<Box<dyn Backend>> {
+    if std::env::var("OBSERVA_TEST_ENGINE").as_deref() != Ok("postgres") {
+        return None;
+    }
+    let server =
+        std::env::var("OBSERVA_TEST_POSTGRES").expect("OBSERVA_TEST_ENGINE=postgres needs OBSERVA_TEST_POSTGRES");
+    let url = fresh_database(&server);
+    let mut store = PostgresStore::open_with_key(&url, observa_store::audit::random_key(), "(test)").unwrap();
+    store.replace_all(&bundled(), "test").unwrap();
+    Some(Box::new(store))
+}
+
 /// Every engine this run can test, each on a new empty database, with a label for messages.
 fn engines(test: &str, scratch: &Scratch) -> Vec<(&'static str, Box<dyn Backend>)> {
     let mut all: Vec<(&'static str, Box<dyn Backend>)> =
