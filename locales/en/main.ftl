@@ -526,3 +526,5 @@ changes-after = After
 changes-source = Established by
 changes-effective = in effect from
 changes-cycle = cycle
+download-cycles = The registry as it stood for a cycle
+download-cycles-intro = Each cycle's files hold the registry as it was when that cycle closed: later answers do not change them.

@@ -526,3 +526,5 @@ changes-after = Después
 changes-source = Establecido por
 changes-effective = vigente desde
 changes-cycle = ciclo
+download-cycles = El registro tal como estaba en cada ciclo
+download-cycles-intro = Los archivos de cada ciclo contienen el registro tal como quedó al cerrarse ese ciclo: las respuestas posteriores no los modifican.

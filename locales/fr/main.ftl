@@ -526,3 +526,5 @@ changes-after = Après
 changes-source = Établi par
 changes-effective = en vigueur depuis le
 changes-cycle = cycle
+download-cycles = Le registre tel qu'il était à chaque cycle
+download-cycles-intro = Les fichiers de chaque cycle contiennent le registre tel qu'il était à la clôture de ce cycle : les réponses ultérieures ne les modifient pas.

@@ -526,3 +526,5 @@ changes-after = Depois
 changes-source = Estabelecido por
 changes-effective = em vigor desde
 changes-cycle = ciclo
+download-cycles = O registro tal como estava em cada ciclo
+download-cycles-intro = Os arquivos de cada ciclo contêm o registro tal como ficou ao encerrar-se esse ciclo: respostas posteriores não os alteram.

@@ -72,8 +72,17 @@ impl Downloads {
     }
 }
 
+/// `/downloads/<file>` from the current registry; `/downloads/cycles/<year>/<file>` from the
+/// registry as it stood for that cycle.
 pub async fn file(State(app): State<AppState>, Path(path): Path<String>) -> Response {
-    match app.downloads().files.get(&path) {
+    let (downloads, path) = match path.strip_prefix("cycles/").and_then(|rest| rest.split_once('/')) {
+        Some((year, rest)) => match crate::pages::cycle_year(year).and_then(|y| app.downloads_as_of(y)) {
+            Ok(d) => (d, rest.to_string()),
+            Err(e) => return e.into_response(),
+        },
+        None => (app.downloads(), path),
+    };
+    match downloads.files.get(&path) {
         Some((kind, bytes)) => {
             let name = path.rsplit('/').next().unwrap_or("download").to_string();
             let disposition =
@@ -88,7 +97,7 @@ pub async fn file(State(app): State<AppState>, Path(path): Path<String>) -> Resp
             )
                 .into_response()
         }
-        None => match app.downloads().failed.get(&path) {
+        None => match downloads.failed.get(&path) {
             Some(reason) => {
                 WebError::Internal(format!("open data: {path} could not be made: {reason}")).into_response()
             }

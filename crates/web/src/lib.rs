@@ -67,6 +67,8 @@ struct View {
     /// Past readings of the registry (as of a cycle or a date), made on first use and dropped
     /// with the view, so a correction to an earlier cycle shows at the next refresh.
     past: Arc<Mutex<HashMap<AsOf, Arc<Snapshot>>>>,
+    /// The open-data files of past cycles, made on first request, dropped with the view.
+    past_downloads: Arc<Mutex<HashMap<i32, Arc<downloads::Downloads>>>>,
 }
 
 /// How many past readings a view keeps (each is a whole registry in memory).
@@ -81,7 +83,7 @@ impl View {
         let snapshot = Arc::new(Snapshot::new(dataset));
         let search = Arc::new(search::SearchIndex::build(&snapshot)?);
         let downloads = Arc::new(downloads::Downloads::build(&snapshot, &tables));
-        Ok(View { snapshot, search, downloads, past: Default::default() })
+        Ok(View { snapshot, search, downloads, past: Default::default(), past_downloads: Default::default() })
     }
 }
 
@@ -135,6 +137,23 @@ impl AppState {
         }
         past.insert(as_of, snapshot.clone());
         Ok(snapshot)
+    }
+
+    /// The open-data files of the registry as it stood for a cycle.
+    pub fn downloads_as_of(&self, cycle: i32) -> Result<Arc<downloads::Downloads>, WebError> {
+        let past = self.view.read().expect("view lock").past_downloads.clone();
+        if let Some(found) = past.lock().expect("past lock").get(&cycle) {
+            return Ok(found.clone());
+        }
+        let snapshot = self.snapshot_as_of(AsOf::Cycle(cycle))?;
+        let tables = self.store.lock().expect("store lock").tables_as_of(AsOf::Cycle(cycle)).map_err(auth::internal)?;
+        let made = Arc::new(downloads::Downloads::build(&snapshot, &tables));
+        let mut past = past.lock().expect("past lock");
+        if past.len() >= PAST_READINGS {
+            past.clear();
+        }
+        past.insert(cycle, made.clone());
+        Ok(made)
     }
 
     pub fn search(&self) -> Arc<search::SearchIndex> {

@@ -47,6 +47,8 @@ fn readings_of_2014(app: &TestApp, s: &Scratch) -> Vec<(String, String)> {
         "/en/analysis/status?cycle=2014",
         "/api/v1/states/CL?as_of=2014",
         "/api/v1/ratifications?as_of=2014&state=CL",
+        "/downloads/cycles/2014/observa.json",
+        "/downloads/cycles/2014/csv/laws.csv",
     ] {
         let page = app.get(path);
         assert_eq!(page.status, 200, "{path}");
@@ -75,7 +77,9 @@ fn a_later_cycle_s_acceptance_leaves_the_earlier_cycle_s_report_export_and_pages
     // The current registry has the new law; the 2014 reading does not.
     assert!(app.get("/api/v1/states/CL").body.contains("Ley de prueba 2015"));
     assert!(!app.get("/api/v1/states/CL?as_of=2014").body.contains("Ley de prueba 2015"));
-    assert!(app.get("/en/analysis/comparison").status == 200);
+    assert!(app.get("/downloads/csv/laws.csv").body.contains("Ley de prueba 2015"), "today's files have it");
+    assert!(app.get("/en/downloads").body.contains("/downloads/cycles/2014/observa.json"));
+    assert_eq!(app.get("/downloads/cycles/1800/observa.json").status, 404);
 }
 
 #[test]

@@ -96,7 +96,9 @@ async fn search(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(par
 }
 
 async fn downloads(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
-    let result = page_lang(&lang)
-        .map(|l| render(&app, l, &uri, "downloads.html", context! { files => v(app.downloads().listing()) }));
+    let result = page_lang(&lang).and_then(|l| {
+        let cycles = crate::changes::cycles(&app)?;
+        Ok(render(&app, l, &uri, "downloads.html", context! { files => v(app.downloads().listing()), cycles }))
+    });
     respond(&app, &lang, result)
 }
