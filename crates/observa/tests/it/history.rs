@@ -176,7 +176,7 @@ fn a_save_that_changes_one_answer_costs_the_audit_log_that_answer_not_the_draft(
     assert_eq!(api(app, "PUT", CL, &second, Some(json!({ "answers": answers }))).0, 200);
     let store = SqliteStore::open(&s.path("c.db")).unwrap();
     let audit = store.audit().unwrap();
-    let save = audit.iter().filter(|e| e.action == "save-draft").next_back().unwrap();
+    let save = audit.iter().rfind(|e| e.action == "save-draft").unwrap();
     let before: Value = serde_json::from_str(save.before.as_deref().unwrap()).unwrap();
     let after: Value = serde_json::from_str(save.after.as_deref().unwrap()).unwrap();
     assert_eq!(after, json!({ "version": 2, "answers": { "plans.changes": "One answer changed." } }));
