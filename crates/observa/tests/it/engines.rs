@@ -5,11 +5,11 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use observa_domain::consultation::Value;
+use observa_domain::consultation::{Status, Value};
 use observa_domain::editorial::EditorialBlock;
 use observa_domain::history::{AsOf, Origin};
 use observa_store::{
-    AccountStore, AuditLog, Backend, ConsultationStore, PostgresStore, SqliteStore, Store, StoreError,
+    AccountStore, AuditLog, Backend, ConsultationStore, Expected, PostgresStore, SqliteStore, Store, StoreError,
 };
 
 use crate::{bundled, questionnaire, Scratch};
@@ -134,16 +134,20 @@ fn a_stale_editorial_or_draft_save_is_a_conflict_and_changes_nothing() {
         store.open_cycle(2015, &questionnaire(), "2015-06-30".parse().unwrap(), "ana").unwrap();
         let mut answers = observa_domain::consultation::Answers::new();
         answers.insert("plans.changes".into(), Value::Text("one".into()));
-        assert_eq!(store.save_draft(2015, "CL", &answers, 0, "cl").unwrap(), 1, "{engine}");
+        assert_eq!(store.save_draft(2015, "CL", &answers, Expected::NEW, "cl").unwrap(), 1, "{engine}");
         let entries = store.audit().unwrap().len();
         let mut other = answers.clone();
         other.insert("plans.changes".into(), Value::Text("two".into()));
-        let refused = store.save_draft(2015, "CL", &other, 0, "cl2");
+        let refused = store.save_draft(2015, "CL", &other, Expected::NEW, "cl2");
         assert!(matches!(refused, Err(StoreError::Conflict { current: 1, based_on: 0, .. })), "{engine}: {refused:?}");
         let draft = store.draft(2015, "CL").unwrap().unwrap();
         assert_eq!((draft.version, &draft.answers), (1, &answers), "{engine}: the stale save changed nothing");
         assert_eq!(store.audit().unwrap().len(), entries, "{engine}: and wrote no audit entry");
-        assert_eq!(store.save_draft(2015, "CL", &other, 1, "cl").unwrap(), 2, "{engine}");
+        assert_eq!(
+            store.save_draft(2015, "CL", &other, Expected { version: 1, status: Status::Draft }, "cl").unwrap(),
+            2,
+            "{engine}"
+        );
     }
 }
 
@@ -154,15 +158,16 @@ fn an_accepted_later_cycle_leaves_the_earlier_cycle_as_it_was_and_the_audit_log_
         seed(store.as_mut());
         let original = store.load().unwrap();
         store.open_cycle(2015, &questionnaire(), "2015-06-30".parse().unwrap(), "ana").unwrap();
-        let version = store.save_draft(2015, "CL", &Default::default(), 0, "cl").unwrap();
-        assert!(store.submit(2015, "CL", version, "cl").unwrap(), "{engine}");
+        let version = store.save_draft(2015, "CL", &Default::default(), Expected::NEW, "cl").unwrap();
+        assert!(store.submit(2015, "CL", Expected { version, status: Status::Draft }, "cl").unwrap(), "{engine}");
         let mut later = original.clone();
         let plan = later.plans.iter_mut().find(|p| p.state.as_str() == "CL").expect("a Chilean plan");
         plan.name = "Plan renamed in 2015".into();
         let changes = observa_domain::history::diff(&original, &later).unwrap();
         assert_eq!(changes.len(), 1);
         let data_version = store.data_version().unwrap();
-        store.accept(2015, "CL", &changes, "accepted", "ana").unwrap();
+        let submitted = Expected { version, status: Status::Submitted };
+        store.accept(2015, "CL", submitted, &changes, &[], "ana").unwrap();
         assert!(store.data_version().unwrap() > data_version, "{engine}: an accept moves the data version");
         assert_eq!(store.load().unwrap(), later, "{engine}: now");
         assert_eq!(store.load_as_of(AsOf::Cycle(2014)).unwrap(), original, "{engine}: as of 2014, unchanged");
@@ -211,7 +216,7 @@ fn use_inside_a_runtime(url: &str) {
     let mut store = PostgresStore::open_with_key(url, observa_store::audit::random_key(), "(test)").unwrap();
     assert!(!store.is_seeded().unwrap());
     store.open_cycle(2015, &questionnaire(), "2015-06-30".parse().unwrap(), "ana").unwrap();
-    assert_eq!(store.save_draft(2015, "CL", &Default::default(), 0, "cl").unwrap(), 1);
+    assert_eq!(store.save_draft(2015, "CL", &Default::default(), Expected::NEW, "cl").unwrap(), 1);
     assert_eq!(store.cycles().unwrap().len(), 1);
 }
 
@@ -244,7 +249,7 @@ fn two_processes_saving_from_one_version_at_once_one_wins_and_the_chain_stays_on
                 let mut store = PostgresStore::open_with_key(&url, key, "(test)").unwrap();
                 let mut answers = observa_domain::consultation::Answers::new();
                 answers.insert("plans.changes".into(), Value::Text(format!("writer {i}")));
-                let saved = store.save_draft(2015, "CL", &answers, 0, &format!("w{i}"));
+                let saved = store.save_draft(2015, "CL", &answers, Expected::NEW, &format!("w{i}"));
                 store.record(&format!("w{i}"), "sign-in", "account/1").unwrap();
                 saved
             })

@@ -6,7 +6,7 @@ use std::io::BufRead;
 use std::process::{Child, Command, Output, Stdio};
 
 use observa_domain::consultation::Value as Answer;
-use observa_store::{AccountStore, ConsultationStore, PostgresStore, SqliteStore, Store};
+use observa_store::{AccountStore, ConsultationStore, Expected, PostgresStore, SqliteStore, Store};
 use serde_json::{json, Value};
 
 use crate::engines::{fresh_database, server};
@@ -49,7 +49,7 @@ fn copy_moves_a_whole_database_to_postgres_and_back_with_its_history_and_a_verif
     {
         let mut store = SqliteStore::open(&s.path("a.db")).unwrap();
         let answers = [("plans.changes".to_string(), Answer::Text("Un capítulo de evaluación.".into()))].into();
-        store.save_draft(2015, "CL", &answers, 0, "enlace@gob.cl").unwrap();
+        store.save_draft(2015, "CL", &answers, Expected::NEW, "enlace@gob.cl").unwrap();
         let file = observa_store::Attachment {
             id: 0,
             name: "plan.pdf".into(),

@@ -10,7 +10,7 @@ use postgres::{GenericClient, Row, Transaction};
 
 use super::audit::append;
 use super::PostgresStore;
-use crate::{ApiToken, Attachment, Comment, ConsultationStore, Message, Result, StoreError};
+use crate::{ApiToken, Attachment, Comment, ConsultationStore, Expected, Message, NewComment, Result, StoreError};
 
 fn now() -> String {
     super::now_millis()
@@ -100,18 +100,18 @@ impl ConsultationStore for PostgresStore {
         self.run(|c| draft(c, cycle, state, ""))
     }
 
-    fn save_draft(&mut self, cycle: i32, state: &str, answers: &Answers, based_on: i64, actor: &str) -> Result<i64> {
+    fn save_draft(
+        &mut self,
+        cycle: i32,
+        state: &str,
+        answers: &Answers,
+        expected: Expected,
+        actor: &str,
+    ) -> Result<i64> {
         let subject = format!("cycle/{cycle}/responses/{state}");
         self.write(|tx| {
-            let stored = draft(tx, cycle, state, "FOR UPDATE")?;
-            let current = stored.as_ref().map_or(0, |d| d.version);
-            if current != based_on {
-                return Err(StoreError::Conflict { subject: subject.clone(), current, based_on });
-            }
-            if let Some(d) = stored.as_ref().filter(|d| !d.status.editable()) {
-                return Err(invalid(format!("{subject} is {} and can no longer be changed", d.status.code())));
-            }
-            let version = current + 1;
+            let stored = as_expected(tx, cycle, state, expected)?;
+            let version = expected.version + 1;
             let json = serde_json::to_string(answers).map_err(invalid)?;
             tx.execute(
                 "INSERT INTO drafts (cycle, state, status, answers, version, updated_at, updated_by)
@@ -124,88 +124,76 @@ impl ConsultationStore for PostgresStore {
             let old = stored.as_ref().map(|d| serde_json::to_value(&d.answers).unwrap_or_default());
             let new = serde_json::to_value(answers).map_err(invalid)?;
             let (before, after) = observa_domain::history::field_maps(old.as_ref(), Some(&new));
-            let before = serde_json::json!({ "version": current, "answers": before }).to_string();
+            let before = serde_json::json!({ "version": expected.version, "answers": before }).to_string();
             let after = serde_json::json!({ "version": version, "answers": after }).to_string();
             append(tx, &self.audit_key, actor, "save-draft", &subject, Some(&before), Some(&after))?;
             Ok(version)
         })
     }
 
-    fn submit(&mut self, cycle: i32, state: &str, version: i64, actor: &str) -> Result<bool> {
+    fn submit(&mut self, cycle: i32, state: &str, expected: Expected, actor: &str) -> Result<bool> {
         let subject = format!("cycle/{cycle}/responses/{state}");
         self.write(|tx| {
-            let Some(draft) = draft(tx, cycle, state, "FOR UPDATE")? else {
+            let Some(draft) = as_expected(tx, cycle, state, expected)? else {
                 return Err(invalid(format!("{subject} has no saved answers to submit")));
             };
-            if draft.version != version {
-                return Err(StoreError::Conflict {
-                    subject: subject.clone(),
-                    current: draft.version,
-                    based_on: version,
-                });
-            }
             let answers = serde_json::to_string(&draft.answers).map_err(invalid)?;
+            // The unique key (cycle, state, draft_version) makes a repeated submit harmless.
             let inserted = tx.execute(
                 "INSERT INTO submissions (cycle, state, draft_version, answers, submitted_at, submitted_by)
                  VALUES ($1, $2, $3, $4::text, $5, $6) ON CONFLICT (cycle, state, draft_version) DO NOTHING",
-                &[&i64::from(cycle), &state, &version, &answers, &now(), &actor],
+                &[&i64::from(cycle), &state, &draft.version, &answers, &now(), &actor],
             )?;
             if inserted == 1 {
                 tx.execute(
                     "UPDATE drafts SET status = 'submitted' WHERE cycle = $1 AND state = $2",
                     &[&i64::from(cycle), &state],
                 )?;
-                append(
-                    tx,
-                    &self.audit_key,
-                    actor,
-                    "submit",
-                    &subject,
-                    None,
-                    Some(&format!("{{\"version\":{version}}}")),
-                )?;
-            } else if draft.status.editable() {
-                return Err(invalid(format!(
-                    "{subject} version {version} was submitted and then returned; save it again"
-                )));
+                let after = format!("{{\"version\":{}}}", draft.version);
+                append(tx, &self.audit_key, actor, "submit", &subject, None, Some(&after))?;
             }
             Ok(inserted == 1)
         })
     }
 
-    fn review(&mut self, cycle: i32, state: &str, decision: Status, comment: &str, actor: &str) -> Result<()> {
-        if !matches!(decision, Status::Returned | Status::Accepted) {
-            return Err(invalid(format!("a review returns or accepts; `{}` is neither", decision.code())));
-        }
-        self.write(|tx| self.decide(tx, cycle, state, decision, comment, actor))
+    fn return_response(&mut self, cycle: i32, state: &str, expected: Expected, comment: &NewComment) -> Result<()> {
+        self.write(|tx| {
+            as_expected(tx, cycle, state, expected)?;
+            self.decide(tx, cycle, state, expected, Status::Returned, &comment.body, &comment.author)?;
+            self.insert_comment(tx, cycle, state, comment)
+        })
     }
 
-    fn accept(&mut self, cycle: i32, state: &str, changes: &[Change], comment: &str, actor: &str) -> Result<()> {
+    fn accept(
+        &mut self,
+        cycle: i32,
+        state: &str,
+        expected: Expected,
+        changes: &[Change],
+        comments: &[NewComment],
+        actor: &str,
+    ) -> Result<()> {
         self.write(|tx| {
-            self.decide(tx, cycle, state, Status::Accepted, comment, actor)?;
+            as_expected(tx, cycle, state, expected)?;
+            let note = comments.iter().find(|c| c.author == actor).map_or("", |c| c.body.as_str());
+            self.decide(tx, cycle, state, expected, Status::Accepted, note, actor)?;
             let origin = Origin {
                 cycle,
                 effective: chrono::Utc::now().date_naive(),
                 established_by: observa_domain::projection::document_id(cycle, state),
                 actor: actor.to_string(),
             };
-            super::history::apply(self, tx, changes, &origin)
+            super::history::apply(self, tx, changes, &origin)?;
+            for comment in comments {
+                self.insert_comment(tx, cycle, state, comment)?;
+            }
+            Ok(())
         })
     }
 
     fn add_comment(&mut self, cycle: i32, state: &str, question: &str, body: &str, actor: &str) -> Result<()> {
-        let body = body.trim();
-        if body.is_empty() || body.chars().count() > 5000 {
-            return Err(invalid("a comment has 1 to 5,000 characters"));
-        }
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO comments (cycle, state, question, author, body, at) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[&i64::from(cycle), &state, &question, &actor, &body, &now()],
-            )?;
-            let subject = format!("cycle/{cycle}/responses/{state}/{question}");
-            append(tx, &self.audit_key, actor, "comment", &subject, None, Some(body))
-        })
+        let comment = NewComment { question: question.to_string(), body: body.to_string(), author: actor.to_string() };
+        self.write(|tx| self.insert_comment(tx, cycle, state, &comment))
     }
 
     fn comments(&self, cycle: i32, state: &str) -> Result<Vec<Comment>> {
@@ -392,30 +380,52 @@ impl ConsultationStore for PostgresStore {
 impl PostgresStore {
     /// The secretariat's decision inside the caller's locked transaction: only a submitted
     /// response can be returned or accepted.
+    /// Writes the status the workflow decided, inside the caller's transaction, with its audit
+    /// entry.
+    #[allow(clippy::too_many_arguments)]
     fn decide(
         &self,
         tx: &mut Transaction,
         cycle: i32,
         state: &str,
-        decision: Status,
+        from: Expected,
+        to: Status,
         comment: &str,
         actor: &str,
     ) -> Result<()> {
         let subject = format!("cycle/{cycle}/responses/{state}");
-        let status: Option<String> = tx
-            .query_opt(
-                "SELECT status FROM drafts WHERE cycle = $1 AND state = $2 FOR UPDATE",
-                &[&i64::from(cycle), &state],
-            )?
-            .map(|r| r.get(0));
-        if status.as_deref() != Some("submitted") {
-            return Err(invalid(format!("{subject} is not waiting for review")));
-        }
         tx.execute(
             "UPDATE drafts SET status = $1, updated_at = $2, updated_by = $3 WHERE cycle = $4 AND state = $5",
-            &[&decision.code(), &now(), &actor, &i64::from(cycle), &state],
+            &[&to.code(), &now(), &actor, &i64::from(cycle), &state],
         )?;
-        let after = serde_json::json!({ "status": decision.code(), "comment": comment }).to_string();
-        append(tx, &self.audit_key, actor, "review", &subject, Some("{\"status\":\"submitted\"}"), Some(&after))
+        let before = serde_json::json!({ "status": from.status.code() }).to_string();
+        let after = serde_json::json!({ "status": to.code(), "comment": comment }).to_string();
+        append(tx, &self.audit_key, actor, "review", &subject, Some(&before), Some(&after))
     }
+
+    /// Appends one comment (1 to 5,000 characters once trimmed) with its audit entry.
+    fn insert_comment(&self, tx: &mut Transaction, cycle: i32, state: &str, comment: &NewComment) -> Result<()> {
+        let body = comment.body.trim();
+        if body.is_empty() || body.chars().count() > 5000 {
+            return Err(invalid("a comment has 1 to 5,000 characters"));
+        }
+        tx.execute(
+            "INSERT INTO comments (cycle, state, question, author, body, at) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&i64::from(cycle), &state, &comment.question, &comment.author, &body, &now()],
+        )?;
+        let subject = format!("cycle/{cycle}/responses/{state}/{}", comment.question);
+        append(tx, &self.audit_key, &comment.author, "comment", &subject, None, Some(body))
+    }
+}
+
+/// The stored draft, if the response is still at the version and status the workflow decided
+/// from (read `FOR UPDATE`); otherwise a conflict.
+fn as_expected(tx: &mut Transaction, cycle: i32, state: &str, expected: Expected) -> Result<Option<Draft>> {
+    let stored = draft(tx, cycle, state, "FOR UPDATE")?;
+    let (current, status) = stored.as_ref().map_or((0, Status::NotStarted), |d| (d.version, d.status));
+    if current != expected.version || status != expected.status {
+        let subject = format!("cycle/{cycle}/responses/{state}");
+        return Err(StoreError::Conflict { subject, current, based_on: expected.version });
+    }
+    Ok(stored)
 }

@@ -95,6 +95,24 @@ pub(crate) fn versions(c: &mut impl GenericClient, as_of: AsOf) -> Result<Vec<Ve
         AsOf::Cycle(year) => c.query(&format!("{SELECT} WHERE cycle <= $1 ORDER BY seq"), &[&i64::from(year)])?,
         AsOf::Date(day) => c.query(&format!("{SELECT} WHERE effective <= $1 ORDER BY seq"), &[&day.to_string()])?,
     };
+    from_rows(&rows)
+}
+
+/// The versions after `seq` and the last version's number (see `Store::versions_after`).
+pub(crate) fn versions_after(c: &mut impl GenericClient, seq: i64) -> Result<(Vec<Version>, i64)> {
+    let last: i64 = c.query_one("SELECT COALESCE(MAX(seq), 0)::bigint FROM registry_versions", &[])?.get(0);
+    if seq >= last {
+        return Ok((Vec::new(), last));
+    }
+    let rows = c.query(
+        "SELECT seq, tbl, record, body::text, cycle, effective, established_by, actor, recorded_at
+         FROM registry_versions WHERE seq > $1 ORDER BY seq",
+        &[&seq],
+    )?;
+    Ok((from_rows(&rows)?, last))
+}
+
+fn from_rows(rows: &[postgres::Row]) -> Result<Vec<Version>> {
     let bad = |message: String| StoreError::Table { table: "registry_versions".into(), message };
     rows.iter()
         .map(|r| {

@@ -80,6 +80,10 @@ impl Store for PostgresStore {
         self.run(|c| history::versions(c, as_of))
     }
 
+    fn versions_after(&self, seq: i64) -> Result<(Vec<Version>, i64)> {
+        self.run(|c| history::versions_after(c, seq))
+    }
+
     fn restore_history(&mut self, versions: &[Version], established_by: &str) -> Result<usize> {
         self.write(|tx| {
             let appended = history::append_versions(tx, versions)?;
