@@ -15,7 +15,8 @@ use clap::{Parser, Subcommand, ValueEnum};
     about = "Observatory of national action plans against the sexual exploitation of children"
 )]
 struct Cli {
-    /// The SQLite database file; created and seeded with the bundled 2014 data when absent.
+    /// The database: a SQLite file (created and seeded with the bundled 2014 data when absent) or
+    /// a PostgreSQL URL, `postgres://user@host:port/name`.
     #[arg(long, global = true, env = "OBSERVA_DB", default_value = "observa.db")]
     db: PathBuf,
     #[command(subcommand)]
@@ -110,6 +111,19 @@ enum Command {
         file: PathBuf,
         #[arg(long)]
         force: bool,
+    },
+    /// Apply the database's migrations (SQLite file or PostgreSQL URL) and say which; writes
+    /// nothing else.
+    Migrate,
+    /// Copy a whole database (registry and its history, editorial text, accounts, the
+    /// consultation, the audit log) into an empty one, SQLite or PostgreSQL, either way.
+    Copy {
+        /// The database to copy: a SQLite file or a PostgreSQL URL.
+        #[arg(long)]
+        from: PathBuf,
+        /// The empty database to fill: a SQLite file or a PostgreSQL URL.
+        #[arg(long)]
+        to: PathBuf,
     },
     /// Write the whole database as JSON, CSV files, an XLSX workbook or a Frictionless Data Package.
     Export {
@@ -236,6 +250,8 @@ fn main() -> ExitCode {
         Command::Audit { command: AuditCommand::List { last } } => commands::audit::list(&cli.db, last),
         Command::Backup { out, force } => commands::backup::backup(&cli.db, &out, force),
         Command::Restore { file, force } => commands::backup::restore(&file, &cli.db, force),
+        Command::Migrate => commands::migrate::run(&cli.db),
+        Command::Copy { from, to } => commands::copy::run(&from, &to),
         Command::Export { format: Format::Json, out, as_of } => commands::export::json(&cli.db, &out, as_of),
         Command::Export { format: Format::Csv, out, as_of } => commands::export::csv(&cli.db, &out, as_of),
         Command::Export { format: Format::Xlsx, out, .. } => commands::export::xlsx(&cli.db, &out),

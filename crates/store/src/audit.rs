@@ -18,10 +18,10 @@ use crate::{Result, SqliteStore, StoreError};
 
 /// The longest actor (an e-mail is at most 254 characters; `cli:<user>` and `account/<id>` are
 /// shorter) and subject an entry keeps; longer text is cut with a mark saying how long it was.
-const MAX_ACTOR: usize = 320;
-const MAX_SUBJECT: usize = 1024;
+pub(crate) const MAX_ACTOR: usize = 320;
+pub(crate) const MAX_SUBJECT: usize = 1024;
 /// The longest `before`/`after` summary (a whole draft's answers fit many times over).
-const MAX_SUMMARY: usize = 256 * 1024;
+pub(crate) const MAX_SUMMARY: usize = 256 * 1024;
 
 /// Where the audit key of the database at `db` is read from when no environment variable names
 /// one: `<db>.audit-key`.
@@ -48,26 +48,30 @@ pub(crate) fn load_or_create_key(db: &Path) -> Result<(AuditKey, bool)> {
         Err(e) => return Err(bad(e.to_string())),
     }
     let key = random_key();
+    match write_key(&path, &key) {
+        Ok(()) => Ok((key, true)),
+        // Another process made it first: use theirs.
+        Err(_) if path.exists() => {
+            let text = std::fs::read_to_string(&path).map_err(|e| bad(e.to_string()))?;
+            Ok((AuditKey::parse(&text).map_err(bad)?, false))
+        }
+        Err(e) => Err(bad(e)),
+    }
+}
+
+/// Writes `key` to a new file at `path`, readable by its owner only.
+pub(crate) fn write_key(path: &Path, key: &AuditKey) -> std::result::Result<(), String> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(&path) {
-        Ok(mut file) => {
-            file.write_all(format!("{}\n", key.to_hex()).as_bytes()).map_err(|e| bad(e.to_string()))?;
-            file.sync_all().map_err(|e| bad(e.to_string()))?;
-            Ok((key, true))
-        }
-        // Another process made it first: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let text = std::fs::read_to_string(&path).map_err(|e| bad(e.to_string()))?;
-            Ok((AuditKey::parse(&text).map_err(bad)?, false))
-        }
-        Err(e) => Err(bad(e.to_string())),
-    }
+    let mut file = options.open(path).map_err(|e| e.to_string())?;
+    file.write_all(format!("{}\n", key.to_hex()).as_bytes()).map_err(|e| e.to_string())?;
+    file.sync_all().map_err(|e| e.to_string())
 }
 
-pub(crate) fn random_key() -> AuditKey {
+/// A new random audit key (tests, in-memory databases).
+pub fn random_key() -> AuditKey {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("the operating system's random source");
     AuditKey::from_bytes(bytes)
@@ -99,7 +103,7 @@ pub(crate) fn install(conn: &mut Connection, key: &AuditKey, key_file: &str) -> 
 }
 
 /// Cuts `text` to at most `max` bytes on a character boundary, saying how long it was.
-fn bounded(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+pub(crate) fn bounded(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     if text.len() <= max {
         return text.into();
     }
@@ -179,7 +183,7 @@ pub struct AuditFilter {
 
 impl AuditFilter {
     /// The `LIKE` patterns of the filter (wildcards typed by the visitor are taken literally).
-    fn patterns(&self) -> [Option<String>; 3] {
+    pub(crate) fn patterns(&self) -> [Option<String>; 3] {
         let like = |v: &Option<String>| {
             v.as_deref()
                 .map(str::trim)

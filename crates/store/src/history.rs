@@ -172,24 +172,7 @@ fn select(conn: &Connection, filter: &str, param: SqlValue) -> Result<Vec<Versio
 /// the database's own history is the beginning of theirs.
 pub(crate) fn append_versions(tx: &Connection, versions: &[Version]) -> Result<usize> {
     let held = self::versions(tx, AsOf::Now)?;
-    for (i, (mine, theirs)) in held.iter().zip(versions).enumerate() {
-        if mine != theirs {
-            return Err(StoreError::Invalid(format!(
-                "the registry history of this database and of the file differ at version {} (record {}/{}); \
-                 import the file into a new database",
-                i + 1,
-                theirs.table,
-                theirs.record
-            )));
-        }
-    }
-    if held.len() > versions.len() {
-        return Err(StoreError::Invalid(format!(
-            "this database's registry history has {} versions and the file's only {}; import the file into a new database",
-            held.len(),
-            versions.len()
-        )));
-    }
+    check_prefix(&held, versions)?;
     for v in &versions[held.len()..] {
         tx.execute(
             "INSERT INTO registry_versions (seq, tbl, record, body, cycle, effective, established_by, actor, recorded_at)
@@ -265,4 +248,28 @@ fn without_nulls(v: &Value) -> Value {
         }
         other => other.clone(),
     }
+}
+
+/// Refuses a history that does not begin with the database's own (`held`): every engine's
+/// `restore_history` appends only what follows it.
+pub(crate) fn check_prefix(held: &[Version], versions: &[Version]) -> Result<()> {
+    for (i, (mine, theirs)) in held.iter().zip(versions).enumerate() {
+        if mine != theirs {
+            return Err(StoreError::Invalid(format!(
+                "the registry history of this database and of the file differ at version {} (record {}/{}); \
+                 import the file into a new database",
+                i + 1,
+                theirs.table,
+                theirs.record
+            )));
+        }
+    }
+    if held.len() > versions.len() {
+        return Err(StoreError::Invalid(format!(
+            "this database's registry history has {} versions and the file's only {}; import the file into a new database",
+            held.len(),
+            versions.len()
+        )));
+    }
+    Ok(())
 }

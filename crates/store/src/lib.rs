@@ -1,18 +1,21 @@
-//! Observa's storage: the narrow [`Store`] interface and its SQLite implementation.
-//!
-//! The interface speaks in whole [`Dataset`]s so that another engine (PostgreSQL for a shared
-//! production database) can be added as one more implementation without touching the domain.
-//! Each engine has its own append-only migrations under `migrations/<engine>/`.
+//! Observa's storage: the narrow [`Store`] interface and its two implementations, SQLite (the
+//! embedded default, [`SqliteStore`]) and PostgreSQL (a database shared by several server
+//! processes, [`PostgresStore`]). [`open`] picks the engine from the location; [`copy`] moves a
+//! whole database between them. Each engine has its own append-only migrations under
+//! `migrations/<engine>/`.
 
 mod accounts;
 pub mod audit;
 pub mod backup;
 mod consultation;
+pub mod copy;
 mod history;
+pub mod postgres;
 mod rows;
 mod sqlite;
 
 pub use audit::AuditFilter;
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use observa_domain::account::{Account, Role};
@@ -49,11 +52,34 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub trait Backend: Store + AccountStore + ConsultationStore + AuditLog + Send {}
 impl<T: Store + AccountStore + ConsultationStore + AuditLog + Send> Backend for T {}
 
-/// Opens the database at `location` and brings its schema up to date: a file path is SQLite (the
-/// embedded default).
+/// Opens the database at `location` and brings its schema up to date: a `postgres://` or
+/// `postgresql://` URL is PostgreSQL, anything else a SQLite file (the embedded default).
 pub fn open(location: &std::path::Path) -> Result<Box<dyn Backend>> {
-    Ok(Box::new(SqliteStore::open(location)?))
+    match location.to_str().filter(|l| postgres::is_url(l)) {
+        Some(url) => Ok(Box::new(PostgresStore::open(url)?)),
+        None => Ok(Box::new(SqliteStore::open(location)?)),
+    }
 }
+
+/// Where the database at `location` finds its audit key when no `OBSERVA_AUDIT_KEY` is set:
+/// `OBSERVA_AUDIT_KEY_FILE`, else `<file>.audit-key` beside a SQLite file, or
+/// `<database name>.audit-key` in the current directory for PostgreSQL.
+pub fn audit_key_path(location: &std::path::Path) -> std::path::PathBuf {
+    match location.to_str().filter(|l| postgres::is_url(l)) {
+        Some(url) => audit::key_path(std::path::Path::new(&postgres::database_name(url))),
+        None => audit::key_path(location),
+    }
+}
+
+/// Whether `location` names a PostgreSQL database.
+pub fn is_postgres(location: &std::path::Path) -> bool {
+    location.to_str().is_some_and(postgres::is_url)
+}
+
+/// What [`Store::data_version`] reads, the same SQL on both engines: every registry write adds
+/// versions and every editorial or annotation save raises a version, so the sum only grows.
+pub(crate) const DATA_VERSION: &str = "SELECT CAST((SELECT COALESCE(MAX(seq), 0) FROM registry_versions)
+    + (SELECT COALESCE(SUM(version), 0) FROM editorial) + (SELECT COALESCE(SUM(version), 0) FROM annotations) AS BIGINT)";
 
 /// The audit log and the database's own health, for `observa audit`, `observa check` and the
 /// administrators' audit page.
@@ -122,6 +148,10 @@ pub trait Store {
     fn audit(&self) -> Result<Vec<observa_domain::audit::AuditEntry>>;
     /// Every table as (name, column names, rows of text cells), for CSV export.
     fn tables(&self) -> Result<Vec<Table>>;
+    /// A number that changes whenever what the portal's view shows changes (the registry, the
+    /// editorial blocks, the annotations), whoever wrote it: a server polls it to follow writes
+    /// made by other processes on the same database. Cheap: a few index reads.
+    fn data_version(&self) -> Result<i64>;
     /// [`Store::tables`] for the registry as it stood for a cycle or on a date: the same columns,
     /// cells written as the current tables write them.
     fn tables_as_of(&self, as_of: AsOf) -> Result<Vec<Table>> {

@@ -43,13 +43,6 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
-        let open_err =
-            |e: rusqlite::Error| StoreError::Open { path: path.display().to_string(), message: e.to_string() };
-        let conn = Connection::open(path).map_err(open_err)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-        )
-        .map_err(open_err)?;
         let (audit_key, created) = crate::audit::load_or_create_key(path)?;
         if created {
             eprintln!(
@@ -57,12 +50,31 @@ impl SqliteStore {
                 crate::audit::key_path(path).display()
             );
         }
-        let mut store = SqliteStore { conn, audit_key };
-        store.migrate()?;
+        let mut store = Self::connect(path, audit_key)?;
         let key_file = crate::audit::key_path(path).display().to_string();
         crate::audit::install(&mut store.conn, &store.audit_key, &key_file)?;
         crate::history::begin(&mut store.conn)?;
         Ok(store)
+    }
+
+    /// Opens (creating if needed) the file with a given audit key and applies the migrations,
+    /// writing nothing else (for `observa migrate` and `observa copy`).
+    pub fn connect(path: &Path, audit_key: observa_domain::audit::AuditKey) -> Result<Self> {
+        let mut store = Self::bare(path, audit_key)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The file opened with the engine's settings, its schema as found.
+    pub(crate) fn bare(path: &Path, audit_key: observa_domain::audit::AuditKey) -> Result<Self> {
+        let open_err =
+            |e: rusqlite::Error| StoreError::Open { path: path.display().to_string(), message: e.to_string() };
+        let conn = Connection::open(path).map_err(open_err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(open_err)?;
+        Ok(SqliteStore { conn, audit_key })
     }
 
     /// An in-memory database, for tests.
@@ -75,7 +87,9 @@ impl SqliteStore {
         Ok(store)
     }
 
-    fn migrate(&mut self) -> Result<()> {
+    /// Applies the migrations not applied yet; returns the names of those it applied.
+    pub fn migrate(&mut self) -> Result<Vec<String>> {
+        let mut done = Vec::new();
         self.conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
         )?;
@@ -92,8 +106,9 @@ impl SqliteStore {
             tx.execute_batch(sql).map_err(err)?;
             tx.execute("INSERT INTO schema_migrations VALUES (?1, datetime('now'))", [name]).map_err(err)?;
             tx.commit().map_err(err)?;
+            done.push(name.to_string());
         }
-        Ok(())
+        Ok(done)
     }
 }
 
@@ -105,7 +120,7 @@ impl From<rusqlite::Error> for StoreError {
 
 /// Who writes, for the audit log: the operating-system user of the command line (the web
 /// interface will pass its signed-in account).
-fn actor() -> String {
+pub(crate) fn actor() -> String {
     format!("cli:{}", std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()))
 }
 
@@ -196,6 +211,10 @@ impl Store for SqliteStore {
 
     fn tables(&self) -> Result<Vec<Table>> {
         TABLES.iter().map(|t| read_text(&self.conn, t)).collect()
+    }
+
+    fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row(crate::DATA_VERSION, [], |r| r.get(0))?)
     }
 
     fn editorial(&self, cycle: i32) -> Result<Vec<EditorialBlock>> {

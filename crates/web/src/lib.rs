@@ -196,7 +196,25 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("Observa is serving on http://{}/", listener.local_addr()?);
+    let follower = state.clone();
+    std::thread::spawn(move || follow_other_writers(follower));
     serve_on(listener, state, shutdown_signal()).await
+}
+
+/// Several servers may share one database (PostgreSQL): every half second, if the store's
+/// [`observa_store::Store::data_version`] moved (a write by any process, this one included),
+/// the view is rebuilt, so another server's write shows here within a second. A plain thread:
+/// the store is synchronous, and the thread ends with the process.
+fn follow_other_writers(state: AppState) {
+    let version = move |state: &AppState| state.store.lock().ok().and_then(|s| s.data_version().ok());
+    let mut seen = version(&state);
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let now = version(&state);
+        if now.is_some() && now != seen && state.refresh() {
+            seen = now;
+        }
+    }
 }
 
 /// Serves on an already bound listener until `shutdown` completes (tests bind port 0).

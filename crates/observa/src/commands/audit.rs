@@ -13,10 +13,10 @@ use observa_store::Backend;
 /// Opens a database for reading its log: the database and its audit key must exist already (a
 /// verification never makes a new key, which would not be the one the log was written with).
 fn open(db: &Path) -> Result<Box<dyn Backend>> {
-    if !db.exists() {
+    if !db.exists() && !observa_store::is_postgres(db) {
         bail!("no database at {}", db.display());
     }
-    let key = observa_store::audit::key_path(db);
+    let key = observa_store::audit_key_path(db);
     if std::env::var_os("OBSERVA_AUDIT_KEY").is_none() && !key.exists() {
         bail!(
             "no audit key at {} (set OBSERVA_AUDIT_KEY_FILE to where it is kept, or OBSERVA_AUDIT_KEY): the log cannot be verified without it",

@@ -11,7 +11,19 @@ use observa_store::SqliteStore;
 
 use observa_store::audit::key_path as audit_key;
 
+/// Backups are SQLite files; a PostgreSQL database is backed up with PostgreSQL's own tools.
+fn sqlite_only(db: &Path, what: &str) -> Result<()> {
+    if observa_store::is_postgres(db) {
+        bail!(
+            "observa {what} works on SQLite databases only; for PostgreSQL use pg_dump/pg_restore (or `observa copy \
+             --from <url> --to observa-copy.db` for a SQLite copy), and keep the audit key with it"
+        );
+    }
+    Ok(())
+}
+
 pub fn backup(db: &Path, out: &Path, force: bool) -> Result<ExitCode> {
+    sqlite_only(db, "backup")?;
     if !db.is_file() {
         bail!("{}: no database to back up", db.display());
     }
@@ -32,6 +44,7 @@ pub fn backup(db: &Path, out: &Path, force: bool) -> Result<ExitCode> {
 }
 
 pub fn restore(file: &Path, db: &Path, force: bool) -> Result<ExitCode> {
+    sqlite_only(db, "restore")?;
     let contents = SqliteStore::restore(file, db, force)?;
     println!("restored {} into {}: {contents}", file.display(), db.display());
     let key = audit_key(db);

@@ -58,7 +58,7 @@ fn refuse_emptying(db: &Path, path: &Path, dataset: &Dataset) -> Result<()> {
     if dataset.states.is_empty() {
         return Err(refuse("it has no States"));
     }
-    if dataset.plans.is_empty() && db.exists() {
+    if dataset.plans.is_empty() && (db.exists() || observa_store::is_postgres(db)) {
         let held = observa_store::open(db)?.load()?;
         if !held.plans.is_empty() {
             return Err(refuse(&format!("it has no plans and the database holds {}", held.plans.len())));

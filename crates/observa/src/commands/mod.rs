@@ -3,9 +3,11 @@
 pub mod audit;
 pub mod backup;
 pub mod check;
+pub mod copy;
 pub mod cycle;
 pub mod export;
 pub mod import;
+pub mod migrate;
 pub mod report;
 pub mod serve;
 pub mod token;

@@ -43,8 +43,14 @@ impl Answer {
 }
 
 impl TestApp {
-    /// Starts the real application on 127.0.0.1 with an OS-chosen port.
+    /// Starts the real application on 127.0.0.1 with an OS-chosen port, on SQLite, or on a fresh
+    /// PostgreSQL database when `OBSERVA_TEST_ENGINE=postgres` (see [`crate::engines::engine_under_test`]).
     pub fn spawn() -> Self {
+        if let Some(store) = crate::engines::engine_under_test() {
+            return Self::spawn_state(
+                observa_web::AppState::new(store, vec![questionnaire()]).expect("the portal builds"),
+            );
+        }
         let mut store = observa_store::SqliteStore::in_memory().unwrap();
         observa_store::Store::replace_all(&mut store, &bundled(), "test").unwrap();
         Self::spawn_on(store)
