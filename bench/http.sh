@@ -14,6 +14,8 @@
 #   RESULTS []      also write the summary table to this file
 #   QUIET_WAIT [0]  on a shared machine: wait up to this many seconds before each measured run
 #   QUIET_MAX [25]  until the other processes' CPU use is at most this (% of one core)
+#   DB_URL []       serve from this database (e.g. postgres://postgres@127.0.0.1:PORT/bench, empty:
+#                   seeded at the first start) instead of a new SQLite file; use with LOG_RUN=0
 #
 # Targets (issue): >= 5000 requests/s at 32 connections, p99 < 25 ms, server RSS < 150 MB.
 # wrk runs on the same machine as the server and competes with it for the same cores.
@@ -146,7 +148,8 @@ start_observa() { # start_observa NAME warn|default
     local -a envs=(-u OBSERVA_LOG -u OBSERVA_DB -u OBSERVA_ADDR)
     [ "$mode" = warn ] && envs+=(OBSERVA_LOG=warn)
     # Port 0: the kernel picks a free port and Observa prints the address it bound.
-    env "${envs[@]}" "$BIN" --db "$WORK/$name.db" serve --addr 127.0.0.1:0 \
+    # DB_URL (a postgres:// URL of an empty database) measures the PostgreSQL engine instead.
+    env "${envs[@]}" "$BIN" --db "${DB_URL:-$WORK/$name.db}" serve --addr 127.0.0.1:0 \
         >"$out" 2>"$WORK/$name.err" &
     OBSERVA_PID=$!
     PIDS+=("$OBSERVA_PID")
