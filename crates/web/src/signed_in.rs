@@ -1,9 +1,12 @@
-//! The signed-in visitor as an extractor: `SignedIn<Analyst>`, `SignedIn<Administrator>`,
-//! `SignedIn<Liaison>`, `SignedIn<Anyone>`. It applies the one rule of when a session may act
-//! ([`auth::pending`]) and the role, so no handler writes the preamble itself:
+//! The signed-in visitor as an extractor: `SignedIn<Analyst>`, `SignedIn<Editor>`,
+//! `SignedIn<Administrator>`, `SignedIn<Liaison>`, `SignedIn<Anyone>`, and for the pages of the
+//! sign-in steps themselves `SignedIn<PasswordStep>`, `SignedIn<SecondFactorStep>`,
+//! `SignedIn<SecondFactorSetupStep>`. It applies the one rule of when a session may act
+//! ([`auth::pending`]) and the role (each an `observa_workflow::Actor::may_*`), so no handler
+//! writes the preamble itself:
 //!
-//! - pages (`/{lang}/...`): no session → the sign-in page (and back); a step pending → its page;
-//!   the wrong role → the 403 page, audited;
+//! - pages (`/{lang}/...`): no session → the sign-in page (and back); a step pending → its page
+//!   (only the page whose marker names that step opens); the wrong role → the 403 page, audited;
 //! - the API (`/api/...`): a personal token (`Authorization: Bearer ...`, the scheme in any case)
 //!   or a finished session; otherwise 401 with `WWW-Authenticate: Bearer`, the wrong role 403,
 //!   both as JSON problems.
@@ -19,13 +22,17 @@ use observa_domain::account::Account;
 use observa_store::Session;
 use observa_workflow::{Actor, WorkflowError};
 
-use crate::auth::{self, internal};
+use crate::auth::{self, internal, Pending};
 use crate::{AppState, Lang, WebError};
 
 /// A role a handler requires.
 pub trait Role {
     /// Whether the signed-in actor has it.
     fn allows(actor: &Actor) -> bool;
+    /// The sign-in step the page finishes: a session with that step pending opens it, while
+    /// every other page sends such a session to its step's page. `None` for every page but the
+    /// steps' own.
+    const STEP: Option<Pending> = None;
 }
 
 /// Any signed-in account (what it may do is the workflow's to say, per State).
@@ -34,8 +41,19 @@ pub struct Anyone;
 pub struct Liaison;
 /// The secretariat: analysts and administrators.
 pub struct Analyst;
+/// Whoever may write the report's editorial text (the secretariat).
+pub struct Editor;
 /// Administrators only.
 pub struct Administrator;
+/// Any account, on the page that changes the password: it opens while the first password (or
+/// one an administrator reset) is still to be changed.
+pub struct PasswordStep;
+/// Any account, on the page that asks the TOTP code after the password: it opens while the
+/// code is pending.
+pub struct SecondFactorStep;
+/// Any account, on the page that sets up the second factor: it opens while the set-up is
+/// pending.
+pub struct SecondFactorSetupStep;
 
 impl Role for Anyone {
     fn allows(_: &Actor) -> bool {
@@ -52,10 +70,33 @@ impl Role for Analyst {
         actor.may_review()
     }
 }
+impl Role for Editor {
+    fn allows(actor: &Actor) -> bool {
+        actor.may_edit_editorial()
+    }
+}
 impl Role for Administrator {
     fn allows(actor: &Actor) -> bool {
         actor.may_administer()
     }
+}
+impl Role for PasswordStep {
+    fn allows(_: &Actor) -> bool {
+        true
+    }
+    const STEP: Option<Pending> = Some(Pending::Password);
+}
+impl Role for SecondFactorStep {
+    fn allows(_: &Actor) -> bool {
+        true
+    }
+    const STEP: Option<Pending> = Some(Pending::SecondFactor);
+}
+impl Role for SecondFactorSetupStep {
+    fn allows(_: &Actor) -> bool {
+        true
+    }
+    const STEP: Option<Pending> = Some(Pending::SecondFactorSetup);
 }
 
 /// The account behind a request that finished signing in, with the role `R`.
@@ -92,6 +133,11 @@ impl<R> SignedIn<R> {
         }
         WebError::workflow(e, self.lang)
     }
+
+    /// `Ok` when `allowed`, else the refusal of `what` (audited, 403).
+    pub fn require(&self, app: &AppState, allowed: bool, what: &'static str) -> Result<(), WebError> {
+        self.actor.require(allowed, what).map_err(|e| self.fail(app, e))
+    }
 }
 
 impl<R: Role + Send + Sync> FromRequestParts<AppState> for SignedIn<R> {
@@ -105,7 +151,7 @@ impl<R: Role + Send + Sync> FromRequestParts<AppState> for SignedIn<R> {
             Some(l) if !api => l,
             _ => Lang::negotiate(parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())),
         };
-        let found = if api { api_caller(app, parts) } else { page_caller(app, &parts.headers, lang, &uri) };
+        let found = if api { api_caller(app, parts) } else { page_caller(app, &parts.headers, lang, &uri, R::STEP) };
         let (session, hash) = match found {
             Ok(Ok(found)) => found,
             Ok(Err(refusal)) => return Err(refusal),
@@ -125,20 +171,27 @@ impl<R: Role + Send + Sync> FromRequestParts<AppState> for SignedIn<R> {
 type Found = Result<Result<(Session, String), Response>, WebError>;
 
 /// The session of a page: anonymous visitors go to the sign-in page (and come back); a session
-/// with a step pending goes to that step's page, which alone opens until it is done.
-fn page_caller(app: &AppState, headers: &HeaderMap, lang: Lang, uri: &Uri) -> Found {
+/// with a step pending goes to that step's page (the one whose marker's [`Role::STEP`] is
+/// `page_step`), which alone opens until it is done.
+fn page_caller(app: &AppState, headers: &HeaderMap, lang: Lang, uri: &Uri, page_step: Option<Pending>) -> Found {
     let next = uri.path_and_query().map_or("/".to_string(), |p| p.to_string());
     let Some((session, hash)) = auth::current(app, headers)? else {
-        let to = format!("/{}/account/login?next={}", lang.code(), urlencode(&next));
-        return Ok(Err(Redirect::to(&to).into_response()));
+        return Ok(Err(to_sign_in(lang, &next)));
     };
     match auth::pending(&session) {
-        Some(step) if !uri.path().ends_with(step.page()) => {
-            let to = format!("/{}/{}?next={}", lang.code(), step.page(), urlencode(&next));
-            Ok(Err(Redirect::to(&to).into_response()))
-        }
+        Some(step) if Some(step) != page_step => Ok(Err(to_step(lang, step, &next))),
         _ => Ok(Ok((session, hash))),
     }
+}
+
+/// The sign-in page, coming back to `next` (a path of this site) afterwards.
+pub fn to_sign_in(lang: Lang, next: &str) -> Response {
+    Redirect::to(&format!("/{}/account/login?next={}", lang.code(), urlencode(next))).into_response()
+}
+
+/// The page of a pending sign-in step, going on to `next` (a path of this site) once it is done.
+pub fn to_step(lang: Lang, step: Pending, next: &str) -> Response {
+    Redirect::to(&format!("/{}/{}?next={}", lang.code(), step.page(), urlencode(next))).into_response()
 }
 
 /// Why an API request carries no usable credentials, said to the caller.

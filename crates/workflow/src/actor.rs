@@ -1,7 +1,7 @@
 //! Who may do what in the consultation, one function per permission: the secretariat
 //! (analysts and administrators) reviews, opens cycles and queues reminders; a liaison officer
 //! answers, comments and attaches for the States of their account only; administrators alone
-//! manage accounts.
+//! manage accounts and every account's API tokens.
 
 use observa_domain::account::{Account, Role};
 use observa_domain::editorial::AnnotationKind;
@@ -66,15 +66,21 @@ impl Actor {
         self.is_secretariat()
     }
 
-    /// Annotating `subject`: the secretariat anything; a liaison officer only their own State's
-    /// Rio reply.
+    /// Annotating `subject`: whoever writes the editorial text anything (SWOT themes are part of
+    /// it); a liaison officer only their own State's Rio reply.
     pub fn may_annotate(&self, kind: AnnotationKind, subject: &str) -> bool {
-        self.is_secretariat() || (kind == AnnotationKind::RioReply && self.liaison_of(subject))
+        self.may_edit_editorial() || (kind == AnnotationKind::RioReply && self.liaison_of(subject))
     }
 
     /// Managing accounts and reading the audit log: administrators.
     pub fn may_administer(&self) -> bool {
         self.role == Role::Administrator
+    }
+
+    /// Seeing and revoking every account's API tokens (everyone else, their own only):
+    /// whoever administers accounts.
+    pub fn may_manage_every_token(&self) -> bool {
+        self.may_administer()
     }
 
     /// `Ok` when `allowed`, else [`WorkflowError::Forbidden`] naming `what` was refused.
@@ -102,6 +108,7 @@ mod tests {
         assert!(cl.may_answer("CL") && cl.may_comment("CL") && cl.may_attach("CL"));
         assert!(!cl.may_answer("PE") && !cl.may_comment("PE") && !cl.may_attach("PE"));
         assert!(!cl.may_review() && !cl.may_run_cycles() && !cl.may_edit_editorial() && !cl.may_administer());
+        assert!(!cl.may_manage_every_token());
         assert!(cl.may_annotate(AnnotationKind::RioReply, "CL"));
         assert!(!cl.may_annotate(AnnotationKind::RioReply, "PE"));
         assert!(!cl.may_annotate(AnnotationKind::SwotTheme, "CL"));
@@ -114,6 +121,7 @@ mod tests {
             assert!(a.may_answer("PE") && a.may_review() && a.may_run_cycles() && a.may_edit_editorial());
             assert!(a.may_annotate(AnnotationKind::SwotTheme, "any"));
             assert_eq!(a.may_administer(), role == Role::Administrator);
+            assert_eq!(a.may_manage_every_token(), role == Role::Administrator, "an analyst sees their own tokens");
         }
     }
 

@@ -206,13 +206,14 @@ fn the_2014_answers_are_the_accepted_responses_of_cycle_2014() {
 
 #[test]
 fn opening_a_cycle_checks_its_arguments() {
+    // The workflow's refusals, worded as the web form's.
     let s = Scratch::new();
     for (args, message) in [
-        (vec!["cycle", "open", "--year", "2015", "--from", "2013", "--deadline", "2015-06-30"], "no such cycle"),
+        (vec!["cycle", "open", "--year", "2015", "--from", "2013", "--deadline", "2015-06-30"], "no cycle to copy"),
         (vec!["cycle", "open", "--year", "2014", "--from", "2014", "--deadline", "2014-06-30"], "must come after"),
         (
             vec!["cycle", "open", "--year", "2015", "--from", "2014", "--deadline", "2019-06-30"],
-            "expected a date in 2015",
+            "a deadline in its year or the next",
         ),
         (vec!["cycle", "open", "--year", "2015", "--from", "2014", "--deadline", "30/06/2015"], "invalid value"),
     ] {

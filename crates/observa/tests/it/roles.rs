@@ -2,7 +2,7 @@
 //! liaison officer of Chile, the liaison officer of Peru, an analyst, an administrator), with the
 //! answer each must get. Public pages answer everyone.
 
-use observa_store::SqliteStore;
+use observa_store::{AccountStore, ConsultationStore, SqliteStore, Store};
 
 use crate::web::TestApp;
 use crate::{text, Scratch};
@@ -113,4 +113,169 @@ fn every_state_changing_form_answers_each_role_as_it_should() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// An anonymous visitor of any signed-in page, whatever role it takes (the sign-in steps' own
+/// pages included), is sent to the sign-in page and brought back to the page, query and all.
+#[test]
+fn an_anonymous_visitor_of_every_kind_of_signed_in_page_is_sent_to_sign_in_and_back() {
+    let (app, _s, _) = setup();
+    for (path, next) in [
+        ("/en/account", "/en/account"),
+        ("/en/account/tokens", "/en/account/tokens"),
+        ("/en/account/password", "/en/account/password"),
+        ("/en/account/totp", "/en/account/totp"),
+        ("/en/account/totp/setup", "/en/account/totp/setup"),
+        ("/fr/editorial/2014", "/fr/editorial/2014"),
+        ("/en/editorial/2014/swot", "/en/editorial/2014/swot"),
+        ("/en/editorial/2014/rio", "/en/editorial/2014/rio"),
+        ("/en/admin/accounts", "/en/admin/accounts"),
+        ("/es/admin/audit?actor=cl%40gob.cl", "/es/admin/audit%3Factor%3Dcl%2540gob.cl"),
+    ] {
+        let a = app.get(path);
+        let lang = &path[..3];
+        assert_eq!(
+            (a.status, a.headers["location"].as_str()),
+            (303, format!("{lang}/account/login?next={next}").as_str())
+        );
+    }
+    // A form posted without a session goes the same way, and nothing is written.
+    let posted = app.post_form("/en/admin/accounts", "", &[("csrf", "x"), ("action", "add"), ("email", "a@b.org")]);
+    assert_eq!(
+        (posted.status, posted.headers["location"].as_str()),
+        (303, "/en/account/login?next=/en/admin/accounts")
+    );
+}
+
+/// Adds an account on the portal's database; its first password.
+fn add_account(s: &Scratch, email: &str, role: &[&str]) -> String {
+    let mut args = vec!["user", "add", "--email", email];
+    args.extend(role);
+    let out = s.observa("r.db", &args);
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8_lossy(&out.stdout).lines().last().unwrap().rsplit(": ").next().unwrap().trim().to_string()
+}
+
+/// Until the first password is changed, every signed-in page (whatever its role) sends the
+/// session to the password step, which alone opens; then an administrator's session goes to the
+/// second factor's set-up the same way.
+#[test]
+fn a_session_with_its_first_password_unchanged_is_sent_to_the_password_step_from_every_page() {
+    let (app, s, _) = setup();
+    let first = add_account(&s, "new-admin@iin.org", &["--role", "administrator"]);
+    let form = app.get("/en/account/login");
+    let login_csrf = form.cookie("observa_login_csrf").unwrap();
+    let signed_in = app.post_form(
+        "/en/account/login",
+        &format!("observa_login_csrf={login_csrf}"),
+        &[("email", "new-admin@iin.org"), ("password", &first), ("csrf", &form.csrf()), ("next", "/en/admin/audit")],
+    );
+    assert_eq!(
+        (signed_in.status, signed_in.headers["location"].as_str()),
+        (303, "/en/account/password?next=/en/admin/audit"),
+        "the sign-in goes to the password step first"
+    );
+    let cookie = format!("observa_session={}", signed_in.cookie("observa_session").unwrap());
+    let c = [("Cookie", cookie.as_str())];
+    for path in [
+        "/en/account",
+        "/en/account/tokens",
+        "/en/account/totp",
+        "/en/account/totp/setup",
+        "/en/editorial/2014",
+        "/en/editorial/2014/swot",
+        "/en/editorial/2014/rio",
+        "/en/admin/accounts",
+        "/en/admin/audit",
+        "/en/cycles",
+    ] {
+        let a = app.get_with(path, &c);
+        assert_eq!(a.status, 303, "{path}");
+        assert_eq!(a.headers["location"], format!("/en/account/password?next={path}"), "{path}");
+    }
+    let step = app.get_with("/en/account/password?next=/en/admin/audit", &c);
+    assert_eq!((step.status, step.headers["cache-control"].as_str()), (200, "no-store"), "the step's own page opens");
+    // A form of another page is refused the same way, and does nothing.
+    let posted = app.post_form(
+        "/en/admin/accounts",
+        &cookie,
+        &[("csrf", &step.csrf()), ("action", "add"), ("email", "x@iin.org"), ("role", "analyst")],
+    );
+    assert_eq!(posted.headers["location"], "/en/account/password?next=/en/admin/accounts");
+    let store = SqliteStore::open(&s.path("r.db")).unwrap();
+    assert!(store.accounts().unwrap().iter().all(|a| a.email != "x@iin.org"));
+    // Once the password is changed, the next step is the second factor's set-up.
+    let new = "a much longer new password 42";
+    let changed = app.post_form(
+        "/en/account/password",
+        &cookie,
+        &[("csrf", &step.csrf()), ("current", &first), ("new", new), ("confirm", new), ("next", "/en/admin/audit")],
+    );
+    assert_eq!((changed.status, changed.headers["location"].as_str()), (303, "/en/admin/audit"));
+    for path in ["/en/admin/audit", "/en/account/password", "/en/account/totp"] {
+        let a = app.get_with(path, &c);
+        assert_eq!((a.status, a.headers["location"].clone()), (303, format!("/en/account/totp/setup?next={path}")));
+    }
+    assert_eq!(app.get_with("/en/account/totp/setup", &c).status, 200);
+}
+
+/// A liaison officer is refused every administrator page and form (403, audited), and nothing
+/// changes; an analyst too.
+#[test]
+fn a_liaison_officer_is_refused_the_administrator_pages_and_the_refusal_is_audited() {
+    let (app, s, cookies) = setup();
+    let (liaison, analyst) = (&cookies[1], &cookies[3]);
+    for path in ["/en/admin/accounts", "/en/admin/audit"] {
+        for cookie in [liaison, analyst] {
+            assert_eq!(app.get_with(path, &[("Cookie", cookie)]).status, 403, "{path}");
+        }
+    }
+    let csrf = app.get_with("/en/account", &[("Cookie", liaison)]).csrf();
+    let posted = app.post_form(
+        "/en/admin/accounts",
+        liaison,
+        &[("csrf", &csrf), ("action", "add"), ("email", "intruder@gob.cl"), ("role", "administrator")],
+    );
+    assert_eq!(posted.status, 403);
+    let store = SqliteStore::open(&s.path("r.db")).unwrap();
+    assert!(store.accounts().unwrap().iter().all(|a| a.email != "intruder@gob.cl"));
+    let refusals: Vec<(String, String)> = store
+        .audit()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "refused-access" && e.actor == "cl@gob.cl")
+        .map(|e| (e.subject, e.after.unwrap_or_default()))
+        .collect();
+    for path in ["/en/admin/accounts", "/en/admin/audit"] {
+        assert!(refusals.iter().filter(|(subject, _)| subject == path).count() >= 1, "{path}: {refusals:?}");
+    }
+}
+
+/// Each account lists and revokes its own API tokens; an administrator everyone's.
+#[test]
+fn an_account_sees_and_revokes_its_own_tokens_and_an_administrator_everyone_s() {
+    let (app, s, cookies) = setup();
+    for (email, label) in [("cl@gob.cl", "chile-sync"), ("analyst@iin.org", "analyst-script")] {
+        let out = s.observa("r.db", &["token", "create", "--email", email, "--label", label]);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let (liaison, admin) = (&cookies[1], &cookies[4]);
+    let own = app.get_with("/en/account/tokens", &[("Cookie", liaison)]);
+    assert_eq!((own.status, own.headers["cache-control"].as_str()), (200, "no-store"));
+    assert!(own.body.contains("chile-sync") && !own.body.contains("analyst-script"), "{}", own.body);
+    let all = app.get_with("/en/account/tokens", &[("Cookie", admin)]);
+    assert!(
+        all.body.contains("chile-sync") && all.body.contains("analyst-script") && all.body.contains("analyst@iin.org")
+    );
+    let store = SqliteStore::open(&s.path("r.db")).unwrap();
+    let tokens = store.tokens(None).unwrap();
+    let id = |label: &str| tokens.iter().find(|t| t.label == label).unwrap().id.to_string();
+    let other = app.post_form("/en/account/tokens", liaison, &[("csrf", &own.csrf()), ("id", &id("analyst-script"))]);
+    assert_eq!(other.status, 404, "another account's token is not the liaison's to revoke");
+    let mine = app.post_form("/en/account/tokens", liaison, &[("csrf", &own.csrf()), ("id", &id("chile-sync"))]);
+    assert_eq!((mine.status, mine.headers["location"].as_str()), (303, "/en/account/tokens"));
+    let theirs = app.post_form("/en/account/tokens", admin, &[("csrf", &all.csrf()), ("id", &id("analyst-script"))]);
+    assert_eq!(theirs.status, 303);
+    let tokens = store.tokens(None).unwrap();
+    assert!(tokens.iter().all(|t| t.revoked_at.is_some()), "both revoked");
 }

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::{page_lang, render, respond, LangPath};
 use crate::auth::{self, internal};
+use crate::signed_in::{to_step, PasswordStep, SignedIn};
 use crate::{AppState, Lang, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -39,50 +40,6 @@ pub fn private(mut response: Response) -> Response {
     response
 }
 
-/// Where a signed-in page's visitor must go instead, or their session.
-pub enum Gate {
-    Pass(Session, String),
-    Redirect(Response),
-}
-
-/// The session of a page that needs one: anonymous visitors go to the sign-in page (and come
-/// back), accounts that must change their password go to that form first.
-pub fn gate(app: &AppState, headers: &HeaderMap, lang: Lang, uri: &Uri) -> Result<Gate, WebError> {
-    let next = uri.path_and_query().map_or("/".to_string(), |p| p.to_string());
-    let Some((session, hash)) = auth::current(app, headers)? else {
-        let to = format!("/{}/account/login?next={}", lang.code(), urlencode(&next));
-        return Ok(Gate::Redirect(Redirect::to(&to).into_response()));
-    };
-    // The same rule as the API's (`auth::pending`): until the step is done, only its page opens.
-    match auth::pending(&session) {
-        Some(step) if !uri.path().ends_with(step.page()) => {
-            let to = format!("/{}/{}?next={}", lang.code(), step.page(), urlencode(&next));
-            Ok(Gate::Redirect(Redirect::to(&to).into_response()))
-        }
-        _ => Ok(Gate::Pass(session, hash)),
-    }
-}
-
-/// The signed-in session of a page, or where its visitor goes instead (see [`gate`]).
-pub fn signed_in(
-    app: &AppState,
-    headers: &HeaderMap,
-    lang: Lang,
-    uri: &Uri,
-) -> Result<Result<Session, Response>, WebError> {
-    Ok(match gate(app, headers, lang, uri)? {
-        Gate::Redirect(r) => Err(r),
-        Gate::Pass(s, _) => Ok(s),
-    })
-}
-
-/// Refuses (403) and records the attempt.
-pub fn refuse(app: &AppState, session: &Session, what: &str) -> WebError {
-    let mut store = app.store.lock().expect("store lock");
-    let _ = store.record(&session.account.email, "refused-access", what);
-    WebError::Forbidden(format!("{} ({})", session.account.email, session.account.role.code()))
-}
-
 /// Checks a form's CSRF token against the session's; a refusal is audited.
 pub fn check_csrf(app: &AppState, session: &Session, token: &str) -> Result<(), WebError> {
     if auth::same_token(&session.csrf, token) {
@@ -96,15 +53,6 @@ pub fn check_csrf(app: &AppState, session: &Session, token: &str) -> Result<(), 
     Err(WebError::Forbidden("the form is out of date or was not sent by this site; reload it".into()))
 }
 
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// Only paths of this site are followed after signing in (never another site), read as a browser
 /// would read them (see [`auth::same_origin_path`]).
 pub(super) fn safe_next(next: Option<&str>, lang: Lang) -> String {
@@ -116,18 +64,9 @@ pub(super) struct Next {
     pub(super) next: Option<String>,
 }
 
-async fn overview(State(app): State<AppState>, lang: LangPath, uri: Uri, headers: HeaderMap) -> Response {
-    let result = page_lang(&lang).and_then(|l| match gate(&app, &headers, l, &uri)? {
-        Gate::Redirect(r) => Ok(r),
-        Gate::Pass(s, _) => Ok(private(render(
-            &app,
-            l,
-            &uri,
-            "account.html",
-            context! { account => crate::templates::v(&s.account), csrf => s.csrf },
-        ))),
-    });
-    respond(&app, &lang, result)
+async fn overview(State(app): State<AppState>, uri: Uri, who: SignedIn) -> Response {
+    let ctx = context! { account => crate::templates::v(who.account()), csrf => who.session.csrf.clone() };
+    private(render(&app, who.lang, &uri, "account.html", ctx))
 }
 
 fn login_page(app: &AppState, l: Lang, uri: &Uri, next: &str, error: Option<String>, status: StatusCode) -> Response {
@@ -222,12 +161,11 @@ async fn login(
                 .map_err(internal)?;
             store.record(&account.email, "login", &address.text).map_err(internal)?;
         }
-        let to = if account.must_change_password {
-            format!("/{}/account/password?next={}", l.code(), urlencode(&next))
+        let mut response = if account.must_change_password {
+            to_step(l, auth::Pending::Password, &next)
         } else {
-            next
+            Redirect::to(&next).into_response()
         };
-        let mut response = Redirect::to(&to).into_response();
         let h = response.headers_mut();
         h.append(
             header::SET_COOKIE,
@@ -272,18 +210,15 @@ async fn logout(
     respond(&app, &lang, result)
 }
 
+/// Changing the password: the first one (or one an administrator reset) before anything else,
+/// or any time after.
 async fn password_form(
     State(app): State<AppState>,
-    lang: LangPath,
     uri: Uri,
-    headers: HeaderMap,
     Query(q): Query<Next>,
+    who: SignedIn<PasswordStep>,
 ) -> Response {
-    let result = page_lang(&lang).and_then(|l| match gate(&app, &headers, l, &uri)? {
-        Gate::Redirect(r) => Ok(r),
-        Gate::Pass(s, _) => Ok(password_page(&app, l, &uri, &s, &safe_next(q.next.as_deref(), l), None)),
-    });
-    respond(&app, &lang, result)
+    password_page(&app, who.lang, &uri, &who.session, &safe_next(q.next.as_deref(), who.lang), None)
 }
 
 fn password_page(app: &AppState, l: Lang, uri: &Uri, s: &Session, next: &str, error: Option<String>) -> Response {
@@ -305,18 +240,19 @@ struct PasswordChange {
 
 async fn change_password(
     State(app): State<AppState>,
-    lang: LangPath,
     uri: Uri,
-    headers: HeaderMap,
+    who: Result<SignedIn<PasswordStep>, Response>,
     Form(form): Form<PasswordChange>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = async {
-        let l = page_lang(&lang)?;
-        let (session, hash) = match gate(&app, &headers, l, &uri)? {
-            Gate::Redirect(r) => return Ok(r),
-            Gate::Pass(s, h) => (s, h),
-        };
-        check_csrf(&app, &session, &form.csrf)?;
+        let (l, session, hash) = (who.lang, &who.session, &who.hash);
+        who.check_csrf(&app, &form.csrf)?;
         let next = safe_next(form.next.as_deref(), l);
         let stored =
             app.store.lock().expect("store lock").account_by_email(&session.account.email).map_err(internal)?;
@@ -332,18 +268,18 @@ async fn change_password(
             check_password(&form.new, &session.account.email).err().map(|p| l.text(&format!("password-{}", p.code())))
         };
         if let Some(problem) = problem {
-            return Ok(password_page(&app, l, &uri, &session, &next, Some(problem)));
+            return Ok(password_page(&app, l, &uri, session, &next, Some(problem)));
         }
         let new_hash = auth::hash_password_bounded(&app, form.new.clone()).await?;
         app.store
             .lock()
             .expect("store lock")
-            .set_password(session.account.id, &new_hash, Some(&hash), &session.account.email)
+            .set_password(session.account.id, &new_hash, Some(hash), &session.account.email)
             .map_err(internal)?;
         Ok(private(Redirect::to(&next).into_response()))
     }
     .await;
-    respond(&app, &lang, result)
+    respond(&app, who.lang.code(), result)
 }
 
 /// A reset link's page. The link itself (256 random bits, single use, expiring) is the proof: no

@@ -4,7 +4,7 @@
 //! chain checked on every visit).
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::Uri;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Form;
@@ -12,12 +12,13 @@ use axum::Router;
 use minijinja::{context, Value};
 use observa_domain::account::{parse_email, Role};
 use observa_domain::StateCode;
-use observa_store::{NewAccount, Session, StoreError};
+use observa_store::{NewAccount, StoreError};
 use serde::Deserialize;
 
-use super::account::{check_csrf, gate, private, refuse, Gate};
-use super::{page_lang, render, respond, LangPath};
+use super::account::private;
+use super::{render, respond};
 use crate::auth::{self, internal};
+use crate::signed_in::{Administrator, SignedIn};
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -27,37 +28,20 @@ pub fn router() -> Router<AppState> {
 /// How long a reset link is valid.
 const RESET_HOURS: i64 = 24;
 
-fn administrator(
-    app: &AppState,
-    headers: &HeaderMap,
-    l: crate::Lang,
-    uri: &Uri,
-) -> Result<Result<Session, Response>, WebError> {
-    match gate(app, headers, l, uri)? {
-        Gate::Redirect(r) => Ok(Err(r)),
-        Gate::Pass(s, _) if s.account.role == Role::Administrator => Ok(Ok(s)),
-        Gate::Pass(s, _) => Err(refuse(app, &s, uri.path())),
-    }
-}
-
 fn accounts_page(
     app: &AppState,
-    l: crate::Lang,
     uri: &Uri,
-    session: &Session,
+    who: &SignedIn<Administrator>,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
     let accounts = app.store.lock().expect("store lock").accounts().map_err(internal)?;
-    let ctx = context! { accounts => crate::templates::v(accounts), csrf => session.csrf.clone(), notice };
-    Ok(private(render(app, l, uri, "admin_accounts.html", ctx)))
+    let ctx = context! { accounts => crate::templates::v(accounts), csrf => who.session.csrf.clone(), notice };
+    Ok(private(render(app, who.lang, uri, "admin_accounts.html", ctx)))
 }
 
-async fn accounts(State(app): State<AppState>, lang: LangPath, uri: Uri, headers: HeaderMap) -> Response {
-    let result = page_lang(&lang).and_then(|l| match administrator(&app, &headers, l, &uri)? {
-        Err(r) => Ok(r),
-        Ok(session) => accounts_page(&app, l, &uri, &session, None),
-    });
-    respond(&app, &lang, result)
+async fn accounts(State(app): State<AppState>, uri: Uri, who: SignedIn<Administrator>) -> Response {
+    let result = accounts_page(&app, &uri, &who, None);
+    respond(&app, who.lang.code(), result)
 }
 
 #[derive(Deserialize)]
@@ -78,19 +62,20 @@ struct Act {
 /// page that answers shows a first password or a link once; only hashes are stored.
 async fn act(
     State(app): State<AppState>,
-    lang: LangPath,
     uri: Uri,
-    headers: HeaderMap,
+    who: Result<SignedIn<Administrator>, Response>,
     Form(form): Form<Act>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = async {
-        let l = page_lang(&lang)?;
-        let session = match administrator(&app, &headers, l, &uri)? {
-            Err(r) => return Ok(r),
-            Ok(s) => s,
-        };
-        check_csrf(&app, &session, &form.csrf)?;
-        let actor = session.account.email.clone();
+        let l = who.lang;
+        who.check_csrf(&app, &form.csrf)?;
+        let actor = who.actor.email.clone();
         let notice = match form.action.as_str() {
             "add" => {
                 let email = parse_email(&form.email).map_err(WebError::BadRequest)?;
@@ -115,7 +100,7 @@ async fn act(
             }
             "disable" | "enable" => {
                 let disabled = form.action == "disable";
-                if disabled && form.id == session.account.id {
+                if disabled && form.id == who.account().id {
                     return Err(WebError::BadRequest(l.text("accounts-not-yourself")));
                 }
                 app.store.lock().expect("store lock").set_disabled(form.id, disabled, &actor).map_err(internal)?;
@@ -134,10 +119,10 @@ async fn act(
             }
             other => return Err(WebError::BadRequest(format!("unknown action `{other}`"))),
         };
-        accounts_page(&app, l, &uri, &session, Some(notice))
+        accounts_page(&app, &uri, &who, Some(notice))
     }
     .await;
-    respond(&app, &lang, result)
+    respond(&app, who.lang.code(), result)
 }
 
 /// The most entries one page shows; filters narrow the rest.
@@ -156,22 +141,15 @@ struct Filter {
 
 async fn audit(
     State(app): State<AppState>,
-    lang: LangPath,
     uri: Uri,
-    headers: HeaderMap,
     Query(f): Query<Filter>,
+    who: SignedIn<Administrator>,
 ) -> Response {
-    let result = page_lang(&lang).and_then(|l| {
-        let session = match gate(&app, &headers, l, &uri)? {
-            Gate::Redirect(r) => return Ok(r),
-            Gate::Pass(s, _) => s,
-        };
-        if session.account.role != Role::Administrator {
-            return Err(refuse(&app, &session, uri.path()));
-        }
+    let result = (|| {
         // One page of the log at a time, and the chain checked row by row: a log of hundreds of
         // megabytes is never held in memory or sent whole.
-        let filter = observa_store::AuditFilter { actor: f.actor.clone(), action: f.action.clone(), subject: f.subject.clone() };
+        let filter =
+            observa_store::AuditFilter { actor: f.actor.clone(), action: f.action.clone(), subject: f.subject.clone() };
         let store = app.store.lock().expect("store lock");
         let chain = store.verify_audit(None).map_err(internal)?;
         let total = store.audit_count(&Default::default()).map_err(internal)?;
@@ -191,9 +169,9 @@ async fn audit(
             intact => chain.is_ok(), broken => chain.err().map(|b| format!("#{}: {}", b.seq, b.reason)),
             actor => f.actor.unwrap_or_default(), action => f.action.unwrap_or_default(), subject => f.subject.unwrap_or_default(),
         };
-        Ok(private(render(&app, l, &uri, "admin_audit.html", ctx)))
-    });
-    respond(&app, &lang, result)
+        Ok(private(render(&app, who.lang, &uri, "admin_audit.html", ctx)))
+    })();
+    respond(&app, who.lang.code(), result)
 }
 
 /// A summary cut for the page, on a character boundary.

@@ -3,21 +3,22 @@
 //! administrators annotate everything; a liaison officer writes only their own State's reply.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::{context, Value};
 use observa_domain::analysis::swot::swot_by_theme;
 use observa_domain::editorial::{annotation_map, Annotation, AnnotationKind};
-use observa_store::{Session, StoreError};
+use observa_store::StoreError;
 use serde::Deserialize;
 
-use super::account::{check_csrf, gate, private, refuse, Gate};
+use super::account::private;
 use super::editorial::{conflict, Conflict};
-use super::{page_lang, render, respond};
+use super::{render, respond};
 use crate::auth::internal;
-use crate::{AppState, Lang, WebError};
+use crate::signed_in::{Editor, SignedIn};
+use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,26 +33,16 @@ pub fn of_cycle(app: &AppState, cycle: i32) -> Result<Vec<Annotation>, WebError>
     app.store.lock().expect("store lock").annotations(cycle).map_err(internal)
 }
 
-/// Who may annotate `subject` of `kind`: the secretariat anything; a liaison officer only their
-/// own State's Rio reply.
-fn may_annotate(session: &Session, kind: AnnotationKind, subject: &str) -> bool {
-    observa_workflow::Actor::from(&session.account).may_annotate(kind, subject)
-}
-
+/// The SWOT items with the theme each is filed under: the editorial text's, so its editors'.
 async fn swot_editor(
     State(app): State<AppState>,
     Path((lang, cycle)): Path<(String, String)>,
     uri: Uri,
-    headers: HeaderMap,
+    who: SignedIn<Editor>,
 ) -> Response {
     let result = (|| {
-        let l = page_lang(&lang)?;
+        let l = who.lang;
         let cycle = super::cycle_year(&cycle)?;
-        let session = match gate(&app, &headers, l, &uri)? {
-            Gate::Redirect(r) => return Ok(r),
-            Gate::Pass(s, _) if s.account.role.is_secretariat() => s,
-            Gate::Pass(s, _) => return Err(refuse(&app, &s, uri.path())),
-        };
         let annotations = of_cycle(&app, cycle)?;
         let ds = &app.snapshot().dataset;
         let regroup = annotation_map(&annotations, AnnotationKind::SwotTheme);
@@ -69,25 +60,23 @@ async fn swot_editor(
                 }
             })
             .collect();
-        let ctx = context! { cycle, items, themes, csrf => session.csrf };
+        let ctx = context! { cycle, items, themes, csrf => who.session.csrf.clone() };
         Ok(private(render(&app, l, &uri, "editorial_swot.html", ctx)))
     })();
     respond(&app, &lang, result)
 }
 
+/// The Rio replies the visitor may write: every State's for the secretariat, a liaison
+/// officer's own States'; nobody else's.
 async fn rio_editor(
     State(app): State<AppState>,
     Path((lang, cycle)): Path<(String, String)>,
     uri: Uri,
-    headers: HeaderMap,
+    who: SignedIn,
 ) -> Response {
     let result = (|| {
-        let l = page_lang(&lang)?;
+        let l = who.lang;
         let cycle = super::cycle_year(&cycle)?;
-        let session = match gate(&app, &headers, l, &uri)? {
-            Gate::Redirect(r) => return Ok(r),
-            Gate::Pass(s, _) => s,
-        };
         let annotations = of_cycle(&app, cycle)?;
         let ds = &app.snapshot().dataset;
         let mut states: Vec<&observa_domain::StateCode> =
@@ -96,7 +85,7 @@ async fn rio_editor(
         states.dedup();
         let rows: Vec<Value> = states
             .into_iter()
-            .filter(|s| may_annotate(&session, AnnotationKind::RioReply, s.as_str()))
+            .filter(|s| who.actor.may_annotate(AnnotationKind::RioReply, s.as_str()))
             .map(|s| {
                 let stored = annotations.iter().find(|a| a.kind == AnnotationKind::RioReply && a.subject == s.as_str());
                 let name = ds.state(s.as_str()).map_or(s.to_string(), |st| st.name(l.0).to_string());
@@ -107,10 +96,8 @@ async fn rio_editor(
                 }
             })
             .collect();
-        if rows.is_empty() {
-            return Err(refuse(&app, &session, uri.path()));
-        }
-        let ctx = context! { cycle, rows, csrf => session.csrf };
+        who.require(&app, !rows.is_empty(), "reply to the Rio assessment")?;
+        let ctx = context! { cycle, rows, csrf => who.session.csrf.clone() };
         Ok(private(render(&app, l, &uri, "editorial_rio.html", ctx)))
     })();
     respond(&app, &lang, result)
@@ -127,10 +114,16 @@ async fn save_theme(
     State(app): State<AppState>,
     Path((lang, cycle, item)): Path<(String, String, String)>,
     uri: Uri,
-    headers: HeaderMap,
+    who: Result<SignedIn, Response>,
     Form(form): Form<Save>,
 ) -> Response {
-    let result = save(&app, &lang, &cycle, AnnotationKind::SwotTheme, &item, &uri, &headers, form);
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
+    let result = save(&app, &who, &cycle, AnnotationKind::SwotTheme, &item, &uri, form);
     respond(&app, &lang, result)
 }
 
@@ -138,34 +131,32 @@ async fn save_reply(
     State(app): State<AppState>,
     Path((lang, cycle, state)): Path<(String, String, String)>,
     uri: Uri,
-    headers: HeaderMap,
+    who: Result<SignedIn, Response>,
     Form(form): Form<Save>,
 ) -> Response {
-    let result = save(&app, &lang, &cycle, AnnotationKind::RioReply, &state, &uri, &headers, form);
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
+    let result = save(&app, &who, &cycle, AnnotationKind::RioReply, &state, &uri, form);
     respond(&app, &lang, result)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn save(
     app: &AppState,
-    lang: &str,
+    who: &SignedIn,
     cycle: &str,
     kind: AnnotationKind,
     subject: &str,
     uri: &Uri,
-    headers: &HeaderMap,
     form: Save,
 ) -> Result<Response, WebError> {
-    let l: Lang = page_lang(lang)?;
+    let l = who.lang;
     let cycle = super::cycle_year(cycle)?;
-    let session = match gate(app, headers, l, uri)? {
-        Gate::Redirect(r) => return Ok(r),
-        Gate::Pass(s, _) => s,
-    };
-    if !may_annotate(&session, kind, subject) {
-        return Err(refuse(app, &session, uri.path()));
-    }
-    check_csrf(app, &session, &form.csrf)?;
+    who.require(app, who.actor.may_annotate(kind, subject), "annotate this")?;
+    who.check_csrf(app, &form.csrf)?;
     let known = match kind {
         AnnotationKind::SwotTheme => app.snapshot().dataset.swot.iter().any(|s| s.id == subject),
         AnnotationKind::RioReply => app.snapshot().dataset.state(subject).is_some(),
@@ -185,7 +176,7 @@ fn save(
         updated_by: None,
     };
     let mut store = app.store.lock().expect("store lock");
-    match store.save_annotation(&annotation, &session.account.email) {
+    match store.save_annotation(&annotation, &who.actor.email) {
         Ok(_) => {
             drop(store);
             // The SWOT and Rio pages and the report files are cached answers.
@@ -200,7 +191,13 @@ fn save(
                 .find(|a| a.kind == kind && a.subject == subject)
                 .map(|a| (a.version, a.body, a.updated_at, a.updated_by));
             drop(store);
-            Ok(conflict(app, l, uri, Conflict { action: uri.path(), back: &back, mine: &form.body, theirs }, &session))
+            Ok(conflict(
+                app,
+                l,
+                uri,
+                Conflict { action: uri.path(), back: &back, mine: &form.body, theirs },
+                &who.session,
+            ))
         }
         Err(StoreError::Invalid(message)) => Err(WebError::BadRequest(message)),
         Err(e) => Err(internal(e)),

@@ -3,7 +3,7 @@
 //! if someone saved in between, the page shows both texts side by side and nothing is lost.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -12,9 +12,10 @@ use observa_domain::editorial::{EditorialBlock, KEYS};
 use observa_store::{Session, StoreError};
 use serde::Deserialize;
 
-use super::account::{check_csrf, gate, private, refuse, Gate};
-use super::{page_lang, render, respond};
+use super::account::private;
+use super::{render, respond};
 use crate::auth::internal;
+use crate::signed_in::{Editor, SignedIn};
 use crate::templates::v;
 use crate::{AppState, Lang, WebError};
 
@@ -22,28 +23,15 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/{lang}/editorial/{cycle}", get(editor)).route("/{lang}/editorial/{cycle}/{key}", post(save))
 }
 
-/// The signed-in secretariat member, or where the visitor goes instead.
-fn secretariat(app: &AppState, headers: &HeaderMap, l: Lang, uri: &Uri) -> Result<Result<Session, Response>, WebError> {
-    match gate(app, headers, l, uri)? {
-        Gate::Redirect(r) => Ok(Err(r)),
-        Gate::Pass(s, _) if s.account.role.is_secretariat() => Ok(Ok(s)),
-        Gate::Pass(s, _) => Err(refuse(app, &s, uri.path())),
-    }
-}
-
 async fn editor(
     State(app): State<AppState>,
     Path((lang, cycle)): Path<(String, String)>,
     uri: Uri,
-    headers: HeaderMap,
+    who: SignedIn<Editor>,
 ) -> Response {
     let result = (|| {
-        let l = page_lang(&lang)?;
+        let l = who.lang;
         let cycle = super::cycle_year(&cycle)?;
-        let session = match secretariat(&app, &headers, l, &uri)? {
-            Ok(s) => s,
-            Err(redirect) => return Ok(redirect),
-        };
         let stored = app.store.lock().expect("store lock").editorial(cycle).map_err(internal)?;
         let blocks: Vec<Value> = KEYS
             .iter()
@@ -52,7 +40,7 @@ async fn editor(
                 context! { key => *key, block => v(block) }
             })
             .collect();
-        let ctx = context! { cycle, blocks, csrf => session.csrf, email => session.account.email };
+        let ctx = context! { cycle, blocks, csrf => who.session.csrf.clone(), email => who.actor.email.clone() };
         Ok(private(render(&app, l, &uri, "editorial.html", ctx)))
     })();
     respond(&app, &lang, result)
@@ -69,17 +57,19 @@ async fn save(
     State(app): State<AppState>,
     Path((lang, cycle, key)): Path<(String, String, String)>,
     uri: Uri,
-    headers: HeaderMap,
+    who: Result<SignedIn<Editor>, Response>,
     Form(form): Form<Save>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = (|| {
-        let l = page_lang(&lang)?;
+        let l = who.lang;
         let cycle = super::cycle_year(&cycle)?;
-        let session = match secretariat(&app, &headers, l, &uri)? {
-            Ok(s) => s,
-            Err(redirect) => return Ok(redirect),
-        };
-        check_csrf(&app, &session, &form.csrf)?;
+        who.check_csrf(&app, &form.csrf)?;
         if !KEYS.contains(&key.as_str()) {
             return Err(WebError::NotFound(format!("no editorial block `{key}`")));
         }
@@ -100,7 +90,7 @@ async fn save(
             updated_at: None,
             updated_by: None,
         };
-        match store.save_editorial(&block, &session.account.email) {
+        match store.save_editorial(&block, &who.actor.email) {
             Ok(_) => {
                 drop(store);
                 // The report pages and files are cached answers: they must be made anew.
@@ -118,7 +108,7 @@ async fn save(
                     l,
                     &uri,
                     Conflict { action: uri.path(), back: &back, mine: &form.body, theirs },
-                    &session,
+                    &who.session,
                 ))
             }
             Err(StoreError::Invalid(message)) => Err(WebError::BadRequest(message)),

@@ -3,37 +3,31 @@
 //! never shown again after `observa token create` printed them (only their SHA-256 is kept).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use minijinja::context;
-use observa_domain::account::Role;
-use observa_store::Session;
 use serde::Deserialize;
 
-use super::account::{check_csrf, private, signed_in};
-use super::{page_lang, render, respond, LangPath};
+use super::account::private;
+use super::{render, respond};
 use crate::auth::internal;
+use crate::signed_in::SignedIn;
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/{lang}/account/tokens", get(list).post(revoke))
 }
 
-/// Whose tokens a session sees and may revoke: its own, or everyone's for an administrator.
-fn owner(session: &Session) -> Option<i64> {
-    (session.account.role != Role::Administrator).then_some(session.account.id)
+/// Whose tokens a session sees and may revoke: its own, or everyone's for whoever may manage
+/// every account's tokens.
+fn owner(who: &SignedIn) -> Option<i64> {
+    (!who.actor.may_manage_every_token()).then_some(who.account().id)
 }
 
-fn page(
-    app: &AppState,
-    lang: crate::Lang,
-    uri: &Uri,
-    session: &Session,
-    notice: Option<String>,
-) -> Result<Response, WebError> {
-    let tokens = app.store.lock().expect("store lock").tokens(owner(session)).map_err(internal)?;
+fn page(app: &AppState, uri: &Uri, who: &SignedIn, notice: Option<String>) -> Result<Response, WebError> {
+    let tokens = app.store.lock().expect("store lock").tokens(owner(who)).map_err(internal)?;
     let now = crate::auth::now_text();
     let rows: Vec<minijinja::Value> = tokens
         .iter()
@@ -43,16 +37,13 @@ fn page(
                 expires_at => t.expires_at.clone(), revoked_at => t.revoked_at.clone(), live }
         })
         .collect();
-    let all = session.account.role == Role::Administrator;
-    Ok(private(render(app, lang, uri, "tokens.html", context! { rows, all, notice, csrf => session.csrf.clone() })))
+    let (all, csrf) = (who.actor.may_manage_every_token(), who.session.csrf.clone());
+    Ok(private(render(app, who.lang, uri, "tokens.html", context! { rows, all, notice, csrf })))
 }
 
-async fn list(State(app): State<AppState>, lang: LangPath, uri: Uri, headers: HeaderMap) -> Response {
-    let result = page_lang(&lang).and_then(|l| match signed_in(&app, &headers, l, &uri)? {
-        Err(redirect) => Ok(redirect),
-        Ok(session) => page(&app, l, &uri, &session, None),
-    });
-    respond(&app, &lang, result)
+async fn list(State(app): State<AppState>, uri: Uri, who: SignedIn) -> Response {
+    let result = page(&app, &uri, &who, None);
+    respond(&app, who.lang.code(), result)
 }
 
 #[derive(Deserialize)]
@@ -63,28 +54,29 @@ struct Revoke {
 
 async fn revoke(
     State(app): State<AppState>,
-    lang: LangPath,
     uri: Uri,
-    headers: HeaderMap,
+    who: Result<SignedIn, Response>,
     Form(form): Form<Revoke>,
 ) -> Response {
-    let result = page_lang(&lang).and_then(|l| {
-        let session = match signed_in(&app, &headers, l, &uri)? {
-            Err(redirect) => return Ok(redirect),
-            Ok(s) => s,
-        };
-        check_csrf(&app, &session, &form.csrf)?;
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
+    let result = (|| {
+        who.check_csrf(&app, &form.csrf)?;
         let revoked = app
             .store
             .lock()
             .expect("store lock")
-            .revoke_token(form.id, owner(&session), &session.account.email)
+            .revoke_token(form.id, owner(&who), &who.actor.email)
             .map_err(internal)?;
         if !revoked {
-            return Err(WebError::NotFound(format!("{} {}", l.text("tokens-none"), form.id)));
+            return Err(WebError::NotFound(format!("{} {}", who.lang.text("tokens-none"), form.id)));
         }
         // Back to the list (a reload does not post again).
         Ok(private(Redirect::to(uri.path()).into_response()))
-    });
-    respond(&app, &lang, result)
+    })();
+    respond(&app, who.lang.code(), result)
 }

@@ -1,9 +1,10 @@
 //! The second factor of administrators and analysts: setting up a TOTP key (RFC 6238) at the
-//! first sign-in, and the code asked after the password at every sign-in. `account::gate` sends
-//! sessions here until it is done.
+//! first sign-in, and the code asked after the password at every sign-in. Every other signed-in
+//! page sends sessions here until it is done (`SignedIn`); these pages take the step's marker
+//! (`SignedIn<SecondFactorStep>`, `SignedIn<SecondFactorSetupStep>`), so they open meanwhile.
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -12,9 +13,10 @@ use observa_domain::throttle::Key;
 use observa_store::Session;
 use serde::Deserialize;
 
-use super::account::{check_csrf, gate, private, safe_next, Gate, Next};
-use super::{page_lang, render, respond, LangPath};
+use super::account::{private, safe_next, Next};
+use super::{render, respond};
 use crate::auth::{self, internal};
+use crate::signed_in::{SecondFactorSetupStep, SecondFactorStep, SignedIn};
 use crate::{AppState, Lang, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -51,48 +53,32 @@ fn totp_page(
     response
 }
 
-/// The session of a second-factor page, which `gate` lets through while the code is pending.
-fn totp_session(
-    app: &AppState,
-    headers: &HeaderMap,
-    l: Lang,
-    uri: &Uri,
-) -> Result<Result<(Session, String), Response>, WebError> {
-    Ok(match gate(app, headers, l, uri)? {
-        Gate::Redirect(r) => Err(r),
-        Gate::Pass(s, hash) => Ok((s, hash)),
-    })
-}
-
 async fn totp_form(
     State(app): State<AppState>,
-    lang: LangPath,
     uri: Uri,
-    headers: HeaderMap,
     Query(q): Query<Next>,
+    who: SignedIn<SecondFactorStep>,
 ) -> Response {
-    let result = page_lang(&lang).and_then(|l| match totp_session(&app, &headers, l, &uri)? {
-        Err(r) => Ok(r),
-        Ok((s, _)) => Ok(totp_page(&app, l, &uri, &s, &safe_next(q.next.as_deref(), l), None, None)),
-    });
-    respond(&app, &lang, result)
+    let l = who.lang;
+    totp_page(&app, l, &uri, &who.session, &safe_next(q.next.as_deref(), l), None, None)
 }
 
 /// The code after the password; failures count against the account like failed passwords.
 async fn totp_check(
     State(app): State<AppState>,
-    lang: LangPath,
     uri: Uri,
-    headers: HeaderMap,
+    who: Result<SignedIn<SecondFactorStep>, Response>,
     Form(form): Form<Code>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = (|| {
-        let l = page_lang(&lang)?;
-        let (session, hash) = match totp_session(&app, &headers, l, &uri)? {
-            Err(r) => return Ok(r),
-            Ok(x) => x,
-        };
-        check_csrf(&app, &session, &form.csrf)?;
+        let (l, session, hash) = (who.lang, &who.session, &who.hash);
+        who.check_csrf(&app, &form.csrf)?;
         let next = safe_next(form.next.as_deref(), l);
         let key = Key::second_factor(&session.account.email);
         let mut store = app.store.lock().expect("store lock");
@@ -114,70 +100,56 @@ async fn totp_check(
             let what = if step.is_some() { "second-factor-replayed" } else { "second-factor-failed" };
             store.record(&session.account.email, what, "session").map_err(internal)?;
             drop(store);
-            return Ok(totp_page(&app, l, &uri, &session, &next, None, Some(l.text("totp-wrong"))));
+            return Ok(totp_page(&app, l, &uri, session, &next, None, Some(l.text("totp-wrong"))));
         }
         store.forgive_attempts(&key.text, &reserved).map_err(internal)?;
-        store.pass_second_factor(&hash).map_err(internal)?;
+        store.pass_second_factor(hash).map_err(internal)?;
         store.record(&session.account.email, "second-factor", "session").map_err(internal)?;
         Ok(private(Redirect::to(&next).into_response()))
     })();
-    respond(&app, &lang, result)
+    respond(&app, who.lang.code(), result)
 }
 
 async fn totp_setup_form(
     State(app): State<AppState>,
-    lang: LangPath,
     uri: Uri,
-    headers: HeaderMap,
     Query(q): Query<Next>,
+    who: SignedIn<SecondFactorSetupStep>,
 ) -> Response {
-    let result = page_lang(&lang).and_then(|l| match totp_session(&app, &headers, l, &uri)? {
-        Err(r) => Ok(r),
-        Ok((s, _)) => {
-            let next = safe_next(q.next.as_deref(), l);
-            Ok(totp_page(&app, l, &uri, &s, &next, Some(auth::new_totp_secret()), None))
-        }
-    });
-    respond(&app, &lang, result)
+    let next = safe_next(q.next.as_deref(), who.lang);
+    totp_page(&app, who.lang, &uri, &who.session, &next, Some(auth::new_totp_secret()), None)
 }
 
 /// Setting up the second factor: the code from the app proves the secret was taken down.
 async fn totp_setup(
     State(app): State<AppState>,
-    lang: LangPath,
     uri: Uri,
-    headers: HeaderMap,
+    who: Result<SignedIn<SecondFactorSetupStep>, Response>,
     Form(form): Form<Code>,
 ) -> Response {
+    // The form is read before a refusal is answered: a body left unread would make the
+    // connection close under the answer.
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = (|| {
-        let l = page_lang(&lang)?;
-        let (session, hash) = match totp_session(&app, &headers, l, &uri)? {
-            Err(r) => return Ok(r),
-            Ok(x) => x,
-        };
-        check_csrf(&app, &session, &form.csrf)?;
+        let (l, session, hash) = (who.lang, &who.session, &who.hash);
+        who.check_csrf(&app, &form.csrf)?;
         let next = safe_next(form.next.as_deref(), l);
         if session.account.totp {
             return Err(WebError::Conflict(l.text("totp-already")));
         }
         let step = auth::totp_step(&form.secret, &form.code);
         if step.is_none() {
-            return Ok(totp_page(
-                &app,
-                l,
-                &uri,
-                &session,
-                &next,
-                Some(form.secret.clone()),
-                Some(l.text("totp-wrong")),
-            ));
+            return Ok(totp_page(&app, l, &uri, session, &next, Some(form.secret.clone()), Some(l.text("totp-wrong"))));
         }
         let mut store = app.store.lock().expect("store lock");
-        store.set_totp(session.account.id, &form.secret, &hash).map_err(internal)?;
+        store.set_totp(session.account.id, &form.secret, hash).map_err(internal)?;
         // The code that proved the set-up is used: it cannot sign in a second time.
         store.use_totp_step(session.account.id, step.unwrap_or_default()).map_err(internal)?;
         drop(store);
         Ok(private(Redirect::to(&next).into_response()))
     })();
-    respond(&app, &lang, result)
+    respond(&app, who.lang.code(), result)
 }
