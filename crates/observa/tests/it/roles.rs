@@ -2,8 +2,6 @@
 //! liaison officer of Chile, the liaison officer of Peru, an analyst, an administrator), with the
 //! answer each must get. Public pages answer everyone.
 
-use observa_store::SqliteStore;
-
 use crate::web::TestApp;
 use crate::{text, Scratch};
 
@@ -33,7 +31,7 @@ fn setup() -> (TestApp, Scratch, Vec<String>) {
             (email.to_string(), run(&args))
         })
         .collect();
-    let app = TestApp::spawn_on(SqliteStore::open(&s.path("r.db")).unwrap());
+    let app = TestApp::spawn_on(s.open("r.db"));
     let mut cookies = vec![String::new()];
     for (email, first) in passwords {
         cookies.push(crate::accounts::sign_in_with_first_password(&app, &email, &first));
