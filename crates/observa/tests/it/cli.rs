@@ -1,7 +1,5 @@
 //! The command line as a user runs it: check, export, import, and what bad input gets.
 
-use observa_store::Store;
-
 use crate::{copy_data, text, Scratch};
 
 #[test]

@@ -94,6 +94,18 @@ fn every_write_is_in_a_hash_chained_audit_log_that_detects_tampering() {
     assert!(crate::text(&out).contains("entry 1 is not as written"), "{}", crate::text(&out));
 }
 
+#[test]
+fn deleting_the_last_entries_behind_the_guard_is_detected() {
+    let s = Scratch::new();
+    let seeded = s.observa("a.db", &["check", "--quiet"]);
+    assert!(seeded.status.success(), "{}", crate::text(&seeded));
+    let bypass =
+        if crate::on_postgres() { "ALTER TABLE audit DISABLE TRIGGER USER" } else { "DROP TRIGGER audit_no_delete" };
+    s.execute("a.db", &format!("{bypass}; DELETE FROM audit WHERE seq > (SELECT MAX(seq) - 3 FROM audit);"));
+    let cut = s.observa("a.db", &["audit", "verify"]);
+    assert!(!cut.status.success() && crate::text(&cut).contains("entries were deleted"), "{}", crate::text(&cut));
+}
+
 fn block(version: i64, body: &str) -> observa_domain::editorial::EditorialBlock {
     observa_domain::editorial::EditorialBlock {
         cycle: 2014,
