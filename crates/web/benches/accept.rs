@@ -10,10 +10,11 @@
 
 use std::time::{Duration, Instant};
 
-use observa_domain::consultation::{prefill, Value};
+use observa_domain::consultation::{prefill, Status, Value};
 use observa_domain::history::{diff, AsOf};
 use observa_domain::projection::project;
 use observa_domain::questionnaire::Questionnaire;
+use observa_store::Expected;
 
 mod support;
 use support::{bundled, scaled};
@@ -69,13 +70,13 @@ fn run(label: &str, dataset: observa_domain::Dataset) -> Figures {
         let mut store = app.store.lock().unwrap();
         let registry = store.load().unwrap();
         let mut answers = prefill(&q2015, &registry, state);
-        store.save_draft(2015, state, &answers, 0, "bench").unwrap();
+        store.save_draft(2015, state, &answers, Expected::NEW, "bench").unwrap();
         answers.insert("plans.changes".into(), Value::Text(format!("Changes reported in 2015 by {state}.")));
-        store.save_draft(2015, state, &answers, 1, "bench").unwrap();
+        store.save_draft(2015, state, &answers, Expected { version: 1, status: Status::Draft }, "bench").unwrap();
         let entry = store.audit().unwrap().into_iter().rev().find(|e| e.action == "save-draft").unwrap();
         autosave_bytes = entry.before.map_or(0, |b| b.len()) + entry.after.map_or(0, |a| a.len());
         draft_bytes = 2 * serde_json::to_string(&answers).unwrap().len();
-        store.submit(2015, state, 2, "bench").unwrap();
+        store.submit(2015, state, Expected { version: 2, status: Status::Draft }, "bench").unwrap();
         let before = store.history(AsOf::Now).unwrap().len();
 
         let started = Instant::now();
@@ -84,7 +85,7 @@ fn run(label: &str, dataset: observa_domain::Dataset) -> Figures {
         assert!(projected.dataset.validate().is_empty(), "the projection validates");
         let changes = diff(&registry, &projected.dataset).unwrap();
         let write = Instant::now();
-        store.accept(2015, state, &changes, "", "bench").unwrap();
+        store.accept(2015, state, Expected { version: 2, status: Status::Submitted }, &changes, &[], "bench").unwrap();
         writes.push(write.elapsed());
         accepts.push(started.elapsed());
         versions += store.history(AsOf::Now).unwrap().len() - before;
