@@ -1,5 +1,7 @@
 //! The one integration-test binary: runs the real `observa` binary and the real store against
-//! fresh temporary databases. Modules follow the user-facing paths.
+//! fresh temporary databases. Modules follow the user-facing paths. Every test runs on SQLite,
+//! and again on PostgreSQL with `OBSERVA_TEST_ENGINE=postgres` (`scripts/test.sh` does both),
+//! except the few about SQLite itself, which say so ([`sqlite_only`]).
 
 mod accounts;
 mod backup;
