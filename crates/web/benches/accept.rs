@@ -82,7 +82,8 @@ fn run(label: &str, dataset: observa_domain::Dataset) -> Figures {
         let started = Instant::now();
         let registry = store.load().unwrap();
         let projected = project(&q2015, &answers, &registry, 2015, state);
-        assert!(projected.dataset.validate().is_empty(), "the projection validates");
+        let problems = projected.dataset.validate();
+        assert!(problems.is_empty(), "the projection validates: {:?}", &problems[..problems.len().min(3)]);
         let changes = diff(&registry, &projected.dataset).unwrap();
         let write = Instant::now();
         store.accept(2015, state, Expected { version: 2, status: Status::Submitted }, &changes, &[], "bench").unwrap();

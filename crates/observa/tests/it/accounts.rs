@@ -4,7 +4,7 @@
 use observa_domain::account::Role;
 use observa_domain::editorial::EditorialBlock;
 use observa_domain::{Lang, StateCode};
-use observa_store::{AccountStore, AuditLog, NewAccount, SqliteStore, Store};
+use observa_store::NewAccount;
 
 use crate::web::TestApp;
 use crate::{bundled, Scratch};
@@ -12,7 +12,7 @@ use crate::{bundled, Scratch};
 pub(crate) const PASSWORD: &str = "first-password-2014";
 pub(crate) const NEW_PASSWORD: &str = "una clave propia 2015";
 
-pub(crate) fn account(store: &mut SqliteStore, email: &str, role: Role, states: &[&str]) {
+pub(crate) fn account(store: &mut dyn observa_store::Backend, email: &str, role: Role, states: &[&str]) {
     let states = states.iter().map(|s| serde_json::from_value::<StateCode>(s.to_string().into()).unwrap()).collect();
     let password_hash = observa_web::auth::hash_password(PASSWORD).unwrap();
     store.create_account(&NewAccount { email: email.into(), role, states, password_hash }, "test").unwrap();
@@ -22,10 +22,10 @@ pub(crate) fn account(store: &mut SqliteStore, email: &str, role: Role, states: 
 /// introduction; the scratch folder holds the file, so a test can read its audit log.
 fn app_with_db() -> (TestApp, Scratch) {
     let scratch = Scratch::new();
-    let mut store = SqliteStore::open(&scratch.path("a.db")).unwrap();
+    let mut store = scratch.open("a.db");
     store.replace_all(&bundled(), "test").unwrap();
-    account(&mut store, "ana@secretariat.org", Role::Analyst, &[]);
-    account(&mut store, "liaison@gob.cl", Role::Liaison, &["CL"]);
+    account(store.as_mut(), "ana@secretariat.org", Role::Analyst, &[]);
+    account(store.as_mut(), "liaison@gob.cl", Role::Liaison, &["CL"]);
     let intro = EditorialBlock {
         cycle: 2014,
         key: "introduction".into(),
@@ -46,7 +46,7 @@ fn app() -> TestApp {
 
 /// The audit log's (actor, action) pairs, read through a second connection.
 fn audit(scratch: &Scratch) -> Vec<(String, String)> {
-    let store = SqliteStore::open(&scratch.path("a.db")).unwrap();
+    let store = scratch.open("a.db");
     assert_eq!(
         store.verify_audit(None).unwrap().map_err(|b| b.reason),
         Ok(store.audit().unwrap().len()),
@@ -213,12 +213,9 @@ fn after_five_failures_an_account_waits_a_growing_delay_and_other_accounts_do_no
         assert_eq!(sign_in(&app, "ana@secretariat.org", "not it"), Err(401));
     }
     // Five more failures recorded just now (as parallel attempts would) make the wait 32 s.
-    let conn = rusqlite::Connection::open(db.path("a.db")).unwrap();
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    for _ in 0..5 {
-        conn.execute("INSERT INTO sign_in_attempts (key, at) VALUES ('account:ana@secretariat.org', ?1)", [&now])
-            .unwrap();
-    }
+    let insert = format!("INSERT INTO sign_in_attempts (key, at) VALUES ('account:ana@secretariat.org', '{now}');");
+    db.execute("a.db", &insert.repeat(5));
     assert_eq!(sign_in(&app, "ana@secretariat.org", PASSWORD), Err(429), "even the right password waits");
     assert!(sign_in(&app, "liaison@gob.cl", PASSWORD).is_ok(), "other accounts are not slowed");
     let log = audit(&db);
@@ -281,8 +278,8 @@ fn a_liaison_officer_writes_only_their_own_state_s_reply_to_the_rio_assessment()
 #[test]
 fn an_administrator_reads_and_filters_the_audit_log_with_its_chain_checked() {
     let (app, db) = app_with_db();
-    let mut store = SqliteStore::open(&db.path("a.db")).unwrap();
-    account(&mut store, "root@iin.org", Role::Administrator, &[]);
+    let mut store = db.open("a.db");
+    account(store.as_mut(), "root@iin.org", Role::Administrator, &[]);
     drop(store);
     assert_eq!(sign_in(&app, "liaison@gob.cl", "wrong"), Err(401));
     let admin = sign_in_first_time(&app, "root@iin.org");
@@ -296,8 +293,8 @@ fn an_administrator_reads_and_filters_the_audit_log_with_its_chain_checked() {
 #[test]
 fn an_administrator_adds_disables_and_resets_accounts_and_each_takes_effect() {
     let (app, db) = app_with_db();
-    let mut store = SqliteStore::open(&db.path("a.db")).unwrap();
-    account(&mut store, "root@iin.org", Role::Administrator, &[]);
+    let mut store = db.open("a.db");
+    account(store.as_mut(), "root@iin.org", Role::Administrator, &[]);
     drop(store);
     let admin = sign_in_first_time(&app, "root@iin.org");
     let page = app.get_with("/en/admin/accounts", &[("Cookie", &admin)]);
@@ -360,7 +357,7 @@ fn analysts_set_up_a_second_factor_and_need_its_code_at_every_sign_in() {
         "set up during the first sign-in"
     );
     let secret: String = {
-        let store = SqliteStore::open(&db.path("a.db")).unwrap();
+        let store = db.open("a.db");
         let (account, _) = store.account_by_email("ana@secretariat.org").unwrap().unwrap();
         assert!(account.totp);
         store.totp_secret(account.id).unwrap().unwrap()

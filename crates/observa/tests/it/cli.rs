@@ -18,7 +18,10 @@ fn check_on_the_bundled_data_passes_and_prints_the_curation_report() {
     // the 14 responding States).
     let expected = 61 + crate::bundled_records();
     assert!(shown.contains(&format!("Audit log: {expected} entries, hash chain intact.")), "{shown}");
-    assert!(s.path("observa.db").exists(), "check creates and seeds the database");
+    assert!(
+        s.exists("observa.db") && s.open("observa.db").is_seeded().unwrap(),
+        "check creates and seeds the database"
+    );
 }
 
 #[test]
@@ -233,7 +236,7 @@ fn an_import_that_would_empty_the_registry_is_refused_unless_asked_and_is_never_
     export(&after);
     assert_eq!(std::fs::read_to_string(&before).unwrap(), std::fs::read_to_string(&after).unwrap(), "nothing changed");
     let out = s.observa("fresh.db", &["import", empty.to_str().unwrap()]);
-    assert!(!out.status.success() && !s.path("fresh.db").exists(), "not even a new database is created");
+    assert!(!out.status.success() && !s.exists("fresh.db"), "not even a new database is created");
 
     // Asked explicitly, it empties the registry, and no later command fills it again.
     let out = s.observa("a.db", &["import", "--allow-empty", empty.to_str().unwrap()]);

@@ -2,7 +2,6 @@
 //! machine interface with ETags (412 on a stale version), concurrent saves and submits, the
 //! liaison's form with its conflict view, and the secretariat's status page.
 
-use observa_store::{AccountStore, ConsultationStore, SqliteStore, Store};
 use serde_json::{json, Value};
 
 use crate::web::TestApp;
@@ -20,7 +19,7 @@ pub(crate) fn setup() -> (TestApp, Scratch, String) {
     run(&["cycle", "open", "--year", "2015", "--from", "2014", "--deadline", "2015-06-30"]);
     run(&["user", "add", "--email", "enlace@gob.cl", "--role", "liaison", "--state", "CL"]);
     let token = run(&["token", "create", "--email", "enlace@gob.cl"]).lines().last().unwrap().trim().to_string();
-    let mut store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let mut store = s.open("c.db");
     // A token works once the first password is changed (as the officer would at the first sign-in).
     let (officer, _) = store.account_by_email("enlace@gob.cl").unwrap().unwrap();
     let hash = observa_web::auth::hash_password("una clave propia 2015").unwrap();
@@ -181,7 +180,7 @@ fn the_same_submission_sent_five_times_in_parallel_makes_one_submission() {
     });
     assert!(answers.iter().all(|a| a["submitted"] == true), "{answers:?}");
     assert_eq!(answers.iter().filter(|a| a["created"] == true).count(), 1, "{answers:?}");
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     assert_eq!(store.submissions(2015, "CL").unwrap(), 1, "one row in the database");
     assert_eq!(store.draft(2015, "CL").unwrap().unwrap().status.code(), "submitted");
     let h = [("Authorization", bearer.as_str()), ("If-Match", "\"v1\"")];
@@ -191,7 +190,7 @@ fn the_same_submission_sent_five_times_in_parallel_makes_one_submission() {
 #[test]
 fn the_2014_answers_are_the_accepted_responses_of_cycle_2014() {
     let (_app, s, _token) = setup();
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     let drafts = store.drafts(2014).unwrap();
     let responding: std::collections::BTreeSet<String> =
         crate::bundled().responses.iter().filter(|r| r.cycle == 2014).map(|r| r.state.to_string()).collect();
@@ -288,7 +287,7 @@ fn a_liaison_officer_fills_the_form_in_spanish_and_a_stale_save_shows_both_versi
     assert!(status.body.contains("Chile: enlace@gob.cl") && status.body.contains("Chile: oficial@gob.cl"));
     let queued = app.post_form("/en/cycles/2015/reminders", &analyst, &[("csrf", &status.csrf())]);
     assert_eq!((queued.status, queued.headers["location"].as_str()), (303, "/en/cycles/2015?queued=2"));
-    let outbox = ConsultationStore::outbox(&SqliteStore::open(&s.path("c.db")).unwrap()).unwrap();
+    let outbox = s.open("c.db").outbox().unwrap();
     assert_eq!(outbox.len(), 2);
     assert!(outbox.iter().all(|m| m.subject.contains("2015") && m.body.contains("/en/cycles/2015/responses/CL")));
     assert_eq!(
@@ -371,11 +370,11 @@ fn the_analyst_returns_a_submission_with_a_comment_the_officer_replies_and_resub
         &[("csrf", &review.csrf()), ("decision", "accept")],
     );
     assert_eq!(accepted.status, 303);
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     assert_eq!(store.draft(2015, "CL").unwrap().unwrap().status.code(), "accepted");
     assert_eq!(store.submissions(2015, "CL").unwrap(), 2);
     // The accepted answers are registry facts now, sourced to Chile's answers, on the portal.
-    let registry = observa_store::Store::load(&store).unwrap();
+    let registry = observa_store::Store::load(&*store).unwrap();
     let law = registry.laws.iter().find(|l| l.title == "Ley de prueba 2015").expect("the new law is in the registry");
     assert_eq!(law.source.doc, "answers-2015-cl");
     let plan = registry.plans.iter().find(|p| p.state.as_str() == "CL" && p.last_approved).unwrap();
@@ -387,7 +386,7 @@ fn the_analyst_returns_a_submission_with_a_comment_the_officer_replies_and_resub
     );
     let thread = app.get_with("/en/cycles/2015/review/CL", &[("Cookie", &analyst)]);
     assert!(thread.body.contains("Projected into the registry") && thread.body.contains("added laws"));
-    let audit = observa_store::Store::audit(&store).unwrap();
+    let audit = observa_store::Store::audit(&*store).unwrap();
     // The acceptance writes the records it changes, each with a field-level entry.
     let law = audit
         .iter()
@@ -478,7 +477,7 @@ fn documents_are_attached_checked_by_content_and_served_only_to_the_state_s_offi
     assert_eq!(got.body.as_bytes(), pdf);
     assert_eq!(app.get_with(&link, &[("Cookie", &other)]).status, 403);
     assert_eq!(app.get(&link).status, 303, "anonymous visitors are sent to sign in");
-    let log = SqliteStore::open(&s.path("c.db")).unwrap().audit().unwrap();
+    let log = s.open("c.db").audit().unwrap();
     let read = log.iter().filter(|e| e.action == "download-attachment").collect::<Vec<_>>();
     assert_eq!(read.len(), 1, "the download is audited (the refused ones as refused access)");
     assert!(read[0].subject.starts_with("cycle/2015/responses/CL/attachments/"), "{:?}", read[0]);
@@ -595,6 +594,6 @@ fn the_secretariat_opens_the_next_cycle_in_the_browser_with_the_questionnaire_co
         &[("csrf", &csrf), ("year", "2016"), ("from", "2015"), ("deadline", "2016-06-30")],
     );
     assert_eq!((opened.status, opened.headers["location"].as_str()), (303, "/es/cycles/2016"));
-    let cycles = ConsultationStore::cycles(&SqliteStore::open(&s.path("c.db")).unwrap()).unwrap();
+    let cycles = s.open("c.db").cycles().unwrap();
     assert_eq!((cycles[0].year, cycles[0].questionnaire.version), (2016, 3), "copied from 2015's version 2");
 }

@@ -47,8 +47,8 @@ pub fn fresh_database(server: &str) -> String {
 }
 
 /// With `OBSERVA_TEST_ENGINE=postgres`, a fresh PostgreSQL database holding the bundled data, for
-/// the tests that start the portal with `TestApp::spawn()` (the others prepare SQLite files and
-/// stay on SQLite). `None` otherwise.
+/// the tests that start the portal with `TestApp::spawn()` (the others name their databases
+/// through [`crate::Scratch`], which puts them on PostgreSQL too). `None` otherwise.
 pub fn engine_under_test() -> Option<Box<dyn Backend>> {
     if std::env::var("OBSERVA_TEST_ENGINE").as_deref() != Ok("postgres") {
         return None;

@@ -3,7 +3,6 @@
 //! writes are record by record; export → import → export is byte-identical, history included.
 
 use observa_domain::history::AsOf;
-use observa_store::{SqliteStore, Store};
 use serde_json::{json, Value};
 
 use crate::consultation::{account, api, setup, CL};
@@ -112,7 +111,7 @@ fn profiles_plans_and_the_api_say_what_changed_between_cycles_and_what_establish
     let profile = app.get("/en/states/CL");
     assert!(profile.body.contains("/en/states/CL/changes"), "the profile links to its changes");
 
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     let plan = store.load().unwrap().plans.into_iter().find(|p| p.state.as_str() == "CL" && p.last_approved).unwrap();
     let plan_page = app.get(&format!("/en/plans/{}/changes?from=2014&to=now", plan.id));
     assert!(plan_page.body.contains("A new evaluation chapter."), "the plan's new text");
@@ -138,7 +137,7 @@ fn profiles_plans_and_the_api_say_what_changed_between_cycles_and_what_establish
 #[test]
 fn an_acceptance_writes_only_the_records_it_changes_and_the_audit_keeps_fields_not_documents() {
     let (app, s, token) = setup();
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     let versions_before = store.history(AsOf::Now).unwrap().len();
     accept_chile_2015(&app, &s, &token);
     let history = store.history(AsOf::Now).unwrap();
@@ -174,7 +173,7 @@ fn a_save_that_changes_one_answer_costs_the_audit_log_that_answer_not_the_draft(
     answers["plans.changes"] = json!("One answer changed.");
     let second = [("Authorization", bearer.as_str()), ("If-Match", "\"v1\"")];
     assert_eq!(api(app, "PUT", CL, &second, Some(json!({ "answers": answers }))).0, 200);
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     let audit = store.audit().unwrap();
     let save = audit.iter().rfind(|e| e.action == "save-draft").unwrap();
     let before: Value = serde_json::from_str(save.before.as_deref().unwrap()).unwrap();
@@ -200,7 +199,7 @@ fn export_import_export_is_byte_identical_with_the_history_and_a_tampered_histor
     let second = s.path("second.json");
     assert!(s.observa("copy.db", &["export", "--format", "json", "--out", second.to_str().unwrap()]).status.success());
     assert!(std::fs::read(&first).unwrap() == std::fs::read(&second).unwrap(), "byte-identical round trip");
-    let copy = SqliteStore::open(&s.path("copy.db")).unwrap();
+    let copy = s.open("copy.db");
     let law = copy.load_as_of(AsOf::Cycle(2014)).unwrap();
     assert!(!law.laws.iter().any(|l| l.title == "Ley de prueba 2015"), "the copy reads 2014 as it was");
 
@@ -213,6 +212,6 @@ fn export_import_export_is_byte_identical_with_the_history_and_a_tampered_histor
     let refused = s.observa("fresh.db", &["import", bad.to_str().unwrap()]);
     assert!(!refused.status.success());
     assert!(text(&refused).contains("the tables and the history disagree"), "{}", text(&refused));
-    let fresh = SqliteStore::open(&s.path("fresh.db")).unwrap();
+    let fresh = s.open("fresh.db");
     assert!(!fresh.is_seeded().unwrap(), "nothing was written");
 }

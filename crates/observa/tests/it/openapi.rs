@@ -248,11 +248,11 @@ fn consultation() -> (TestApp, crate::Scratch, String) {
     run(&["cycle", "open", "--year", "2015", "--from", "2014", "--deadline", "2015-06-30"]);
     run(&["user", "add", "--email", "enlace@gob.cl", "--role", "liaison", "--state", "CL"]);
     let token = run(&["token", "create", "--email", "enlace@gob.cl"]).lines().last().unwrap().trim().to_string();
-    let mut store = observa_store::SqliteStore::open(&s.path("c.db")).unwrap();
+    let mut store = s.open("c.db");
     // A token works once the first password is changed, as the officer does at the first sign-in.
-    let (officer, _) = observa_store::AccountStore::account_by_email(&store, "enlace@gob.cl").unwrap().unwrap();
+    let (officer, _) = observa_store::AccountStore::account_by_email(&*store, "enlace@gob.cl").unwrap().unwrap();
     let hash = observa_web::auth::hash_password("una clave propia 2015").unwrap();
-    observa_store::AccountStore::set_password(&mut store, officer.id, &hash, None, "enlace@gob.cl").unwrap();
+    observa_store::AccountStore::set_password(&mut *store, officer.id, &hash, None, "enlace@gob.cl").unwrap();
     (TestApp::spawn_on(store), s, token)
 }
 

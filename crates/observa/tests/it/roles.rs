@@ -2,8 +2,6 @@
 //! liaison officer of Chile, the liaison officer of Peru, an analyst, an administrator), with the
 //! answer each must get. Public pages answer everyone.
 
-use observa_store::{AccountStore, ConsultationStore, SqliteStore, Store};
-
 use crate::web::TestApp;
 use crate::{text, Scratch};
 
@@ -33,7 +31,7 @@ fn setup() -> (TestApp, Scratch, Vec<String>) {
             (email.to_string(), run(&args))
         })
         .collect();
-    let app = TestApp::spawn_on(SqliteStore::open(&s.path("r.db")).unwrap());
+    let app = TestApp::spawn_on(s.open("r.db"));
     let mut cookies = vec![String::new()];
     for (email, first) in passwords {
         cookies.push(crate::accounts::sign_in_with_first_password(&app, &email, &first));
@@ -202,7 +200,7 @@ fn a_session_with_its_first_password_unchanged_is_sent_to_the_password_step_from
         &[("csrf", &step.csrf()), ("action", "add"), ("email", "x@iin.org"), ("role", "analyst")],
     );
     assert_eq!(posted.headers["location"], "/en/account/password?next=/en/admin/accounts");
-    let store = SqliteStore::open(&s.path("r.db")).unwrap();
+    let store = s.open("r.db");
     assert!(store.accounts().unwrap().iter().all(|a| a.email != "x@iin.org"));
     // Once the password is changed, the next step is the second factor's set-up.
     let new = "a much longer new password 42";
@@ -237,7 +235,7 @@ fn a_liaison_officer_is_refused_the_administrator_pages_and_the_refusal_is_audit
         &[("csrf", &csrf), ("action", "add"), ("email", "intruder@gob.cl"), ("role", "administrator")],
     );
     assert_eq!(posted.status, 403);
-    let store = SqliteStore::open(&s.path("r.db")).unwrap();
+    let store = s.open("r.db");
     assert!(store.accounts().unwrap().iter().all(|a| a.email != "intruder@gob.cl"));
     let refusals: Vec<(String, String)> = store
         .audit()
@@ -267,7 +265,7 @@ fn an_account_sees_and_revokes_its_own_tokens_and_an_administrator_everyone_s() 
     assert!(
         all.body.contains("chile-sync") && all.body.contains("analyst-script") && all.body.contains("analyst@iin.org")
     );
-    let store = SqliteStore::open(&s.path("r.db")).unwrap();
+    let store = s.open("r.db");
     let tokens = store.tokens(None).unwrap();
     let id = |label: &str| tokens.iter().find(|t| t.label == label).unwrap().id.to_string();
     let other = app.post_form("/en/account/tokens", liaison, &[("csrf", &own.csrf()), ("id", &id("analyst-script"))]);

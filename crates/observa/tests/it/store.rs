@@ -1,20 +1,20 @@
-//! The SQLite store: durable settings, migrations, atomic replacement.
+//! The store through its interface (on the engine under test): reading back, atomic
+//! replacement, the audit log's guard, versioned saves; and SQLite's own durable settings.
 
-use observa_store::{AuditLog, SqliteStore, Store};
+use observa_store::SqliteStore;
 
 use crate::{bundled, Scratch};
 
 #[test]
 fn a_saved_dataset_reads_back_identical_after_reopening() {
     let s = Scratch::new();
-    let db = s.path("r.db");
     let ds = bundled();
     {
-        let mut store = SqliteStore::open(&db).unwrap();
+        let mut store = s.open("r.db");
         assert!(!store.is_seeded().unwrap());
         store.replace_all(&ds, "test").unwrap();
     }
-    let store = SqliteStore::open(&db).unwrap();
+    let store = s.open("r.db");
     assert!(store.is_seeded().unwrap());
     assert_eq!(store.load().unwrap(), ds);
     assert_eq!(store.meta("origin").unwrap().as_deref(), Some("test"));
@@ -23,6 +23,9 @@ fn a_saved_dataset_reads_back_identical_after_reopening() {
 
 #[test]
 fn the_database_runs_in_wal_mode_with_full_synchronous_writes() {
+    if crate::sqlite_only("WAL and schema_migrations are properties of the SQLite file") {
+        return;
+    }
     let s = Scratch::new();
     let db = s.path("w.db");
     drop(SqliteStore::open(&db).unwrap());
@@ -44,7 +47,8 @@ fn the_database_runs_in_wal_mode_with_full_synchronous_writes() {
 
 #[test]
 fn a_failed_replacement_leaves_the_previous_content() {
-    let mut store = SqliteStore::in_memory().unwrap();
+    let s = Scratch::new();
+    let mut store = s.open("m.db");
     let ds = bundled();
     store.replace_all(&ds, "first").unwrap();
     let mut broken = ds.clone();
@@ -78,16 +82,28 @@ fn every_write_is_in_a_hash_chained_audit_log_that_detects_tampering() {
     );
 
     // The database refuses changes to the log...
-    let conn = rusqlite::Connection::open(s.path("a.db")).unwrap();
-    let refused = conn.execute("UPDATE audit SET actor = 'x' WHERE seq = 1", []).unwrap_err().to_string();
+    let refused = s.try_execute("a.db", "UPDATE audit SET actor = 'x' WHERE seq = 1").unwrap_err();
     assert!(refused.contains("append-only"), "{refused}");
-    assert!(conn.execute("DELETE FROM audit WHERE seq = 2", []).is_err());
-    // ...and a change that bypasses the database's guard is found by verify.
-    conn.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'someone else' WHERE seq = 1;").unwrap();
-    drop(conn);
+    assert!(s.try_execute("a.db", "DELETE FROM audit WHERE seq = 2").is_err());
+    // ...and a change that bypasses the database's guard (each engine's own way) is found by verify.
+    let bypass =
+        if crate::on_postgres() { "ALTER TABLE audit DISABLE TRIGGER USER" } else { "DROP TRIGGER audit_no_update" };
+    s.execute("a.db", &format!("{bypass}; UPDATE audit SET actor = 'someone else' WHERE seq = 1;"));
     let out = s.observa("a.db", &["audit", "verify"]);
     assert!(!out.status.success());
     assert!(crate::text(&out).contains("entry 1 is not as written"), "{}", crate::text(&out));
+}
+
+#[test]
+fn deleting_the_last_entries_behind_the_guard_is_detected() {
+    let s = Scratch::new();
+    let seeded = s.observa("a.db", &["check", "--quiet"]);
+    assert!(seeded.status.success(), "{}", crate::text(&seeded));
+    let bypass =
+        if crate::on_postgres() { "ALTER TABLE audit DISABLE TRIGGER USER" } else { "DROP TRIGGER audit_no_delete" };
+    s.execute("a.db", &format!("{bypass}; DELETE FROM audit WHERE seq > (SELECT MAX(seq) - 3 FROM audit);"));
+    let cut = s.observa("a.db", &["audit", "verify"]);
+    assert!(!cut.status.success() && crate::text(&cut).contains("entries were deleted"), "{}", crate::text(&cut));
 }
 
 fn block(version: i64, body: &str) -> observa_domain::editorial::EditorialBlock {
@@ -106,7 +122,7 @@ fn block(version: i64, body: &str) -> observa_domain::editorial::EditorialBlock 
 #[test]
 fn editorial_saves_carry_versions_and_a_stale_one_changes_nothing() {
     let s = Scratch::new();
-    let mut store = SqliteStore::open(&s.path("e.db")).unwrap();
+    let mut store = s.open("e.db");
     assert_eq!(store.save_editorial(&block(0, "première version"), "ana").unwrap(), 1);
     assert_eq!(store.save_editorial(&block(1, "deuxième version"), "ana").unwrap(), 2);
     match store.save_editorial(&block(1, "perdue ?"), "bea") {
@@ -129,14 +145,13 @@ fn editorial_saves_carry_versions_and_a_stale_one_changes_nothing() {
 #[test]
 fn two_analysts_saving_from_the_same_version_at_once_one_wins_and_one_is_told() {
     let s = Scratch::new();
-    let db = s.path("e.db");
-    SqliteStore::open(&db).unwrap().save_editorial(&block(0, "base"), "ana").unwrap();
+    s.open("e.db").save_editorial(&block(0, "base"), "ana").unwrap();
     let results: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..2)
             .map(|i| {
-                let db = db.clone();
+                let s = &s;
                 scope.spawn(move || {
-                    let mut store = SqliteStore::open(&db).unwrap();
+                    let mut store = s.open("e.db");
                     store.save_editorial(&block(1, &format!("analyst {i}")), &format!("analyst-{i}"))
                 })
             })
@@ -146,6 +161,6 @@ fn two_analysts_saving_from_the_same_version_at_once_one_wins_and_one_is_told() 
     let wins = results.iter().filter(|r| r.is_ok()).count();
     let conflicts = results.iter().filter(|r| matches!(r, Err(observa_store::StoreError::Conflict { .. }))).count();
     assert_eq!((wins, conflicts), (1, 1), "{results:?}");
-    let stored = SqliteStore::open(&db).unwrap().editorial(2014).unwrap();
+    let stored = s.open("e.db").editorial(2014).unwrap();
     assert_eq!(stored[0].version, 2);
 }

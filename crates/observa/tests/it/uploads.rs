@@ -177,19 +177,22 @@ struct Served {
 }
 
 impl Served {
-    fn start(db: &std::path::Path, cap_mb: u64) -> Served {
+    fn start(s: &crate::Scratch, db: &str, cap_mb: u64) -> Served {
         let mut child = Command::new("sh")
             .arg("-c")
             .arg(format!("ulimit -v {} && exec \"$0\" \"$@\"", cap_mb * 1024))
             .arg(env!("CARGO_BIN_EXE_observa"))
             .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-            .arg(db)
+            .arg(s.db(db))
+            .current_dir(s.path(""))
             .env("OBSERVA_LOG", "warn")
             // Fewer threads and malloc arenas: the reserved address space, which the cap
             // counts, no longer depends on the machine's number of cores.
             .env("TOKIO_WORKER_THREADS", "2")
             .env("MALLOC_ARENA_MAX", "2")
             .env_remove("OBSERVA_DB")
+            .env_remove("OBSERVA_AUDIT_KEY")
+            .env_remove("OBSERVA_AUDIT_KEY_FILE")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -230,7 +233,7 @@ fn the_real_server_under_a_memory_cap_survives_hostile_workbooks() {
     let (app, s, _) = setup();
     let officer = account(&app, &s, "oficial@gob.cl", &["--role", "liaison", "--state", "CL"]);
     let csrf = app.get_with("/es/cycles/2015/responses/CL", &[("Cookie", &officer)]).csrf();
-    let mut served = Served::start(&s.path("c.db"), CAP_MB);
+    let mut served = Served::start(&s, "c.db", CAP_MB);
     for (name, bytes, reason) in hostile() {
         let (status, body) = upload_to(&served.base, WORKBOOK, &officer, &csrf, name, &bytes);
         assert_eq!(status, 400, "{name}: {body}");

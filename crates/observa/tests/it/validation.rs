@@ -8,7 +8,6 @@
 use std::process::Command;
 
 use observa_domain::consultation::{Answers, Draft, Status, Value as Answer};
-use observa_store::{ConsultationStore, SqliteStore, Store};
 use serde_json::{json, Value};
 
 use crate::web::TestApp;
@@ -107,7 +106,7 @@ pub(crate) fn post_form(app: &TestApp, path: &str, cookie: &str, fields: &[(Stri
 #[test]
 fn every_state_s_prefilled_answers_go_back_unchanged_through_the_api_and_the_form() {
     let s = cycle_2015();
-    let app = TestApp::spawn_on(SqliteStore::open(&s.path("c.db")).unwrap());
+    let app = TestApp::spawn_on(s.open("c.db"));
     let (cookie, bearer) = analyst(&app, &s);
     let states: Vec<String> =
         crate::bundled().states.iter().filter(|s| s.code.is_oas_member()).map(|s| s.code.to_string()).collect();
@@ -162,7 +161,7 @@ pub(crate) fn upload(app: &TestApp, path: &str, cookie: &str, csrf: &str, bytes:
 #[test]
 fn an_answer_of_control_characters_is_refused_by_the_api_the_form_autosave_and_the_workbook() {
     let s = cycle_2015();
-    let app = TestApp::spawn_on(SqliteStore::open(&s.path("c.db")).unwrap());
+    let app = TestApp::spawn_on(s.open("c.db"));
     let (cookie, bearer) = analyst(&app, &s);
     let hostile = "\u{1}".repeat(5_600);
     let api_path = "/api/v1/cycles/2015/responses/CL";
@@ -204,7 +203,7 @@ fn an_answer_of_control_characters_is_refused_by_the_api_the_form_autosave_and_t
 
     // A workbook whose answer cell holds the characters (rust_xlsxwriter writes them as
     // `_x0001_`, which spreadsheet readers turn back into U+0001).
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     let cycle = store.cycles().unwrap().into_iter().find(|c| c.year == 2015).unwrap();
     let draft = Draft {
         cycle: 2015,
@@ -295,7 +294,7 @@ const CELLS: &str = "import sys, openpyxl, json\n\
 #[test]
 fn a_text_longer_than_a_spreadsheet_cell_still_builds_the_portal_its_workbook_and_an_accept() {
     let s = cycle_2015();
-    let mut store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let mut store = s.open("c.db");
     let mut ds = store.load().unwrap();
     let member = ds.members.iter_mut().find(|m| m.state.as_str() == "CL").unwrap();
     // Three components within the text policy, 43,000 characters together in one cell.
@@ -303,7 +302,7 @@ fn a_text_longer_than_a_spreadsheet_cell_still_builds_the_portal_its_workbook_an
     assert_eq!(ds.validate(), vec![], "a valid registry");
     store.replace_all(&ds, "a long text").unwrap();
     drop(store);
-    let app = TestApp::spawn_on(SqliteStore::open(&s.path("c.db")).unwrap());
+    let app = TestApp::spawn_on(s.open("c.db"));
 
     let mut got = agent().get(format!("{}/downloads/observa.xlsx", app.base)).call().unwrap();
     assert_eq!(got.status().as_u16(), 200);
@@ -344,7 +343,7 @@ fn a_text_longer_than_a_spreadsheet_cell_still_builds_the_portal_its_workbook_an
         &[("csrf", &review.csrf()), ("decision", "accept")],
     );
     assert_eq!(accepted.status, 303, "{}", accepted.body);
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     assert_eq!(store.draft(2015, "CL").unwrap().unwrap().status, Status::Accepted);
     let plan = store.load().unwrap().plans.into_iter().find(|p| p.state.as_str() == "CL" && p.last_approved).unwrap();
     assert_eq!(plan.changes_from_previous.as_deref(), Some("Cambios del plan 2015."));

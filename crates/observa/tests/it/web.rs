@@ -53,14 +53,12 @@ impl TestApp {
         }
         let mut store = observa_store::SqliteStore::in_memory().unwrap();
         observa_store::Store::replace_all(&mut store, &bundled(), "test").unwrap();
-        Self::spawn_on(store)
+        Self::spawn_on(Box::new(store))
     }
 
     /// Starts the application on a store the test prepared (accounts, editorial text).
-    pub fn spawn_on(store: observa_store::SqliteStore) -> Self {
-        Self::spawn_state(
-            observa_web::AppState::new(Box::new(store), vec![questionnaire()]).expect("the portal builds"),
-        )
+    pub fn spawn_on(store: Box<dyn observa_store::Backend>) -> Self {
+        Self::spawn_state(observa_web::AppState::new(store, vec![questionnaire()]).expect("the portal builds"))
     }
 
     /// Starts the application on a state the test configured (behind TLS, say).

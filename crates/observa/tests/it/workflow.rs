@@ -4,7 +4,6 @@
 //! redirects pages and answers the API 401.
 
 use observa_domain::consultation::{Answers, Draft, Status};
-use observa_store::{ConsultationStore, SqliteStore};
 use serde_json::{json, Value};
 
 use crate::consultation::{account, setup, CL};
@@ -41,7 +40,7 @@ fn save_through(
         }
         _ => {
             let csrf = app.get_with(&form, &[("Cookie", cookie)]).csrf();
-            let store = SqliteStore::open(&s.path("c.db")).unwrap();
+            let store = s.open("c.db");
             let cycle = store.cycles().unwrap().into_iter().find(|c| c.year == 2015).unwrap();
             let answers: Answers = serde_json::from_value(answers.clone()).unwrap();
             let draft = Draft {
@@ -69,9 +68,9 @@ fn prefilled(app: &TestApp, bearer: &str, state: &str) -> Value {
 #[test]
 fn answers_with_only_a_required_gap_are_saved_by_every_channel_and_submitted_by_none() {
     let s = cycle_2015();
-    let app = TestApp::spawn_on(SqliteStore::open(&s.path("c.db")).unwrap());
+    let app = TestApp::spawn_on(s.open("c.db"));
     let (cookie, bearer) = analyst(&app, &s);
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     let cycle = store.cycles().unwrap().into_iter().find(|c| c.year == 2015).unwrap();
     let required: Vec<String> = cycle.questionnaire.questions().filter(|q| q.required).map(|q| q.id.clone()).collect();
     assert!(!required.is_empty(), "the questionnaire has required questions");
@@ -107,9 +106,9 @@ fn answers_with_only_a_required_gap_are_saved_by_every_channel_and_submitted_by_
 #[test]
 fn answers_with_a_control_character_are_refused_by_every_channel_and_nothing_is_saved() {
     let s = cycle_2015();
-    let app = TestApp::spawn_on(SqliteStore::open(&s.path("c.db")).unwrap());
+    let app = TestApp::spawn_on(s.open("c.db"));
     let (cookie, bearer) = analyst(&app, &s);
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     for (channel, state) in CHANNELS {
         let mut answers = prefilled(&app, &bearer, state);
         answers["plans.changes"] = json!("a change\u{7}");
@@ -140,7 +139,7 @@ fn a_return_writes_its_status_and_its_comment_together_or_neither() {
     let analyst = submitted(&app, &s, &token);
     let review = "/en/cycles/2015/review/CL";
     let csrf = app.get_with(review, &[("Cookie", &analyst)]).csrf();
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     let decision = format!("{review}/decision");
     for refused in ["", "   ", "please fix\u{1}this"] {
         let answer =
@@ -174,7 +173,7 @@ fn an_acceptance_writes_the_decision_the_registry_and_its_comments_at_once() {
     let analyst = submitted(&app, &s, &token);
     let review = "/en/cycles/2015/review/CL";
     let csrf = app.get_with(review, &[("Cookie", &analyst)]).csrf();
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     let decision = format!("{review}/decision");
     let refused =
         app.post_form(&decision, &analyst, &[("csrf", &csrf), ("decision", "accept"), ("comment", "ok\u{1}")]);
@@ -221,7 +220,7 @@ fn a_liaison_officer_of_another_state_is_refused_on_every_operation() {
     let headers = [("Authorization", bearer.as_str()), ("If-Match", "\"v0\"")];
     assert_eq!(api(&app, "PUT", api_pe, &headers, Some(json!({ "answers": {} }))).0, 403, "API save");
     assert_eq!(api(&app, "POST", &format!("{api_pe}/submit"), &headers, None).0, 403, "API submit");
-    let store = SqliteStore::open(&s.path("c.db")).unwrap();
+    let store = s.open("c.db");
     assert_eq!(store.draft(2015, "PE").unwrap(), None, "nothing was written for Peru");
     assert!(store.comments(2015, "PE").unwrap().is_empty() && store.attachments(2015, "PE").unwrap().is_empty());
 }
