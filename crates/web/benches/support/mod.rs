@@ -34,6 +34,8 @@ pub fn scaled(base: &Dataset, copies: usize) -> Dataset {
         }));
         ds.plans.extend(base.plans.iter().cloned().map(|mut p| {
             p.id = s(&p.id);
+            // A State has one last approved plan: the copies are earlier ones.
+            p.last_approved = false;
             p
         }));
         ds.bodies.extend(base.bodies.iter().cloned().map(|mut b| {
