@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use observa_domain::consultation::{prefill, Status, Value};
-use observa_domain::history::{diff, AsOf};
+use observa_domain::history::diff;
 use observa_domain::projection::project;
 use observa_domain::questionnaire::Questionnaire;
 use observa_store::Expected;
@@ -43,6 +43,7 @@ struct Figures {
     versions: usize,
     autosave_bytes: usize,
     draft_bytes: usize,
+    states: usize,
 }
 
 fn run(label: &str, dataset: observa_domain::Dataset) -> Figures {
@@ -64,6 +65,9 @@ fn run(label: &str, dataset: observa_domain::Dataset) -> Figures {
     let mut states: Vec<String> = dataset.responses.iter().map(|r| r.state.to_string()).collect();
     states.sort();
     states.dedup();
+    // BENCH_STATES (default 5) of the responding States answer: each accept is timed.
+    let wanted: usize = std::env::var("BENCH_STATES").ok().and_then(|v| v.parse().ok()).unwrap_or(5).max(1);
+    states.truncate(wanted);
     let (mut writes, mut accepts, mut refreshes) = (Vec::new(), Vec::new(), Vec::new());
     let (mut versions, mut autosave_bytes, mut draft_bytes) = (0, 0, 0);
     for state in &states {
@@ -73,11 +77,12 @@ fn run(label: &str, dataset: observa_domain::Dataset) -> Figures {
         store.save_draft(2015, state, &answers, Expected::NEW, "bench").unwrap();
         answers.insert("plans.changes".into(), Value::Text(format!("Changes reported in 2015 by {state}.")));
         store.save_draft(2015, state, &answers, Expected { version: 1, status: Status::Draft }, "bench").unwrap();
-        let entry = store.audit().unwrap().into_iter().rev().find(|e| e.action == "save-draft").unwrap();
+        let entry = store.audit_page(&Default::default(), None, 1).unwrap().remove(0);
+        assert_eq!(entry.action, "save-draft");
         autosave_bytes = entry.before.map_or(0, |b| b.len()) + entry.after.map_or(0, |a| a.len());
         draft_bytes = 2 * serde_json::to_string(&answers).unwrap().len();
         store.submit(2015, state, Expected { version: 2, status: Status::Draft }, "bench").unwrap();
-        let before = store.history(AsOf::Now).unwrap().len();
+        let before = store.versions_after(i64::MAX).unwrap().1;
 
         let started = Instant::now();
         let registry = store.load().unwrap();
@@ -89,7 +94,7 @@ fn run(label: &str, dataset: observa_domain::Dataset) -> Figures {
         store.accept(2015, state, Expected { version: 2, status: Status::Submitted }, &changes, &[], "bench").unwrap();
         writes.push(write.elapsed());
         accepts.push(started.elapsed());
-        versions += store.history(AsOf::Now).unwrap().len() - before;
+        versions += store.versions_after(before).unwrap().0.len();
         drop(store);
         let started = Instant::now();
         assert!(app.refresh(), "the view is rebuilt");
@@ -106,6 +111,7 @@ fn run(label: &str, dataset: observa_domain::Dataset) -> Figures {
         versions: versions / states.len(),
         autosave_bytes,
         draft_bytes,
+        states: states.len(),
     }
 }
 
@@ -117,7 +123,7 @@ fn main() {
     let copies: usize = std::env::var("BENCH_COPIES").ok().and_then(|v| v.parse().ok()).unwrap_or(100).max(1);
     let base = bundled();
     let figures = [run("1x", base.clone()), run(&format!("{copies}x"), scaled(&base, copies))];
-    println!("# One accepted response, median over the 14 responding States (SQLite, synchronous=FULL)");
+    println!("# One accepted response, median over {} responding States (SQLite, synchronous=FULL)", figures[0].states);
     println!();
     println!("| registry | records | seeding (whole registry) | accept: write only | accept: read, project, validate, diff, write | view rebuilt (accept → visible) | versions written per accept | autosave audit entry (one answer changed) | the same entry before (whole draft twice) |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
