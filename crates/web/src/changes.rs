@@ -3,7 +3,7 @@
 //! The computation is the domain's (`observa_domain::history::between`); this module picks the
 //! records of a subject and the default interval.
 
-use observa_domain::history::{AsOf, SourcedChange};
+use observa_domain::history::{AsOf, SourcedChange, Version};
 use serde_json::Value;
 
 use crate::{auth, AppState, WebError};
@@ -28,43 +28,49 @@ impl Subject {
     }
 }
 
-/// The cycles the registry's history has versions for, oldest first.
-pub fn cycles(app: &AppState) -> Result<Vec<i32>, WebError> {
-    let versions = app.store.lock().expect("store lock").history(AsOf::Now).map_err(auth::internal)?;
-    let mut cycles: Vec<i32> = versions.iter().map(|v| v.cycle).collect();
-    cycles.sort_unstable();
-    cycles.dedup();
-    Ok(cycles)
-}
+/// The registry's history, read once per request: every answer here works from it.
+pub struct History(Vec<Version>);
 
-/// The interval asked for; by default from the cycle before the newest one (the oldest when
-/// there is only one) to now. A value that is neither a cycle, a date nor `now` is a 400.
-pub fn interval(app: &AppState, from: Option<&str>, to: Option<&str>) -> Result<(AsOf, AsOf), WebError> {
-    let parse = |name: &str, text: Option<&str>| -> Result<Option<AsOf>, WebError> {
-        text.filter(|t| !t.is_empty())
-            .map(|t| t.parse::<AsOf>().map_err(|e| WebError::BadRequest(format!("`{name}`: {e}"))))
-            .transpose()
-    };
-    let to = parse("to", to)?.unwrap_or(AsOf::Now);
-    let from = match parse("from", from)? {
-        Some(from) => from,
-        None => {
-            let cycles = cycles(app)?;
-            let before_newest = cycles.len().saturating_sub(2);
-            AsOf::Cycle(cycles.get(before_newest).copied().unwrap_or(2014))
-        }
-    };
-    Ok((from, to))
-}
-
-/// The changes of `subject` from `from` to `to`, each with its source. Who made a change (an
-/// account's e-mail) stays in the audit log: public answers say what established it, not who.
-pub fn between(app: &AppState, from: AsOf, to: AsOf, subject: &Subject) -> Result<Vec<SourcedChange>, WebError> {
-    let versions = app.store.lock().expect("store lock").history(AsOf::Now).map_err(auth::internal)?;
-    let mut found = observa_domain::history::between(&versions, from, to, |t, r| subject.holds(t, r))
-        .map_err(|e| auth::internal(observa_store::StoreError::Invalid(e)))?;
-    for change in &mut found {
-        change.actor.clear();
+impl History {
+    pub fn read(app: &AppState) -> Result<History, WebError> {
+        Ok(History(app.store.lock().expect("store lock").history(AsOf::Now).map_err(auth::internal)?))
     }
-    Ok(found)
+
+    /// The cycles the history has versions for, oldest first.
+    pub fn cycles(&self) -> Vec<i32> {
+        let mut cycles: Vec<i32> = self.0.iter().map(|v| v.cycle).collect();
+        cycles.sort_unstable();
+        cycles.dedup();
+        cycles
+    }
+
+    /// The interval asked for; by default from the cycle before the newest one (the oldest when
+    /// there is only one) to now. A value that is neither a cycle, a date nor `now` is a 400.
+    pub fn interval(&self, from: Option<&str>, to: Option<&str>) -> Result<(AsOf, AsOf), WebError> {
+        let parse = |name: &str, text: Option<&str>| -> Result<Option<AsOf>, WebError> {
+            text.filter(|t| !t.is_empty())
+                .map(|t| t.parse::<AsOf>().map_err(|e| WebError::BadRequest(format!("`{name}`: {e}"))))
+                .transpose()
+        };
+        let to = parse("to", to)?.unwrap_or(AsOf::Now);
+        let from = match parse("from", from)? {
+            Some(from) => from,
+            None => {
+                let cycles = self.cycles();
+                AsOf::Cycle(cycles.get(cycles.len().saturating_sub(2)).copied().unwrap_or(2014))
+            }
+        };
+        Ok((from, to))
+    }
+
+    /// The changes of `subject` from `from` to `to`, each with its source. Who made a change (an
+    /// account's e-mail) stays in the audit log: public answers say what established it, not who.
+    pub fn between(&self, from: AsOf, to: AsOf, subject: &Subject) -> Result<Vec<SourcedChange>, WebError> {
+        let mut found = observa_domain::history::between(&self.0, from, to, |t, r| subject.holds(t, r))
+            .map_err(|e| auth::internal(observa_store::StoreError::Invalid(e)))?;
+        for change in &mut found {
+            change.actor.clear();
+        }
+        Ok(found)
+    }
 }

@@ -269,12 +269,12 @@ pub async fn search(State(app): State<AppState>, ApiQuery(p): Params) -> Answer 
 pub async fn changes(State(app): State<AppState>, ApiQuery(p): Params) -> Answer {
     only(&p, &["from", "to", "state"])?;
     let state = state_param(&app, &p)?;
-    let (from, to) =
-        crate::changes::interval(&app, p.get("from").map(String::as_str), p.get("to").map(String::as_str))?;
+    let history = crate::changes::History::read(&app)?;
+    let (from, to) = history.interval(p.get("from").map(String::as_str), p.get("to").map(String::as_str))?;
     let subject = match &state {
         Some(code) => crate::changes::Subject::State(code.clone()),
         None => crate::changes::Subject::All,
     };
-    let changes = crate::changes::between(&app, from, to, &subject)?;
+    let changes = history.between(from, to, &subject)?;
     Ok(Sorted::of(&ChangeList { from: from.to_string(), to: to.to_string(), changes }))
 }

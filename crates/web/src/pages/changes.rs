@@ -10,15 +10,15 @@ use minijinja::context;
 use serde_json::Value;
 
 use super::{page_lang, render, respond};
-use crate::changes::{between, cycles, interval, Subject};
+use crate::changes::{History, Subject};
 use crate::templates::v;
-use crate::{AppState, WebError};
+use crate::{AppState, Lang, WebError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/{lang}/states/{code}/changes", get(state))
-        .route("/{lang}/plans/{id}/changes", get(plan))
-        .route("/{lang}/bodies/{id}/changes", get(body))
+        .route("/{lang}/states/{code}/changes", get(|s, p, u, q| page(s, p, u, q, "states")))
+        .route("/{lang}/plans/{id}/changes", get(|s, p, u, q| page(s, p, u, q, "plans")))
+        .route("/{lang}/bodies/{id}/changes", get(|s, p, u, q| page(s, p, u, q, "bodies")))
 }
 
 #[derive(serde::Deserialize)]
@@ -27,64 +27,54 @@ struct Interval {
     to: Option<String>,
 }
 
-async fn state(
-    State(app): State<AppState>,
-    Path((lang, code)): Path<(String, String)>,
-    uri: Uri,
-    Query(i): Query<Interval>,
-) -> Response {
-    let code = code.to_ascii_uppercase();
-    let result = page_lang(&lang).and_then(|l| {
-        let snap = app.snapshot();
-        let name = snap.dataset.state(&code).map(|s| s.name(l.0).to_string());
-        let name = name.ok_or_else(|| WebError::NotFound(format!("{} `{code}`", l.text("error-no-state"))))?;
-        show(&app, l, &uri, &i, Subject::State(code.clone()), name, format!("/{}/states/{code}", l.code()))
-    });
-    respond(&app, &lang, result)
-}
-
-async fn plan(
+async fn page(
     State(app): State<AppState>,
     Path((lang, id)): Path<(String, String)>,
     uri: Uri,
     Query(i): Query<Interval>,
+    kind: &'static str,
 ) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let snap = app.snapshot();
-        let name = snap.dataset.plans.iter().find(|p| p.id == id).map(|p| p.name.clone());
-        let name = name.ok_or_else(|| WebError::NotFound(format!("{} `{id}`", l.text("error-no-plan"))))?;
-        show(&app, l, &uri, &i, Subject::Plan(id.clone()), name, format!("/{}/plans/{id}", l.code()))
+        let (subject, name) = subject(&app, l, kind, &id)?;
+        show(&app, l, &uri, &i, subject, name, format!("/{}/{kind}/{id}", l.code()))
     });
     respond(&app, &lang, result)
 }
 
-async fn body(
-    State(app): State<AppState>,
-    Path((lang, id)): Path<(String, String)>,
-    uri: Uri,
-    Query(i): Query<Interval>,
-) -> Response {
-    let result = page_lang(&lang).and_then(|l| {
-        let snap = app.snapshot();
-        let name = snap.dataset.bodies.iter().find(|b| b.id == id).map(|b| b.name.clone());
-        let name = name.ok_or_else(|| WebError::NotFound(format!("{} `{id}`", l.text("error-no-body"))))?;
-        show(&app, l, &uri, &i, Subject::Body(id.clone()), name, format!("/{}/bodies/{id}", l.code()))
-    });
-    respond(&app, &lang, result)
+/// Whose changes a page shows, and its name in the page's language; an unknown id is a 404.
+fn subject(app: &AppState, l: Lang, kind: &str, id: &str) -> Result<(Subject, String), WebError> {
+    let snap = app.snapshot();
+    let ds = &snap.dataset;
+    let (found, missing) = match kind {
+        "states" => {
+            let code = id.to_ascii_uppercase();
+            (ds.state(&code).map(|s| (Subject::State(code.clone()), s.name(l.0).to_string())), "error-no-state")
+        }
+        "plans" => (
+            ds.plans.iter().find(|p| p.id == id).map(|p| (Subject::Plan(p.id.clone()), p.name.clone())),
+            "error-no-plan",
+        ),
+        _ => (
+            ds.bodies.iter().find(|b| b.id == id).map(|b| (Subject::Body(b.id.clone()), b.name.clone())),
+            "error-no-body",
+        ),
+    };
+    found.ok_or_else(|| WebError::NotFound(format!("{} `{id}`", l.text(missing))))
 }
 
 fn show(
     app: &AppState,
-    l: crate::Lang,
+    l: Lang,
     uri: &Uri,
     i: &Interval,
     subject: Subject,
     name: String,
     back: String,
 ) -> Result<Response, WebError> {
-    let (from, to) = interval(app, i.from.as_deref(), i.to.as_deref())?;
-    let found = between(app, from, to, &subject)?;
-    let changes: Vec<Value> = found
+    let history = History::read(app)?;
+    let (from, to) = history.interval(i.from.as_deref(), i.to.as_deref())?;
+    let changes: Vec<Value> = history
+        .between(from, to, &subject)?
         .iter()
         .map(|c| {
             let fields: Vec<Value> = c
@@ -100,7 +90,7 @@ fn show(
         .collect();
     let ctx = context! {
         name, back, changes => v(changes), from => from.to_string(), to => to.to_string(),
-        cycles => v(cycles(app)?), path => uri.path(),
+        cycles => v(history.cycles()), path => uri.path(),
     };
     Ok(render(app, l, uri, "changes.html", ctx))
 }

@@ -97,7 +97,7 @@ async fn search(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(par
 
 async fn downloads(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let cycles = crate::changes::cycles(&app)?;
+        let cycles = crate::changes::History::read(&app)?.cycles();
         Ok(render(&app, l, &uri, "downloads.html", context! { files => v(app.downloads().listing()), cycles }))
     });
     respond(&app, &lang, result)
