@@ -7,7 +7,7 @@ report-page = Page
 report-and = and
 report-appendix = Appendix
 report-editorial-missing = The secretariat has not written this part for this cycle and language yet.
-report-summaries-in-english = Summaries of the States' answers are the curators' summaries in English, each with a reference to its source; names of plans, bodies and laws keep their original language.
+report-summaries-translated = The summaries of the States' answers are the curators' own, written from the report and given in English, Spanish, Portuguese and French, each with a reference to its source. Institutions, plans and laws carry their official name, in its own language, with a translation beside it where it differs.
 
 report-h-introduction = I. Introduction
 report-h-methodology = II. Methodology

@@ -7,7 +7,7 @@ report-page = Página
 report-and = y
 report-appendix = Apéndice
 report-editorial-missing = La Secretaría aún no ha redactado esta sección para este ciclo e idioma.
-report-summaries-in-english = Los resúmenes de las respuestas de los Estados son los elaborados en inglés por el equipo de curaduría, cada uno con referencia a su fuente; los nombres de los planes, órganos y leyes se mantienen en su idioma original.
+report-summaries-translated = Los resúmenes de las respuestas de los Estados son obra del equipo de curaduría, redactados a partir del informe y ofrecidos en español, inglés, portugués y francés, cada uno con referencia a su fuente. Las instituciones, los planes y las leyes figuran con su nombre oficial, en su propio idioma, acompañado de una traducción cuando esta difiere.
 
 report-h-introduction = I. Introducción
 report-h-methodology = II. Metodología

@@ -7,7 +7,7 @@ report-page = Page
 report-and = et
 report-appendix = Appendice
 report-editorial-missing = Le Secrétariat n'a pas encore rédigé cette partie pour ce cycle et cette langue.
-report-summaries-in-english = Les résumés des réponses des États sont ceux rédigés en anglais par l'équipe de curation, chacun avec un renvoi à sa source ; les noms des plans, organes et lois sont conservés dans leur langue d'origine.
+report-summaries-translated = Les résumés des réponses des États sont l'œuvre de l'équipe de curation, rédigés à partir du rapport et proposés en français, anglais, espagnol et portugais, chacun avec un renvoi à sa source. Les institutions, plans et lois portent leur nom officiel, dans leur propre langue, accompagné d'une traduction lorsqu'elle diffère.
 
 report-h-introduction = I. Introduction
 report-h-methodology = II. Méthodologie

@@ -7,7 +7,7 @@ report-page = Página
 report-and = e
 report-appendix = Apêndice
 report-editorial-missing = A Secretaria ainda não redigiu esta seção para este ciclo e idioma.
-report-summaries-in-english = Os resumos das respostas dos Estados foram elaborados em inglês pela equipe de curadoria, cada um com referência à sua fonte; os nomes dos planos, órgãos e leis são mantidos no idioma original.
+report-summaries-translated = Os resumos das respostas dos Estados são da equipe de curadoria, redigidos a partir do relatório e apresentados em português, espanhol, inglês e francês, cada um com referência à sua fonte. Instituições, planos e leis aparecem com seu nome oficial, no idioma próprio, acompanhado de uma tradução quando ela difere.
 
 report-h-introduction = I. Introdução
 report-h-methodology = II. Metodologia

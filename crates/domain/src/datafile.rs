@@ -16,7 +16,13 @@ use crate::facts::*;
 use crate::registry::*;
 use crate::source::{Correction, Disagreement, Document, Source};
 use crate::state::{State, StateCode};
+use crate::translation::Translation;
 use crate::treaty::{parse_ratification_cell, parse_session, Ratification, Report, Treaty, TREATY_CODES};
+
+/// The folders of a data folder that hold registry data files, the top one first: the region's
+/// and the treaties' files, one file per State, and their translations (`questionnaires/` and
+/// `editorial/` are read on their own).
+pub const FOLDERS: [&str; 3] = ["", "states", "translations"];
 
 /// A data file that could not be read: which file, where, what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -112,6 +118,7 @@ pub fn load_files(files: &[(String, String)]) -> Result<Dataset, FileError> {
         read_appendix2(&mut dataset, appendix2).map_err(|m| FileError { file: name.clone(), message: m })?;
     }
     dataset.normalise();
+    crate::notes::translate_generated(&mut dataset);
     Ok(dataset)
 }
 

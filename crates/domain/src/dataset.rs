@@ -15,6 +15,7 @@ use crate::registry::*;
 use crate::source::{Correction, Disagreement, Document};
 use crate::state::{State, StateCode};
 use crate::text;
+use crate::translation::Translation;
 use crate::treaty::{Ratification, Report, Treaty, TREATY_CODES};
 
 /// Calls `$callback! { table: Record, ... }` with every table of the registry, in export and
@@ -45,6 +46,7 @@ macro_rules! with_tables {
             reports: Report,
             corrections: Correction,
             disagreements: Disagreement,
+            translations: Translation,
         }
     };
 }
@@ -328,6 +330,8 @@ impl Dataset {
         for (place, source) in sources {
             check_ref(format!("{place}.source.doc"), "document", &source.doc, &docs, &mut report);
         }
+        duplicates("translations", self.translations.iter().map(|t| t.id.as_str()), &mut report);
+        crate::translation::check(self, &mut report);
         self.check_texts(&mut report);
         problems
     }

@@ -260,6 +260,56 @@ pub fn rebuild(versions: &[Version], as_of: AsOf) -> Result<Dataset, String> {
     serde_json::from_value(Value::Object(object)).map_err(|e| format!("the registry's history does not read: {e}"))
 }
 
+macro_rules! define_follow {
+    ($($table:ident: $record:ty),* $(,)?) => {
+        impl Dataset {
+            /// This registry brought forward by `versions` (recorded after the ones it was read
+            /// from), as an engine's current tables follow them: a new version replaces the
+            /// record in place, a new record comes last, a closed one goes. Only the tables the
+            /// versions touch are read through.
+            pub fn follow(&mut self, versions: &[Version]) -> Result<(), String> {
+                $( follow_table(&mut self.$table, stringify!($table), versions)?; )*
+                Ok(())
+            }
+        }
+    };
+}
+crate::dataset::with_tables!(define_follow);
+
+fn follow_table<T: Serialize + serde::de::DeserializeOwned>(
+    rows: &mut Vec<T>,
+    table: &str,
+    versions: &[Version],
+) -> Result<(), String> {
+    let mut mine = versions.iter().filter(|v| v.table == table).peekable();
+    if mine.peek().is_none() {
+        return Ok(());
+    }
+    let unreadable = |e: serde_json::Error| format!("{table}: a version does not read: {e}");
+    let mut keys: Vec<String> = rows
+        .iter()
+        .map(|r| serde_json::to_value(r).map(|v| key(table, &v)))
+        .collect::<Result<_, _>>()
+        .map_err(unreadable)?;
+    for v in mine {
+        let at = keys.iter().position(|k| *k == v.record);
+        let body = v.body.clone().map(serde_json::from_value::<T>).transpose().map_err(unreadable)?;
+        match (body, at) {
+            (Some(body), Some(i)) => rows[i] = body,
+            (Some(body), None) => {
+                rows.push(body);
+                keys.push(v.record.clone());
+            }
+            (None, Some(i)) => {
+                rows.remove(i);
+                keys.remove(i);
+            }
+            (None, None) => {}
+        }
+    }
+    Ok(())
+}
+
 /// A change between two readings of the registry, with what established it: the last version
 /// of the record inside the interval.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -369,6 +419,26 @@ mod tests {
         assert_eq!(before.as_deref(), Some(r#"{"title":"first"}"#));
         assert_eq!(after.as_deref(), Some(r#"{"title":"renamed"}"#));
         assert!(diff(&new, &new).unwrap().is_empty(), "an unchanged registry writes nothing");
+    }
+
+    #[test]
+    fn following_later_versions_reads_as_rebuilding_from_all_of_them() {
+        let versions = vec![
+            version(1, "documents", "a", Some(document("a", "first")), 2014),
+            version(2, "documents", "b", Some(document("b", "second")), 2014),
+            version(3, "documents", "c", Some(document("c", "third")), 2014),
+            version(4, "documents", "a", Some(document("a", "first, revised")), 2015),
+            version(5, "documents", "b", None, 2015),
+            version(6, "documents", "d", Some(document("d", "new")), 2015),
+            version(7, "documents", "b", Some(document("b", "back")), 2015),
+        ];
+        let mut followed = rebuild(&versions[..3], AsOf::Now).unwrap();
+        followed.follow(&versions[3..]).unwrap();
+        assert_eq!(followed, rebuild(&versions, AsOf::Now).unwrap());
+        let titles: Vec<&str> = followed.documents.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(titles, ["first, revised", "third", "new", "back"]);
+        let broken = version(8, "documents", "e", Some(json!({ "id": "e" })), 2015);
+        assert!(followed.follow(&[broken]).unwrap_err().starts_with("documents: "));
     }
 
     #[test]

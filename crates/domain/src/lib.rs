@@ -14,6 +14,8 @@ pub mod editorial;
 pub mod export;
 pub mod facts;
 pub mod history;
+pub mod notes;
+pub mod part;
 pub mod period;
 pub mod projection;
 pub mod questionnaire;
@@ -24,6 +26,7 @@ pub mod source;
 pub mod state;
 pub mod text;
 pub mod throttle;
+pub mod translation;
 pub mod treaty;
 
 pub use dataset::{Dataset, Problem};

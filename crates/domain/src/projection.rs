@@ -65,6 +65,10 @@ impl Work<'_> {
     fn try_change(&mut self, what: String, change: impl FnOnce(&mut Map<String, Value>)) -> bool {
         let mut copy = self.tables.clone();
         change(&mut copy);
+        // The texts it writes are in the State's language, with no translation yet.
+        let lang = crate::translation::answers_language(self.ds, self.state);
+        let document = format!("its answers to the {} consultation", self.cycle);
+        crate::translation::written_by_answers(self.ds, &mut copy, self.state, lang, &document);
         let checked = serde_json::from_value::<Dataset>(Value::Object(copy.clone()))
             .map_err(|e| e.to_string())
             .and_then(|mut ds| {
@@ -145,8 +149,14 @@ impl Work<'_> {
     /// A new record of the State: the fields answered, and what the table cannot do without
     /// (a plan's kind and language, a law's kind and language) set to neutral values.
     fn add(&mut self, question: &Question, table: &str, fields: &[(String, String)]) {
-        let n = self.tables.get(table).and_then(Value::as_array).map_or(0, Vec::len) + 1;
-        let id = format!("{}-{table}-{}-{n}", self.state.to_lowercase(), self.cycle);
+        // A new id of the State's: the first `<state>-<table>-<cycle>-<n>` not taken, counting
+        // from the table's length (the State's part of the registry or the whole of it).
+        let rows = self.tables.get(table).and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+        let taken = |id: &str| rows.iter().any(|r| r.get("id").and_then(Value::as_str) == Some(id));
+        let id = (rows.len() + 1..)
+            .map(|n| format!("{}-{table}-{}-{n}", self.state.to_lowercase(), self.cycle))
+            .find(|id| !taken(id))
+            .expect("an unused number");
         let lang = self.ds.plans.iter().find(|p| p.state.as_str() == self.state).map_or("es", |p| p.lang.code());
         let mut record = json!({ "id": id, "state": self.state, "source": self.source(question) });
         match table {

@@ -14,13 +14,15 @@ use observa_store::{Backend, Expected};
 
 static DATA: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../data");
 
-/// The embedded registry data files as (name, text), in a stable order: the top folder and
-/// `states/` (as [`files_in`] reads a folder on disk; `questionnaires/` is not registry data).
+/// The embedded registry data files as (name, text), in a stable order: the folders of
+/// `observa_domain::datafile::FOLDERS` (as [`files_in`] reads a folder on disk).
 pub fn files() -> Vec<(String, String)> {
     let mut files = Vec::new();
     collect(&DATA, &mut files);
-    if let Some(states) = DATA.get_dir("states") {
-        collect(states, &mut files);
+    for folder in observa_domain::datafile::FOLDERS.iter().filter(|f| !f.is_empty()) {
+        if let Some(dir) = DATA.get_dir(folder) {
+            collect(dir, &mut files);
+        }
     }
     files.sort();
     files
@@ -33,13 +35,13 @@ fn collect(dir: &Dir<'_>, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Reads every `.toml` file of a data folder (and its `states/` subfolder).
+/// Reads every `.toml` file of a data folder (and its `states/` and `translations/` subfolders).
 pub fn files_in(folder: &Path) -> Result<Vec<(String, String)>> {
     if !folder.is_dir() {
         bail!("{}: not a folder of data files", folder.display());
     }
     let mut files = Vec::new();
-    for dir in [folder.to_path_buf(), folder.join("states")] {
+    for dir in observa_domain::datafile::FOLDERS.map(|f| folder.join(f)) {
         if !dir.is_dir() {
             continue;
         }

@@ -25,8 +25,9 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 fn main() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
     let mut files = Vec::new();
-    read_dir_toml(&data, &mut files);
-    read_dir_toml(&data.join("states"), &mut files);
+    for folder in observa_domain::datafile::FOLDERS {
+        read_dir_toml(&data.join(folder), &mut files);
+    }
     files.sort();
     let dataset = observa_domain::datafile::load_files(&files).expect("the bundled data loads");
     let q_text = std::fs::read_to_string(data.join("questionnaires/2014.toml")).expect("the questionnaire");

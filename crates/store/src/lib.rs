@@ -128,6 +128,9 @@ pub trait Store {
     fn write_changes(&mut self, changes: &[Change], origin: &Origin) -> Result<()>;
     /// Reads the current registry.
     fn load(&self) -> Result<Dataset>;
+    /// Reads State `code`'s part of the current registry (`observa_domain::part`): what an
+    /// acceptance of its answers reads, so that it costs what the State's records cost.
+    fn load_part(&self, code: &str) -> Result<Dataset>;
     /// The registry's versions that `as_of` includes, in the order they were recorded.
     fn history(&self, as_of: AsOf) -> Result<Vec<Version>>;
     /// The versions recorded after version `seq`, in order, and the last version's number (`seq`

@@ -9,6 +9,8 @@ use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, Row};
 use serde_json::{Map, Number, Value};
 
+use observa_domain::part::Rows;
+
 use crate::{Result, StoreError};
 
 /// The registry tables in dependency order: the domain's own list, so they cannot drift apart.
@@ -55,9 +57,30 @@ pub(crate) fn column_types(conn: &Connection, table: &str) -> Result<Vec<(String
 
 /// Reads every row of `table`, in insertion order, as JSON objects (NULL columns left out).
 pub fn read_rows(conn: &Connection, table: &str) -> Result<Vec<Value>> {
+    read_some(conn, table, &Rows::All)
+}
+
+/// Reads the rows `which` selects of `table`, in insertion order (a State's part of the
+/// registry, `observa_domain::part`).
+pub(crate) fn read_some(conn: &Connection, table: &str, which: &Rows) -> Result<Vec<Value>> {
     let types = column_types(conn, table)?;
-    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
-    let mut rows = stmt.query([])?;
+    let key = observa_domain::history::key_columns(table)[0];
+    let (filter, param) = match which {
+        Rows::All => ("1 = 1 OR ?1 IS NULL".to_string(), SqlValue::Null),
+        Rows::OfState(code) => ("state = ?1".into(), SqlValue::Text(code.clone())),
+        Rows::Regional => ("state IS NULL AND ?1 IS NULL".into(), SqlValue::Null),
+        Rows::Keys(keys) => (
+            format!("\"{key}\" IN (SELECT value FROM json_each(?1))"),
+            SqlValue::Text(Value::from(keys.clone()).to_string()),
+        ),
+        Rows::Translating(keys) => (
+            "record IN (SELECT value FROM json_each(?1))".into(),
+            SqlValue::Text(Value::from(keys.clone()).to_string()),
+        ),
+        Rows::AnswerDocuments(code) => ("id LIKE 'answers-%-' || ?1".into(), SqlValue::Text(code.to_lowercase())),
+    };
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} WHERE {filter} ORDER BY rowid"))?;
+    let mut rows = stmt.query([param])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         out.push(row_to_json(table, row, &types)?);

@@ -18,7 +18,7 @@ use crate::AuditLog;
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 13] = [
+const MIGRATIONS: [(&str, &str); 14] = [
     ("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql")),
     ("0002_audit", include_str!("../migrations/sqlite/0002_audit.sql")),
     ("0003_editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
@@ -32,6 +32,7 @@ const MIGRATIONS: [(&str, &str); 13] = [
     ("0011_totp", include_str!("../migrations/sqlite/0011_totp.sql")),
     ("0012_hardening", include_str!("../migrations/sqlite/0012_hardening.sql")),
     ("0013_history", include_str!("../migrations/sqlite/0013_history.sql")),
+    ("0014_translations", include_str!("../migrations/sqlite/0014_translations.sql")),
 ];
 
 pub struct SqliteStore {
@@ -182,6 +183,14 @@ impl Store for SqliteStore {
 
     fn load(&self) -> Result<Dataset> {
         load(&self.conn)
+    }
+
+    fn load_part(&self, code: &str) -> Result<Dataset> {
+        observa_domain::part::part(
+            code,
+            |table, which| crate::rows::read_some(&self.conn, table, which),
+            StoreError::Invalid,
+        )
     }
 
     fn history(&self, as_of: AsOf) -> Result<Vec<Version>> {

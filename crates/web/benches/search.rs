@@ -104,7 +104,7 @@ fn run(label: &str, ds: Dataset, warmup: usize, iters: usize) -> Summary {
     let mut worst_median = (String::new(), Duration::ZERO);
     let mut notes = Vec::new();
     for q in QUERIES {
-        let first = index.search(q, &params, 20).expect("search");
+        let first = index.search(q, &params, 20, observa_domain::Lang::En).expect("search");
         // Every match has a kind, so the kind facet should count every match.
         let counted: usize = first.facets.get("kind").map(|k| k.values().sum()).unwrap_or(0);
         if counted != first.total {
@@ -112,12 +112,12 @@ fn run(label: &str, ds: Dataset, warmup: usize, iters: usize) -> Summary {
         }
         let mut total = first.total;
         for _ in 0..warmup {
-            total = std::hint::black_box(index.search(q, &params, 20).expect("search")).total;
+            total = std::hint::black_box(index.search(q, &params, 20, observa_domain::Lang::En).expect("search")).total;
         }
         let mut samples = Vec::with_capacity(iters);
         for _ in 0..iters {
             let t = Instant::now();
-            let r = std::hint::black_box(index.search(q, &params, 20).expect("search"));
+            let r = std::hint::black_box(index.search(q, &params, 20, observa_domain::Lang::En).expect("search"));
             samples.push(t.elapsed());
             total = r.total;
         }

@@ -141,9 +141,13 @@ fn treaty_param(app: &AppState, params: &HashMap<String, String>) -> Result<Opti
     }
 }
 
-/// The registry that `as_of` (a cycle `2014`, a date `2014-09-30`, or `now`) names; the current
-/// one without it.
-fn as_of(app: &AppState, params: &HashMap<String, String>) -> Result<Arc<crate::Snapshot>, WebError> {
+/// The registry that `as_of` (a cycle `2014`, a date `2014-09-30`, or `now`) names, the current
+/// one without it, read in `lang`.
+fn as_of(
+    app: &AppState,
+    params: &HashMap<String, String>,
+    lang: observa_domain::Lang,
+) -> Result<Arc<crate::Snapshot>, WebError> {
     let as_of = params.get("as_of").map(|t| t.parse::<AsOf>()).transpose().map_err(WebError::BadRequest)?;
-    app.snapshot_as_of(as_of.unwrap_or_default())
+    Ok(app.snapshot_as_of(as_of.unwrap_or_default())?.in_lang(lang))
 }

@@ -74,17 +74,17 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/{lang}/sources", &[]),
     ("/{lang}/search", &["q", "state", "kind", "focal_point"]),
     ("/{lang}/downloads", &[]),
-    ("/api/v1/states", &["as_of"]),
-    ("/api/v1/states/{code}", &["as_of"]),
-    ("/api/v1/plans/{id}", &["as_of"]),
-    ("/api/v1/bodies/{id}", &["as_of"]),
-    ("/api/v1/agencies", &[]),
-    ("/api/v1/agencies/{id}", &[]),
+    ("/api/v1/states", &["as_of", "lang"]),
+    ("/api/v1/states/{code}", &["as_of", "lang"]),
+    ("/api/v1/plans/{id}", &["as_of", "lang"]),
+    ("/api/v1/bodies/{id}", &["as_of", "lang"]),
+    ("/api/v1/agencies", &["lang"]),
+    ("/api/v1/agencies/{id}", &["lang"]),
     ("/api/v1/treaties", &[]),
-    ("/api/v1/ratifications", &["as_of", "state", "treaty"]),
-    ("/api/v1/reporting", &["as_of", "state", "treaty"]),
+    ("/api/v1/ratifications", &["as_of", "lang", "state", "treaty"]),
+    ("/api/v1/reporting", &["as_of", "lang", "state", "treaty"]),
     ("/api/v1/changes", &["from", "state", "to"]),
-    ("/api/v1/search", &["q", "state", "kind", "focal_point", "limit"]),
+    ("/api/v1/search", &["q", "state", "kind", "focal_point", "limit", "lang"]),
     ("/api/v1/openapi.json", &[]),
 ];
 
@@ -281,7 +281,12 @@ pub async fn cached(State(app): State<AppState>, mut request: Request, next: Nex
         // The API refuses parameters it does not know (400): let the handler say so.
         return next.run(request).await;
     }
-    let key = if query.is_empty() { path } else { format!("{path}?{query}") };
+    let mut key = if query.is_empty() { path } else { format!("{path}?{query}") };
+    // An API answer without `lang` is in the language Accept-Language negotiates: one entry each.
+    if key.starts_with("/api/") && !query.split('&').any(|p| p.starts_with("lang=")) {
+        let header = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        key.push_str(&format!(" accept-language:{}", crate::i18n::Lang::negotiate(header).code()));
+    }
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     let generation = match app.cache.get(&key) {
         Ok(hit) => return hit.answer(if_none_match.as_ref()),

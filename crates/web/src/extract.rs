@@ -67,6 +67,34 @@ where
     }
 }
 
+/// The language an API reader asked for: the `lang` query parameter (`en`, `es`, `pt`, `fr`;
+/// anything else is a JSON 400), else the best match of `Accept-Language`, else English. The
+/// answer's texts are in it where a translation exists.
+pub(crate) struct Reader(pub observa_domain::Lang);
+
+impl<S> FromRequestParts<S> for Reader
+where
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+        let asked = parts.uri.query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang").map(|(_, v)| v.into_owned())
+        });
+        match asked {
+            Some(code) => crate::i18n::Lang::from_code(&code).map(|l| Reader(l.0)).ok_or_else(|| {
+                let shown: String = code.chars().filter(char::is_ascii_alphanumeric).take(20).collect();
+                problem(StatusCode::BAD_REQUEST, &format!("`lang` must be en, es, pt or fr; `{shown}` is not"))
+            }),
+            None => {
+                let header = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+                Ok(Reader(crate::i18n::Lang::negotiate(header).0))
+            }
+        }
+    }
+}
+
 impl<T, S> FromRequest<S> for ApiJson<T>
 where
     T: DeserializeOwned,

@@ -24,7 +24,13 @@ pub const DOCUMENT_POLICY: &str =
 const HSTS: &str = "max-age=31536000";
 
 pub async fn secure(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    // The API's texts follow Accept-Language when no `lang` is asked for: caches must keep one
+    // answer per language.
+    let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
+    if api {
+        response.headers_mut().append(header::VARY, HeaderValue::from_static("Accept-Language"));
+    }
     let attachment = response
         .headers()
         .get(header::CONTENT_DISPOSITION)

@@ -86,6 +86,11 @@ impl AppState {
         self.view.read().expect("view lock").snapshot.clone()
     }
 
+    /// The current snapshot read in `lang`: what public pages show.
+    pub fn snapshot_in(&self, lang: observa_domain::Lang) -> Arc<Snapshot> {
+        self.snapshot().in_lang(lang)
+    }
+
     /// The registry as it stood for a cycle or on a date (the current snapshot for
     /// [`AsOf::Now`]), read from the store's history once per view.
     pub fn snapshot_as_of(&self, as_of: AsOf) -> Result<Arc<Snapshot>, WebError> {

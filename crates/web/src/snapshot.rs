@@ -4,12 +4,13 @@
 //! State's records, the OPSC reporting view, where every agency appears, the map's categories.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use observa_domain::checks::{reporting, ReportingItem};
 use observa_domain::period::Answer;
 use observa_domain::registry::{Organisation, PlanKind};
-use observa_domain::Dataset;
+use observa_domain::{Dataset, Lang};
 use serde::Serialize;
 
 pub struct Snapshot {
@@ -20,6 +21,11 @@ pub struct Snapshot {
     pub categories: BTreeMap<String, Category>,
     /// Organisation id → where it appears.
     pub appearances: BTreeMap<String, Vec<Appearance>>,
+    /// In a snapshot read in one language: `table/record/field` → the language of each text
+    /// shown as written because it has no translation into that language yet.
+    pub untranslated: BTreeMap<String, &'static str>,
+    /// This snapshot read in each language, made at first use.
+    languages: [OnceLock<Arc<Snapshot>>; 4],
 }
 
 /// How the map colours a State.
@@ -55,7 +61,35 @@ impl Snapshot {
         let categories =
             dataset.states.iter().map(|s| (s.code.to_string(), category(&dataset, s.code.as_str()))).collect();
         let appearances = appearances(&dataset);
-        Snapshot { dataset, as_of, reporting, categories, appearances }
+        Snapshot {
+            dataset,
+            as_of,
+            reporting,
+            categories,
+            appearances,
+            untranslated: BTreeMap::new(),
+            languages: Default::default(),
+        }
+    }
+
+    /// This snapshot read in `lang` (`Dataset::localized`): what pages, reports and downloads in
+    /// that language show. Should the translations not fit (validation prevents it), the
+    /// texts as written.
+    pub fn in_lang(&self, lang: Lang) -> Arc<Snapshot> {
+        let slot = &self.languages[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)];
+        slot.get_or_init(|| {
+            let dataset = self.dataset.localized(lang).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, lang = lang.code(), "the registry could not be read in this language");
+                self.dataset.clone()
+            });
+            let mut read = Snapshot::on(dataset, self.as_of);
+            read.untranslated = observa_domain::translation::unavailable(&self.dataset, lang)
+                .into_iter()
+                .map(|(key, written_in)| (key, written_in.code()))
+                .collect();
+            Arc::new(read)
+        })
+        .clone()
     }
 
     pub fn organisation(&self, id: &str) -> Option<&Organisation> {

@@ -50,6 +50,40 @@ fn localised(state: &State, record: Value, field: &str) -> Value {
     Value::UNDEFINED
 }
 
+/// What a page in one language shows untranslated: `table/record/field` → the language it is
+/// written in (the snapshot's `untranslated`, looked up without copying it into the context).
+pub struct Untranslated(pub std::sync::Arc<crate::Snapshot>);
+
+impl std::fmt::Debug for Untranslated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Untranslated({} texts)", self.0.untranslated.len())
+    }
+}
+
+impl minijinja::value::Object for Untranslated {
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.untranslated.get(key.as_str()?).map(|code| Value::from(*code))
+    }
+}
+
+/// `orig("plans/<id>/summary")`: after a text shown as written because it has no translation
+/// into the page's language yet, a mark naming the language it is written in; nothing otherwise.
+fn original_language(state: &State, key: &str) -> Value {
+    let Some(code) =
+        state.lookup("untranslated").and_then(|u| u.get_item(&Value::from(key)).ok()).filter(|c| !c.is_undefined())
+    else {
+        return Value::from("");
+    };
+    let title = page_lang(state).text("text-not-translated");
+    let code = code.to_string();
+    let html = format!(
+        r#" <small class="orig" title="{}">[{}]</small>"#,
+        title.replace('"', "&quot;"),
+        code.replace(['<', '>', '"', '&'], "")
+    );
+    Value::from_safe_string(html)
+}
+
 /// HTML escaping of `& < > " '`. minijinja's default also escapes `/`, which is safe but turns
 /// every interpolated path into `&#x2f;` soup in the page source.
 fn escape_without_slashes(
@@ -125,6 +159,7 @@ impl Templates {
         env.set_formatter(escape_without_slashes);
         env.add_function("t", translate);
         env.add_function("localised", localised);
+        env.add_function("orig", original_language);
         Templates { env }
     }
 

@@ -48,12 +48,20 @@ impl View {
         }
     }
 
-    /// This view brought up to date: the registry is read again, and the search documents of the
-    /// States whose records changed since `self.seq` are remade; a change to a record without a
+    /// This view brought up to date: the versions recorded since `self.seq` are applied to its
+    /// registry (`Dataset::follow`, not a new reading of the whole registry), and the search
+    /// documents of the States whose records changed are remade; a change to a record without a
     /// State that the search shows (an international agency) rebuilds the whole index.
     pub fn updated(&self, store: &dyn Backend) -> Result<View, WebError> {
         let (changed, seq) = store.versions_after(self.seq).map_err(auth::internal)?;
-        let snapshot = Arc::new(Snapshot::new(store.load().map_err(auth::internal)?));
+        let mut dataset = self.snapshot.dataset.clone();
+        if let Err(e) = dataset.follow(&changed) {
+            // Should not happen: the versions are what the tables were written from. Reading the
+            // whole registry again is slower, never wrong.
+            tracing::warn!(error = %e, "the view could not follow the registry's versions; reading it whole");
+            dataset = store.load().map_err(auth::internal)?;
+        }
+        let snapshot = Arc::new(Snapshot::new(dataset));
         let search = match touched_states(&changed, &self.snapshot) {
             Some(states) if states.is_empty() => self.search.clone(),
             Some(states) => Arc::new(self.search.updated(&snapshot, &states)?),

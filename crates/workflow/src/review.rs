@@ -78,9 +78,9 @@ pub struct Accepted {
 /// The author of the acceptance note that lists what was projected.
 pub const SYSTEM: &str = "observa";
 
-/// Accepts a submitted response: projects its answers onto the registry as stored
-/// (`observa_domain::projection::project`), refuses the acceptance if the result does not
-/// validate, and writes the decision, the record-level changes and the thread's comments (the
+/// Accepts a submitted response: projects its answers onto the State's part of the registry as
+/// stored (`observa_domain::projection::project`, `observa_domain::part`), refuses the
+/// acceptance if the result does not validate, and writes the decision, the record-level changes and the thread's comments (the
 /// reviewer's `comment`, if any, and a note of what was and was not projected) in one
 /// transaction. The caller refreshes whatever it shows of the registry afterwards.
 pub fn accept(store: &mut dyn Backend, actor: &Actor, year: i32, state: &str, comment: &str) -> Result<Accepted> {
@@ -89,9 +89,11 @@ pub fn accept(store: &mut dyn Backend, actor: &Actor, year: i32, state: &str, co
     let cycle = find_cycle(store, year)?;
     let draft = submitted(store, year, state)?;
     next(draft.status, Step::Accept)?;
-    // The registry as stored, not a view of it that may lag behind: projecting onto a stale
-    // view would undo what was accepted since.
-    let registry = store.load()?;
+    // The State's part of the registry as stored, not a view of it that may lag behind:
+    // projecting onto a stale view would undo what was accepted since. The part holds every
+    // record the State's records refer to, so it validates as the whole registry would for the
+    // State, and the acceptance costs what the State's records cost.
+    let registry = store.load_part(state)?;
     let projection = project(&cycle.questionnaire, &draft.answers, &registry, year, state);
     if let Some(problem) = projection.dataset.validate().first() {
         return Err(WorkflowError::invalid("workflow-projection-invalid", problem.to_string()));

@@ -33,6 +33,8 @@ pub fn run(db: &Path, data: Option<&Path>, quiet: bool) -> Result<ExitCode> {
             print_curation(ds);
         }
         println!("{}", summary(ds));
+        // Every text of the data files must exist in the four languages.
+        errors += print_coverage("data", ds, true);
     }
 
     println!("\nChecking the database {}", db.display());
@@ -76,6 +78,9 @@ fn check_database(db: &Path, files: Option<&Dataset>) -> Result<usize> {
     }
     let origin = store.meta("origin")?.unwrap_or_else(|| "unknown".into());
     println!("{} (loaded from: {origin})", summary(&stored));
+    // Answers accepted since are in their officers' language until an analyst translates them:
+    // said, not an error.
+    print_coverage("database", &stored, false);
     if let Some(files) = files {
         if *files == stored {
             println!("The database holds exactly the data files' content.");
@@ -84,6 +89,36 @@ fn check_database(db: &Path, files: Option<&Dataset>) -> Result<usize> {
         }
     }
     Ok(errors)
+}
+
+/// Prints how many texts exist in each language, per table, and lists the texts missing one;
+/// returns how many are missing when they count as errors.
+fn print_coverage(what: &str, ds: &Dataset, missing_is_error: bool) -> usize {
+    let coverage = observa_domain::translation::coverage(ds);
+    let share = |present: usize, texts: usize| if texts == 0 { 100.0 } else { 100.0 * present as f64 / texts as f64 };
+    println!("Translation coverage ({what}): texts in each language, per table");
+    println!("  {:<18} {:>6} {:>8} {:>8} {:>8} {:>8}", "table", "texts", "en", "es", "pt", "fr");
+    let mut tables: Vec<&str> = coverage.iter().map(|c| c.table).collect();
+    tables.dedup();
+    for table in tables {
+        let row: Vec<_> = coverage.iter().filter(|c| c.table == table).collect();
+        let cells: Vec<String> = row.iter().map(|c| format!("{:>7.1}%", share(c.present, c.texts))).collect();
+        println!("  {table:<18} {:>6} {}", row[0].texts, cells.join(" "));
+    }
+    let missing: usize = coverage.iter().map(|c| c.texts - c.present).sum();
+    for lang in observa_domain::Lang::ALL {
+        let (present, texts) =
+            coverage.iter().filter(|c| c.lang == lang).fold((0, 0), |(p, t), c| (p + c.present, t + c.texts));
+        println!("  all tables, {}: {present}/{texts} ({:.1}%)", lang.code(), share(present, texts));
+    }
+    if missing_is_error {
+        for gap in observa_domain::translation::missing(ds) {
+            println!("ERROR {what}: {gap}");
+        }
+        missing
+    } else {
+        0
+    }
 }
 
 fn summary(ds: &Dataset) -> String {

@@ -194,7 +194,7 @@ pub fn data_dir() -> PathBuf {
 /// The bundled data set, loaded and validated as `observa` does.
 pub fn bundled() -> observa_domain::Dataset {
     let mut files = Vec::new();
-    for dir in [data_dir(), data_dir().join("states")] {
+    for dir in observa_domain::datafile::FOLDERS.map(|f| data_dir().join(f)) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "toml") {
@@ -208,8 +208,8 @@ pub fn bundled() -> observa_domain::Dataset {
 
 /// Copies the data folder so that a test can break a file without touching the repository.
 pub fn copy_data(to: &Path) {
-    std::fs::create_dir_all(to.join("states")).unwrap();
-    for dir in ["", "states"] {
+    for dir in observa_domain::datafile::FOLDERS {
+        std::fs::create_dir_all(to.join(dir)).unwrap();
         for entry in std::fs::read_dir(data_dir().join(dir)).unwrap() {
             let path = entry.unwrap().path();
             if path.is_file() {

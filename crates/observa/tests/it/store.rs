@@ -22,6 +22,32 @@ fn a_saved_dataset_reads_back_identical_after_reopening() {
 }
 
 #[test]
+fn a_state_s_part_read_by_the_engine_is_the_part_of_the_whole_registry() {
+    let s = Scratch::new();
+    let mut store = s.open("p.db");
+    store.replace_all(&bundled(), "test").unwrap();
+    let whole = store.load().unwrap();
+    for state in whole.states.iter().map(|s| s.code.to_string()) {
+        let part = store.load_part(&state).unwrap();
+        assert_eq!(part, whole.part(&state).unwrap(), "{state}: the engine reads the same part");
+        assert_eq!(part.validate(), vec![], "{state}'s part validates");
+        assert!(part.organisations.len() < whole.organisations.len(), "{state}: not every organisation");
+        let held: std::collections::BTreeSet<(String, String)> = observa_domain::history::records(&part)
+            .unwrap()
+            .into_iter()
+            .flat_map(|(t, rows)| {
+                rows.iter().map(|r| (t.to_string(), observa_domain::history::key(t, r))).collect::<Vec<_>>()
+            })
+            .collect();
+        let foreign = part.translations.iter().find(|t| !held.contains(&(t.of_table.clone(), t.record.clone())));
+        assert!(foreign.is_none(), "{state}: a translation of a record outside the part: {foreign:?}");
+    }
+    let chile = store.load_part("CL").unwrap();
+    assert!(chile.translations.iter().any(|t| t.record == "cl-ministry-justice"), "its texts' translations come along");
+    assert!(chile.plans.iter().all(|p| p.state.as_str() == "CL"));
+}
+
+#[test]
 fn the_database_runs_in_wal_mode_with_full_synchronous_writes() {
     if crate::sqlite_only("WAL and schema_migrations are properties of the SQLite file") {
         return;

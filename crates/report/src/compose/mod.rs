@@ -43,6 +43,10 @@ struct Ctx<'a> {
 }
 
 pub fn compose(inp: &Inputs) -> Document {
+    // The registry read in the report's language: each text in it where there is one, names in
+    // their official form with the translation beside them.
+    let localized = inp.dataset.localized(inp.lang).unwrap_or_else(|_| inp.dataset.clone());
+    let inp = &Inputs { dataset: &localized, ..*inp };
     let l = Labels::new(inp.lang);
     let mut cx = Ctx { inp, l, table: comparison(inp.dataset, inp.on), out: Vec::new() };
     cx.introduction();
@@ -132,9 +136,7 @@ impl Ctx<'_> {
                 ("services", of(ds.services.len())),
             ],
         ));
-        if self.inp.lang != Lang::En {
-            self.out.push(Block::Paragraph(vec![Inline::Emph(l.t("report-summaries-in-english"))]));
-        }
+        self.out.push(Block::Paragraph(vec![Inline::Emph(l.t("report-summaries-translated"))]));
         let mut rows = Vec::new();
         for r in ds.responses.iter().filter(|r| r.cycle == cycle) {
             rows.push(vec![self.state_name(r.state.as_str()), r.institutions.join("; ")]);

@@ -32,7 +32,10 @@ use postgres::{Client, NoTls, Transaction};
 use crate::{Result, StoreError};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-pub const MIGRATIONS: [(&str, &str); 1] = [("0001_schema", include_str!("../../migrations/postgres/0001_schema.sql"))];
+pub const MIGRATIONS: [(&str, &str); 2] = [
+    ("0001_schema", include_str!("../../migrations/postgres/0001_schema.sql")),
+    ("0002_translations", include_str!("../../migrations/postgres/0002_translations.sql")),
+];
 
 /// Columns of every table as (name, declared type: TEXT, INTEGER, BOOLEAN, JSONTEXT, BLOB), in
 /// the table's order, without the hidden `_row`.

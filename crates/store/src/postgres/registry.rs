@@ -76,6 +76,16 @@ impl Store for PostgresStore {
         self.read(|tx| load(tx, &self.columns))
     }
 
+    fn load_part(&self, code: &str) -> Result<Dataset> {
+        let columns = &self.columns;
+        self.read(|tx| {
+            let fetch = |table: &'static str, which: &observa_domain::part::Rows| {
+                super::rows::read_some(&mut *tx, columns, table, which)
+            };
+            observa_domain::part::part(code, fetch, StoreError::Invalid)
+        })
+    }
+
     fn history(&self, as_of: AsOf) -> Result<Vec<Version>> {
         self.run(|c| history::versions(c, as_of))
     }

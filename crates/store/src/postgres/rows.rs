@@ -8,6 +8,8 @@ use postgres::types::ToSql;
 use postgres::GenericClient;
 use serde_json::{Map, Value};
 
+use observa_domain::part::Rows;
+
 use super::Columns;
 use crate::{Result, StoreError};
 
@@ -101,9 +103,31 @@ pub(crate) fn insert_rows(c: &mut impl GenericClient, columns: &Columns, table: 
 
 /// Every row of `table` in insertion order, as JSON objects (NULL columns left out).
 pub(crate) fn read_rows(c: &mut impl GenericClient, columns: &Columns, table: &str) -> Result<Vec<Value>> {
+    read_some(c, columns, table, &Rows::All)
+}
+
+/// Reads the rows `which` selects of `table`, in insertion order (a State's part of the
+/// registry, `observa_domain::part`).
+pub(crate) fn read_some(
+    c: &mut impl GenericClient,
+    columns: &Columns,
+    table: &str,
+    which: &Rows,
+) -> Result<Vec<Value>> {
     let types = of(columns, table)?;
-    let sql = format!("SELECT {} FROM {table} ORDER BY _row", select_list(types));
-    c.query(&sql, &[])?.iter().map(|r| row_to_json(table, r, types)).collect()
+    let key = observa_domain::history::key_columns(table)[0];
+    let lower = |code: &str| code.to_lowercase();
+    let (filter, param): (String, Option<Box<dyn ToSql + Sync>>) = match which {
+        Rows::All => ("TRUE".into(), None),
+        Rows::OfState(code) => ("state = $1".into(), Some(Box::new(code.clone()))),
+        Rows::Regional => ("state IS NULL".into(), None),
+        Rows::Keys(keys) => (format!("\"{key}\"::text = ANY($1)"), Some(Box::new(keys.clone()))),
+        Rows::Translating(keys) => ("record = ANY($1)".into(), Some(Box::new(keys.clone()))),
+        Rows::AnswerDocuments(code) => ("id LIKE 'answers-%-' || $1".into(), Some(Box::new(lower(code)))),
+    };
+    let sql = format!("SELECT {} FROM {table} WHERE {filter} ORDER BY _row", select_list(types));
+    let params: Vec<&(dyn ToSql + Sync)> = param.iter().map(|p| p.as_ref()).collect();
+    c.query(&sql, &params)?.iter().map(|r| row_to_json(table, r, types)).collect()
 }
 
 pub(crate) fn row_to_json(table: &str, row: &postgres::Row, types: &[(String, String)]) -> Result<Value> {

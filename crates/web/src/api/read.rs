@@ -7,7 +7,7 @@ use observa_domain::registry::Plan;
 
 use super::answers::*;
 use super::{as_of, only, state_param, treaty_param, Params};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::{ApiPath, ApiQuery, Reader};
 use crate::search::{Results, SearchParams};
 use crate::{AppState, WebError};
 
@@ -15,14 +15,14 @@ type Answer = Result<Sorted, WebError>;
 
 #[utoipa::path(get, path = "/states", operation_id = "listStates", tag = "registry",
     summary = "All 35 OAS member States with their plan category",
-    params(("as_of" = Option<String>, Query, description = "The registry as of a cycle (`2014`), a date (`2014-09-30`) or `now` (the default)")),
+    params(("as_of" = Option<String>, Query, description = "The registry as of a cycle (`2014`), a date (`2014-09-30`) or `now` (the default)"), ("lang" = Option<String>, Query, description = "The language of the texts: en, es, pt or fr; without it, the best match of Accept-Language, else English")),
     responses(
         (status = 200, description = "OK", body = StateList, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 400, description = "A parameter is wrong: an unknown query parameter, a bad code, a value out of range, a path segment that is not valid", body = Problem),
     ))]
-pub async fn states(State(app): State<AppState>, ApiQuery(p): Params) -> Answer {
-    only(&p, &["as_of"])?;
-    let snap = as_of(&app, &p)?;
+pub async fn states(State(app): State<AppState>, Reader(lang): Reader, ApiQuery(p): Params) -> Answer {
+    only(&p, &["as_of", "lang"])?;
+    let snap = as_of(&app, &p, lang)?;
     let ds = &snap.dataset;
     let states = ds
         .states
@@ -41,16 +41,22 @@ pub async fn states(State(app): State<AppState>, ApiQuery(p): Params) -> Answer 
     params(
         ("code" = String, Path, description = "ISO 3166-1 alpha-2 code (case-insensitive)"),
         ("as_of" = Option<String>, Query, description = "The registry as of a cycle (`2014`), a date (`2014-09-30`) or `now` (the default)"),
+        ("lang" = Option<String>, Query, description = "The language of the texts: en, es, pt or fr; without it, the best match of Accept-Language, else English"),
     ),
     responses(
         (status = 200, description = "OK", body = StateProfile, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 400, description = "A parameter is wrong: an unknown query parameter, a bad code, a value out of range, a path segment that is not valid", body = Problem),
         (status = 404, description = "No such record", body = Problem),
     ))]
-pub async fn state(State(app): State<AppState>, ApiPath(code): ApiPath<String>, ApiQuery(p): Params) -> Answer {
-    only(&p, &["as_of"])?;
+pub async fn state(
+    State(app): State<AppState>,
+    Reader(lang): Reader,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(p): Params,
+) -> Answer {
+    only(&p, &["as_of", "lang"])?;
     let code = code.to_ascii_uppercase();
-    let snap = as_of(&app, &p)?;
+    let snap = as_of(&app, &p, lang)?;
     let ds = &snap.dataset;
     let s = ds.state(&code).ok_or_else(|| WebError::NotFound(format!("no State has the code `{code}`")))?;
     fn of<T>(rows: &[T], keep: impl Fn(&T) -> bool) -> Vec<&T> {
@@ -85,15 +91,21 @@ pub async fn state(State(app): State<AppState>, ApiPath(code): ApiPath<String>, 
     params(
         ("id" = String, Path, description = "Plan id"),
         ("as_of" = Option<String>, Query, description = "The registry as of a cycle (`2014`), a date (`2014-09-30`) or `now` (the default)"),
+        ("lang" = Option<String>, Query, description = "The language of the texts: en, es, pt or fr; without it, the best match of Accept-Language, else English"),
     ),
     responses(
         (status = 200, description = "OK", body = Plan, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 400, description = "A parameter is wrong: an unknown query parameter, a bad code, a value out of range, a path segment that is not valid", body = Problem),
         (status = 404, description = "No such record", body = Problem),
     ))]
-pub async fn plan(State(app): State<AppState>, ApiPath(id): ApiPath<String>, ApiQuery(p): Params) -> Answer {
-    only(&p, &["as_of"])?;
-    let snap = as_of(&app, &p)?;
+pub async fn plan(
+    State(app): State<AppState>,
+    Reader(lang): Reader,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(p): Params,
+) -> Answer {
+    only(&p, &["as_of", "lang"])?;
+    let snap = as_of(&app, &p, lang)?;
     let plan: &Plan = snap
         .dataset
         .plans
@@ -108,15 +120,21 @@ pub async fn plan(State(app): State<AppState>, ApiPath(id): ApiPath<String>, Api
     params(
         ("id" = String, Path, description = "Body id"),
         ("as_of" = Option<String>, Query, description = "The registry as of a cycle (`2014`), a date (`2014-09-30`) or `now` (the default)"),
+        ("lang" = Option<String>, Query, description = "The language of the texts: en, es, pt or fr; without it, the best match of Accept-Language, else English"),
     ),
     responses(
         (status = 200, description = "OK", body = BodyWithMembers, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 400, description = "A parameter is wrong: an unknown query parameter, a bad code, a value out of range, a path segment that is not valid", body = Problem),
         (status = 404, description = "No such record", body = Problem),
     ))]
-pub async fn body(State(app): State<AppState>, ApiPath(id): ApiPath<String>, ApiQuery(p): Params) -> Answer {
-    only(&p, &["as_of"])?;
-    let snap = as_of(&app, &p)?;
+pub async fn body(
+    State(app): State<AppState>,
+    Reader(lang): Reader,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(p): Params,
+) -> Answer {
+    only(&p, &["as_of", "lang"])?;
+    let snap = as_of(&app, &p, lang)?;
     let ds = &snap.dataset;
     let body = ds
         .bodies
@@ -128,13 +146,14 @@ pub async fn body(State(app): State<AppState>, ApiPath(id): ApiPath<String>, Api
 
 #[utoipa::path(get, path = "/agencies", operation_id = "listAgencies", tag = "registry",
     summary = "International agencies, most mentioned first",
+    params(("lang" = Option<String>, Query, description = "The language of the texts: en, es, pt or fr; without it, the best match of Accept-Language, else English")),
     responses(
         (status = 200, description = "OK", body = AgencyList, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 400, description = "A parameter is wrong: an unknown query parameter, a bad code, a value out of range, a path segment that is not valid", body = Problem),
     ))]
-pub async fn agencies(State(app): State<AppState>, ApiQuery(p): Params) -> Answer {
-    only(&p, &[])?;
-    let snap = app.snapshot();
+pub async fn agencies(State(app): State<AppState>, Reader(lang): Reader, ApiQuery(p): Params) -> Answer {
+    only(&p, &["lang"])?;
+    let snap = app.snapshot_in(lang);
     let agencies = snap
         .agencies()
         .into_iter()
@@ -145,15 +164,20 @@ pub async fn agencies(State(app): State<AppState>, ApiQuery(p): Params) -> Answe
 
 #[utoipa::path(get, path = "/agencies/{id}", operation_id = "getAgency", tag = "registry",
     summary = "One agency and every place it appears",
-    params(("id" = String, Path, description = "Organisation id")),
+    params(("id" = String, Path, description = "Organisation id"), ("lang" = Option<String>, Query, description = "The language of the texts: en, es, pt or fr; without it, the best match of Accept-Language, else English")),
     responses(
         (status = 200, description = "OK", body = Agency, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 400, description = "A parameter is wrong: an unknown query parameter, a bad code, a value out of range, a path segment that is not valid", body = Problem),
         (status = 404, description = "No such record", body = Problem),
     ))]
-pub async fn agency(State(app): State<AppState>, ApiPath(id): ApiPath<String>, ApiQuery(p): Params) -> Answer {
-    only(&p, &[])?;
-    let snap = app.snapshot();
+pub async fn agency(
+    State(app): State<AppState>,
+    Reader(lang): Reader,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(p): Params,
+) -> Answer {
+    only(&p, &["lang"])?;
+    let snap = app.snapshot_in(lang);
     let organisation =
         snap.organisation(&id).ok_or_else(|| WebError::NotFound(format!("no agency has the id `{id}`")))?;
     let appearances = snap.appearances.get(&id).cloned().unwrap_or_default();
@@ -176,14 +200,15 @@ pub async fn treaties(State(app): State<AppState>, ApiQuery(p): Params) -> Answe
         ("state" = Option<String>, Query, description = "ISO 3166-1 alpha-2 code of an OAS member State (case-insensitive); another code is a 400"),
         ("treaty" = Option<String>, Query, description = "Treaty code (case-insensitive), as listed by /treaties"),
         ("as_of" = Option<String>, Query, description = "The registry as of a cycle (`2014`), a date (`2014-09-30`) or `now` (the default)"),
+        ("lang" = Option<String>, Query, description = "The language of the texts: en, es, pt or fr; without it, the best match of Accept-Language, else English"),
     ),
     responses(
         (status = 200, description = "OK", body = RatificationList, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 400, description = "A parameter is wrong: an unknown query parameter, a bad code, a value out of range, a path segment that is not valid", body = Problem),
     ))]
-pub async fn ratifications(State(app): State<AppState>, ApiQuery(p): Params) -> Answer {
-    only(&p, &["state", "treaty", "as_of"])?;
-    let snap = as_of(&app, &p)?;
+pub async fn ratifications(State(app): State<AppState>, Reader(lang): Reader, ApiQuery(p): Params) -> Answer {
+    only(&p, &["state", "treaty", "as_of", "lang"])?;
+    let snap = as_of(&app, &p, lang)?;
     let (state, treaty) = (state_param(&app, &p)?, treaty_param(&app, &p)?);
     let ratifications = snap
         .dataset
@@ -207,9 +232,9 @@ pub async fn ratifications(State(app): State<AppState>, ApiQuery(p): Params) -> 
         (status = 200, description = "OK", body = ReportingList, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 400, description = "A parameter is wrong: an unknown query parameter, a bad code, a value out of range, a path segment that is not valid", body = Problem),
     ))]
-pub async fn reporting(State(app): State<AppState>, ApiQuery(p): Params) -> Answer {
-    only(&p, &["state", "treaty", "as_of"])?;
-    let snap = as_of(&app, &p)?;
+pub async fn reporting(State(app): State<AppState>, Reader(lang): Reader, ApiQuery(p): Params) -> Answer {
+    only(&p, &["state", "treaty", "as_of", "lang"])?;
+    let snap = as_of(&app, &p, lang)?;
     let (state, treaty) = (state_param(&app, &p)?, treaty_param(&app, &p)?);
     let reporting = snap
         .reporting
@@ -230,13 +255,14 @@ pub async fn reporting(State(app): State<AppState>, ApiQuery(p): Params) -> Answ
         ("kind" = Option<String>, Query, description = "Filter: state, plan, body, agency, law, action, service"),
         ("focal_point" = Option<String>, Query, description = "Filter: coordination, prevention, protection, recovery, participation"),
         ("limit" = Option<u8>, Query, description = "Hits to return, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("lang" = Option<String>, Query, description = "The language of the texts: en, es, pt or fr; without it, the best match of Accept-Language, else English"),
     ),
     responses(
         (status = 200, description = "OK", body = Results, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 400, description = "A parameter is wrong: an unknown query parameter, a bad code, a value out of range, a path segment that is not valid", body = Problem),
     ))]
-pub async fn search(State(app): State<AppState>, ApiQuery(p): Params) -> Answer {
-    only(&p, &["q", "state", "kind", "focal_point", "limit"])?;
+pub async fn search(State(app): State<AppState>, Reader(lang): Reader, ApiQuery(p): Params) -> Answer {
+    only(&p, &["q", "state", "kind", "focal_point", "limit", "lang"])?;
     let q = p.get("q").ok_or_else(|| WebError::BadRequest("the query parameter `q` is required".into()))?;
     let limit = match p.get("limit") {
         None => 20,
@@ -250,7 +276,7 @@ pub async fn search(State(app): State<AppState>, ApiQuery(p): Params) -> Answer 
         kind: p.get("kind").cloned(),
         focal_point: p.get("focal_point").cloned(),
     };
-    Ok(Sorted::of(&app.search().search(q, &params, limit)?))
+    Ok(Sorted::of(&app.search().search(q, &params, limit, lang)?))
 }
 
 /// What changed in the registry between two readings (`from`, `to`: cycles, dates or `now`),

@@ -18,7 +18,7 @@ pub fn router() -> Router<AppState> {
 async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
     let result = page_lang(&lang).map(|l| {
         let agencies: Vec<Value> = app
-            .snapshot()
+            .snapshot_in(l.0)
             .agencies()
             .into_iter()
             .map(|(o, states, mentions)| context! { agency => v(o), states, mentions })
@@ -30,7 +30,7 @@ async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Respons
 
 async fn agency(State(app): State<AppState>, Path((lang, id)): Path<(String, String)>, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let snap = app.snapshot();
+        let snap = app.snapshot_in(l.0);
         let org = snap
             .organisation(&id)
             .ok_or_else(|| WebError::NotFound(format!("{} `{id}`", l.text("error-no-agency"))))?;

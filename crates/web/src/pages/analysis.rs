@@ -29,12 +29,12 @@ pub fn router() -> Router<AppState> {
 
 /// State code → name in the page's language (the analyses carry English names for ordering).
 fn state_names(app: &AppState, lang: crate::Lang) -> BTreeMap<String, String> {
-    app.snapshot().dataset.states.iter().map(|s| (s.code.to_string(), s.name(lang.0).to_string())).collect()
+    app.snapshot_in(lang.0).dataset.states.iter().map(|s| (s.code.to_string(), s.name(lang.0).to_string())).collect()
 }
 
 async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let (snapshot, on) = on.reading(&app)?;
+        let (snapshot, on) = on.reading(&app, l.0)?;
         let f = findings::findings(&snapshot.dataset, on);
         Ok(render(&app, l, &uri, "analysis.html", context! { findings => v(f), on => on.to_string() }))
     });
@@ -43,7 +43,7 @@ async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on):
 
 async fn status_table(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let (snapshot, on) = on.reading(&app)?;
+        let (snapshot, on) = on.reading(&app, l.0)?;
         let rows = status::status_table(&snapshot.dataset, on);
         let names = state_names(&app, l);
         Ok(render(&app, l, &uri, "analysis_status.html", context! { rows => v(rows), names, on => on.to_string() }))
@@ -58,7 +58,7 @@ async fn comparison_matrix(
     Query(on): Query<OnDate>,
 ) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let (snapshot, on) = on.reading(&app)?;
+        let (snapshot, on) = on.reading(&app, l.0)?;
         let matrix = comparison::comparison(&snapshot.dataset, on);
         let names = state_names(&app, l);
         Ok(render(
@@ -74,7 +74,7 @@ async fn comparison_matrix(
 
 async fn swot_synthesis(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let ds = &app.snapshot().dataset;
+        let ds = &app.snapshot_in(l.0).dataset;
         let annotations = super::annotations::of_cycle(&app, comparison::CYCLE)?;
         let regroup = annotation_map(&annotations, AnnotationKind::SwotTheme);
         let groups = swot::swot_by_theme(ds, &regroup);
@@ -91,12 +91,12 @@ async fn swot_synthesis(State(app): State<AppState>, lang: LangPath, uri: Uri) -
 /// Every dated plan of every State on one chart, grouped by State.
 async fn timeline(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
     let result = page_lang(&lang).map(|l| {
-        let ds = &app.snapshot().dataset;
+        let ds = &app.snapshot_in(l.0).dataset;
         let mut plans: Vec<&observa_domain::registry::Plan> = ds.plans.iter().collect();
         plans.sort_by_key(|p| {
             (ds.state(p.state.as_str()).map(|s| s.name_en.clone()), p.validity.from.or(p.adopted.date()))
         });
-        let chart = super::timeline::timeline(&plans, app.snapshot().as_of, true);
+        let chart = super::timeline::timeline(&plans, app.snapshot_in(l.0).as_of, true);
         render(
             &app,
             l,
@@ -115,7 +115,7 @@ async fn rio_commitment(State(app): State<AppState>, lang: LangPath, uri: Uri) -
         // The States' replies: written by their liaison officers or the secretariat.
         let annotations = super::annotations::of_cycle(&app, comparison::CYCLE)?;
         let replies = annotation_map(&annotations, AnnotationKind::RioReply);
-        let assessments = rio::rio_assessment(&app.snapshot().dataset, &replies);
+        let assessments = rio::rio_assessment(&app.snapshot_in(l.0).dataset, &replies);
         let names = state_names(&app, l);
         let ctx = context! { assessments => v(assessments), criteria => v(rio::CRITERIA), names };
         Ok(super::report::revalidate(render(&app, l, &uri, "analysis_rio.html", ctx)))

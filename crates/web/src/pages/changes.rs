@@ -43,7 +43,7 @@ async fn page(
 
 /// Whose changes a page shows, and its name in the page's language; an unknown id is a 404.
 fn subject(app: &AppState, l: Lang, kind: &str, id: &str) -> Result<(Subject, String), WebError> {
-    let snap = app.snapshot();
+    let snap = app.snapshot_in(l.0);
     let ds = &snap.dataset;
     let (found, missing) = match kind {
         "states" => {

@@ -50,7 +50,7 @@ fn map() -> &'static MapData {
 pub async fn page(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(on): Query<OnDate>) -> Response {
     let on = on.date(&app);
     let result = page_lang(&lang).and_then(|l| on.map(|on| (l, on))).map(|(lang, on)| {
-        let snap = app.snapshot();
+        let snap = app.snapshot_in(lang.0);
         let map = map();
         let states: Vec<_> = map
             .states

@@ -119,13 +119,17 @@ pub struct OnDate {
 impl OnDate {
     /// The registry to read and the date to compute on: with `cycle`, the registry as it stood
     /// for that cycle, on 31 December of its year unless `on` says otherwise.
-    pub fn reading(&self, app: &AppState) -> Result<(std::sync::Arc<crate::Snapshot>, chrono::NaiveDate), WebError> {
+    pub fn reading(
+        &self,
+        app: &AppState,
+        lang: observa_domain::Lang,
+    ) -> Result<(std::sync::Arc<crate::Snapshot>, chrono::NaiveDate), WebError> {
         let Some(cycle) = self.cycle.as_deref().filter(|c| !c.is_empty()) else {
-            return Ok((app.snapshot(), self.date(app)?));
+            return Ok((app.snapshot_in(lang), self.date(app)?));
         };
         let year =
             cycle_year(cycle).map_err(|_| WebError::BadRequest(format!("`cycle` must be a year; `{cycle}` is not")))?;
-        let snapshot = app.snapshot_as_of(observa_domain::history::AsOf::Cycle(year))?;
+        let snapshot = app.snapshot_as_of(observa_domain::history::AsOf::Cycle(year))?.in_lang(lang);
         let on = match self.on.as_deref() {
             None | Some("") => chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid date"),
             Some(_) => self.date(app)?,
@@ -183,7 +187,8 @@ pub fn render(app: &AppState, lang: Lang, uri: &Uri, template: &str, ctx: Value)
     let rest = uri.path().splitn(3, '/').nth(2).unwrap_or("");
     let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
     let langs = language_links(lang, &format!("{rest}{query}"));
-    let common = minijinja::context! { lang => lang.code(), langs => langs };
+    let untranslated = Value::from_object(crate::templates::Untranslated(app.snapshot_in(lang.0)));
+    let common = minijinja::context! { lang => lang.code(), langs => langs, untranslated };
     let merged = minijinja::context! { ..common, ..ctx };
     match app.templates.render(template, merged) {
         Ok(html) => Html(html).into_response(),

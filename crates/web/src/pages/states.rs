@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 
 async fn index(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
     let result = page_lang(&lang).map(|lang| {
-        let snap = app.snapshot();
+        let snap = app.snapshot_in(lang.0);
         let mut states: Vec<Value> = snap
             .dataset
             .states
@@ -108,7 +108,7 @@ pub fn state_context(snap: &Snapshot, code: &str) -> Option<Value> {
 
 async fn profile(State(app): State<AppState>, Path((lang, code)): Path<(String, String)>, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let ctx = state_context(&app.snapshot(), &code.to_ascii_uppercase())
+        let ctx = state_context(&app.snapshot_in(l.0), &code.to_ascii_uppercase())
             .ok_or_else(|| WebError::NotFound(format!("{} `{code}`", l.text("error-no-state"))))?;
         Ok(render(&app, l, &uri, "state.html", ctx))
     });
@@ -117,7 +117,7 @@ async fn profile(State(app): State<AppState>, Path((lang, code)): Path<(String, 
 
 async fn plan(State(app): State<AppState>, Path((lang, id)): Path<(String, String)>, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let ds = &app.snapshot().dataset;
+        let ds = &app.snapshot_in(l.0).dataset;
         let plan = ds
             .plans
             .iter()
@@ -132,10 +132,10 @@ async fn plan(State(app): State<AppState>, Path((lang, id)): Path<(String, Strin
             .map(v)
             .collect();
         let actions: Vec<Value> = ds.actions.iter().filter(|a| a.plan.as_ref() == Some(&plan.id)).map(v).collect();
-        let in_force = plan.validity.in_force_on(app.snapshot().as_of, plan.adopted.date());
+        let in_force = plan.validity.in_force_on(app.snapshot_in(l.0).as_of, plan.adopted.date());
         let ctx = context! {
             plan => v(plan), state => v(state), bodies, linked, actions,
-            in_force => v(in_force), as_of => app.snapshot().as_of.to_string(),
+            in_force => v(in_force), as_of => app.snapshot_in(l.0).as_of.to_string(),
         };
         Ok(render(&app, l, &uri, "plan.html", ctx))
     });
@@ -144,7 +144,7 @@ async fn plan(State(app): State<AppState>, Path((lang, id)): Path<(String, Strin
 
 async fn body(State(app): State<AppState>, Path((lang, id)): Path<(String, String)>, uri: Uri) -> Response {
     let result = page_lang(&lang).and_then(|l| {
-        let ds = &app.snapshot().dataset;
+        let ds = &app.snapshot_in(l.0).dataset;
         let body = ds
             .bodies
             .iter()

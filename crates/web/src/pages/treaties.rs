@@ -23,7 +23,7 @@ pub fn router() -> Router<AppState> {
 
 async fn treaties(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
     let result = page_lang(&lang).map(|l| {
-        let ds = &app.snapshot().dataset;
+        let ds = &app.snapshot_in(l.0).dataset;
         let rows: Vec<Value> = ds
             .states
             .iter()
@@ -38,7 +38,7 @@ async fn treaties(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Resp
             })
             .collect();
         let reporting: Vec<Value> = app
-            .snapshot()
+            .snapshot_in(l.0)
             .reporting
             .iter()
             .map(|r| context! { item => v(r), name => ds.state(r.report.state.as_str()).map(|s| s.name(l.0)) })
@@ -51,7 +51,7 @@ async fn treaties(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Resp
             .collect();
         let ctx = context! {
             treaties => v(&ds.treaties), rows, reporting, missing,
-            as_of => app.snapshot().as_of.to_string(),
+            as_of => app.snapshot_in(l.0).as_of.to_string(),
         };
         render(&app, l, &uri, "treaties.html", ctx)
     });
@@ -60,9 +60,9 @@ async fn treaties(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Resp
 
 async fn sources(State(app): State<AppState>, lang: LangPath, uri: Uri) -> Response {
     let result = page_lang(&lang).map(|l| {
-        let ds = &app.snapshot().dataset;
+        let ds = &app.snapshot_in(l.0).dataset;
         let flags: Vec<Value> = app
-            .snapshot()
+            .snapshot_in(l.0)
             .reporting
             .iter()
             .flat_map(|r| {
@@ -88,7 +88,7 @@ async fn search(State(app): State<AppState>, lang: LangPath, uri: Uri, Query(par
         let results = if q.trim().is_empty() {
             None
         } else {
-            Some(app.search().search(&q, &params, 50)?)
+            Some(app.search().search(&q, &params, 50, l.0)?)
         };
         Ok(render(&app, l, &uri, "search.html", context! { q, results => v(&results), params => v(context!{ state => params.state, kind => params.kind, focal_point => params.focal_point }) }))
     });

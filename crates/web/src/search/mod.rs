@@ -1,9 +1,18 @@
-//! Full-text search across States, plans, bodies, agencies, laws, actions and services.
+//! Full-text search across States, plans, bodies, agencies, laws, actions and services, in the
+//! four languages.
 //!
-//! One tantivy index in memory, rebuilt from the snapshot. Each document's text is indexed four
-//! times with the English, Spanish, Portuguese and French stemmers, and once without stemming;
-//! every analyser lowercases and folds accents, so "ninez" finds "niñez" and "planes" finds
-//! "plan". Facets (State, kind, focal point) are plain string fields.
+//! One tantivy index in memory, made from the snapshot. A record is one document holding its
+//! text in each language (`text_<lang>`: the record read in that language, analysed with that
+//! language's stemmer; where a text has no translation yet it stands as written), and all of it
+//! once more without stemming (`raw`). Every analyser lowercases and folds accents, so "ninez"
+//! finds "niñez" and "planes" finds "plan". A query's words are also looked up in the
+//! thesaurus and widened with their concept's terms in every language, weighted below the words
+//! typed ([`thesaurus`]). A hit says in which languages it matched and shows its title and
+//! snippet in the reader's language when that text matched. Facets (State, kind, focal point)
+//! are plain string fields.
+
+mod entries;
+pub mod thesaurus;
 
 use std::collections::BTreeMap;
 
@@ -19,6 +28,8 @@ use tantivy::{doc, Index, IndexReader, TantivyDocument, Term};
 
 use crate::snapshot::Snapshot;
 use crate::WebError;
+
+use entries::{entries, Entry};
 
 const LANGUAGES: [(&str, Language); 4] =
     [("en", Language::English), ("es", Language::Spanish), ("pt", Language::Portuguese), ("fr", Language::French)];
@@ -44,24 +55,27 @@ struct Fields {
     state: Field,
     focal_point: Field,
     path: Field,
-    title: Field,
+    /// The title in each language, as `LANGUAGES`.
+    titles: [Field; 4],
     raw: Field,
+    /// The title and text in each language, stemmed in it, stored for snippets.
     stemmed: [Field; 4],
 }
 
-/// One search hit, ready to show.
 impl Fields {
     fn document(&self, e: Entry) -> TantivyDocument {
         let f = self;
-        let mut d = doc!(f.kind => e.kind, f.path => e.path, f.title => e.title.clone(), f.raw => format!("{}. {}", e.title, e.text));
+        let all: Vec<String> = e.texts.iter().map(|(title, text)| format!("{title}. {text}")).collect();
+        let mut d = doc!(f.kind => e.kind, f.path => e.path, f.raw => all.join(" "));
         if let Some(s) = e.state {
             d.add_text(f.state, s);
         }
         if let Some(fp) = e.focal_point {
             d.add_text(f.focal_point, fp);
         }
-        for field in f.stemmed {
-            d.add_text(field, format!("{} {}", e.title, e.text));
+        for (i, text) in all.into_iter().enumerate() {
+            d.add_text(f.titles[i], &e.texts[i].0);
+            d.add_text(f.stemmed[i], text);
         }
         d
     }
@@ -73,11 +87,18 @@ pub struct Hit {
     pub kind: String,
     pub state: Option<String>,
     pub focal_point: Option<String>,
+    /// The title in the reader's language.
     pub title: String,
     /// The page path after the language prefix, e.g. `states/CL`.
     pub path: String,
-    /// An HTML snippet with matches in `<b>`; the text is escaped.
+    /// An HTML snippet with matches in `<b>`, in the reader's language when its text matched
+    /// (else the first language that did); the text is escaped.
     pub snippet: String,
+    /// The language of the snippet.
+    pub snippet_lang: String,
+    /// The languages whose text matched the query's words (as typed, or widened by the
+    /// thesaurus); empty when only the unstemmed text did.
+    pub matched: Vec<String>,
     pub score: f32,
 }
 
@@ -112,16 +133,6 @@ fn analyzer(language: Option<Language>) -> TextAnalyzer {
     }
 }
 
-/// A document to index.
-struct Entry {
-    kind: &'static str,
-    state: Option<String>,
-    focal_point: Option<&'static str>,
-    title: String,
-    path: String,
-    text: String,
-}
-
 impl SearchIndex {
     pub fn build(snapshot: &Snapshot) -> Result<Self, WebError> {
         let mut builder = Schema::builder();
@@ -130,10 +141,10 @@ impl SearchIndex {
             state: builder.add_text_field("state", STRING | STORED | FAST),
             focal_point: builder.add_text_field("focal_point", STRING | STORED | FAST),
             path: builder.add_text_field("path", STORED),
-            title: builder.add_text_field("title", STORED),
-            raw: text_field(&mut builder, "raw", "observa_raw", true),
+            titles: LANGUAGES.map(|(code, _)| builder.add_text_field(&format!("title_{code}"), STORED)),
+            raw: text_field(&mut builder, "raw", "observa_raw", false),
             stemmed: LANGUAGES
-                .map(|(code, _)| text_field(&mut builder, &format!("text_{code}"), &format!("observa_{code}"), false)),
+                .map(|(code, _)| text_field(&mut builder, &format!("text_{code}"), &format!("observa_{code}"), true)),
         };
         let index = Index::create_in_ram(builder.build());
         index.tokenizers().register("observa_raw", analyzer(None));
@@ -166,8 +177,14 @@ impl SearchIndex {
         Ok(SearchIndex { index: self.index.clone(), reader, f: self.f })
     }
 
-    /// Searches; an empty or unparsable query is a 400.
-    pub fn search(&self, q: &str, params: &SearchParams, limit: usize) -> Result<Results, WebError> {
+    /// Searches, showing hits in `reader`'s language; an empty or unparsable query is a 400.
+    pub fn search(
+        &self,
+        q: &str,
+        params: &SearchParams,
+        limit: usize,
+        reader: observa_domain::Lang,
+    ) -> Result<Results, WebError> {
         let q = q.trim();
         if q.is_empty() {
             return Err(WebError::BadRequest("the query `q` is empty".into()));
@@ -180,7 +197,7 @@ impl SearchIndex {
         let mut parser = QueryParser::for_index(&self.index, fields);
         // Every word must match (in some language's form): "Save the Children" is not "the".
         parser.set_conjunction_by_default();
-        let (text_query, _errors) = parser.parse_query_lenient(q);
+        let (text_query, _errors) = parser.parse_query_lenient(&thesaurus::expand(q));
         let searcher = self.reader.searcher();
         let facets = self.facets(&searcher, &*text_query)?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
@@ -198,19 +215,36 @@ impl SearchIndex {
         let query = BooleanQuery::new(clauses);
         let total = searcher.search(&query, &tantivy::collector::Count)?;
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
-        let snippets = SnippetGenerator::create(&searcher, &*text_query, self.f.raw)?;
+        // The reader's language first: its snippet is the one shown when it matched.
+        let reading = LANGUAGES.iter().position(|(code, _)| *code == reader.code()).unwrap_or(0);
+        let order: Vec<usize> = std::iter::once(reading).chain((0..4).filter(|i| *i != reading)).collect();
+        let snippets = order
+            .iter()
+            .map(|i| Ok((*i, SnippetGenerator::create(&searcher, &*text_query, self.f.stemmed[*i])?)))
+            .collect::<Result<Vec<_>, tantivy::TantivyError>>()?;
         let text = |d: &TantivyDocument, field| d.get_first(field).and_then(|v| v.as_str()).map(String::from);
         let hits = top
             .into_iter()
             .map(|(score, address)| {
                 let d: TantivyDocument = searcher.doc(address)?;
+                let found: Vec<(usize, String)> = snippets
+                    .iter()
+                    .map(|(i, g)| (*i, g.snippet_from_doc(&d).to_html()))
+                    .filter(|(_, html)| !html.is_empty())
+                    .collect();
+                let (shown, snippet) =
+                    found.first().cloned().unwrap_or_else(|| (reading, start(&d, self.f.stemmed[reading])));
+                let mut matched: Vec<String> = found.iter().map(|(i, _)| LANGUAGES[*i].0.to_string()).collect();
+                matched.sort_by_key(|code| LANGUAGES.iter().position(|(c, _)| c == code));
                 Ok(Hit {
                     kind: text(&d, self.f.kind).unwrap_or_default(),
                     state: text(&d, self.f.state),
                     focal_point: text(&d, self.f.focal_point),
-                    title: text(&d, self.f.title).unwrap_or_default(),
+                    title: text(&d, self.f.titles[shown]).unwrap_or_default(),
                     path: text(&d, self.f.path).unwrap_or_default(),
-                    snippet: snippet_or_start(&snippets, &d, self.f.raw),
+                    snippet,
+                    snippet_lang: LANGUAGES[shown].0.to_string(),
+                    matched,
                     score,
                 })
             })
@@ -254,131 +288,9 @@ impl SearchIndex {
     }
 }
 
-/// The highlighted snippet, or (when the match was only in a stemmed field) the text's start.
-fn snippet_or_start(generator: &SnippetGenerator, d: &TantivyDocument, raw: Field) -> String {
-    let html = generator.snippet_from_doc(d).to_html();
-    if !html.is_empty() {
-        return html;
-    }
-    let text: String = d.get_first(raw).and_then(|v| v.as_str()).unwrap_or("").chars().take(160).collect();
+/// The start of a document's text, escaped: the snippet when no language's text holds the
+/// words (they matched only unstemmed, across languages).
+fn start(d: &TantivyDocument, field: Field) -> String {
+    let text: String = d.get_first(field).and_then(|v| v.as_str()).unwrap_or("").chars().take(160).collect();
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-fn join(parts: &[Option<&str>]) -> String {
-    parts.iter().flatten().copied().collect::<Vec<_>>().join(". ")
-}
-
-fn focal(fp: observa_domain::facts::FocalPoint) -> &'static str {
-    use observa_domain::facts::FocalPoint::*;
-    match fp {
-        Coordination => "coordination",
-        Prevention => "prevention",
-        Protection => "protection",
-        Recovery => "recovery",
-        Participation => "participation",
-    }
-}
-
-/// Everything searchable, flattened into entries.
-fn entries(snap: &Snapshot) -> Vec<Entry> {
-    let ds = &snap.dataset;
-    let mut out = Vec::new();
-    for s in &ds.states {
-        let text = format!("{} {} {} {}", s.name_en, s.name_es, s.name_pt, s.name_fr);
-        out.push(Entry {
-            kind: "state",
-            state: Some(s.code.to_string()),
-            focal_point: None,
-            title: s.name_en.clone(),
-            path: format!("states/{}", s.code),
-            text,
-        });
-    }
-    for p in &ds.plans {
-        let translations: Vec<&str> = p.translations.values().map(String::as_str).collect();
-        let text = join(&[
-            Some(&translations.join(". ")),
-            p.acronym.as_deref(),
-            p.summary.as_deref(),
-            p.adopted_wording.as_deref(),
-        ]);
-        out.push(Entry {
-            kind: "plan",
-            state: Some(p.state.to_string()),
-            focal_point: None,
-            title: p.name.clone(),
-            path: format!("plans/{}", p.id),
-            text,
-        });
-    }
-    for b in &ds.bodies {
-        let members: Vec<&str> = ds
-            .members
-            .iter()
-            .filter(|m| m.body == b.id)
-            .filter_map(|m| ds.organisations.iter().find(|o| o.id == m.organisation))
-            .map(|o| o.name.as_str())
-            .collect();
-        let text =
-            join(&[b.acronym.as_deref(), b.summary.as_deref(), b.legal_basis.as_deref(), Some(&members.join(", "))]);
-        out.push(Entry {
-            kind: "body",
-            state: Some(b.state.to_string()),
-            focal_point: Some("coordination"),
-            title: b.name.clone(),
-            path: format!("bodies/{}", b.id),
-            text,
-        });
-    }
-    for o in ds.organisations.iter().filter(|o| o.state.is_none()) {
-        let text = join(&[o.acronym.as_deref(), Some(&o.aliases.join(", "))]);
-        out.push(Entry {
-            kind: "agency",
-            state: None,
-            focal_point: None,
-            title: o.name.clone(),
-            path: format!("agencies/{}", o.id),
-            text,
-        });
-    }
-    for l in &ds.laws {
-        let translations: Vec<&str> = l.translations.values().map(String::as_str).collect();
-        let text = join(&[l.number.as_deref(), Some(&translations.join(". ")), l.summary.as_deref()]);
-        out.push(Entry {
-            kind: "law",
-            state: Some(l.state.to_string()),
-            focal_point: Some("protection"),
-            title: l.title.clone(),
-            path: format!("states/{}#laws", l.state),
-            text,
-        });
-    }
-    for a in &ds.actions {
-        let text = join(&[a.summary.as_deref(), a.target_population.as_deref(), a.evaluation_result.as_deref()]);
-        out.push(Entry {
-            kind: "action",
-            state: Some(a.state.to_string()),
-            focal_point: Some(focal(a.focal_point)),
-            title: a.name.clone(),
-            path: format!("states/{}#actions", a.state),
-            text,
-        });
-    }
-    for s in &ds.services {
-        let text = join(&[
-            s.population.as_deref(),
-            s.method.as_deref(),
-            s.evaluation_result.as_deref(),
-            Some(&s.weaknesses.join(". ")),
-        ]);
-        out.push(Entry {
-            kind: "service",
-            state: Some(s.state.to_string()),
-            focal_point: Some("recovery"),
-            title: s.name.clone(),
-            path: format!("states/{}#services", s.state),
-            text,
-        });
-    }
-    out
 }

@@ -1,0 +1,512 @@
+//! Every text of the registry in the four languages.
+//!
+//! A record keeps its text as it was written (the bundled data: the curators' English summaries
+//! of the 2014 report; later answers: the officer's language). A [`Translation`] holds, for one
+//! field of one record, the same text in the other languages, the language it was written in,
+//! who made each translation (the curators, an analyst), and for a name, which language's text
+//! is the official name (Chile's "Ministry of Justice" is officially "Ministerio de Justicia").
+//! Translations are a registry table like any other, so they are versioned, audited and
+//! exported with the records they translate.
+//!
+//! [`FIELDS`] is the one list of the fields that are translated; [`coverage`] counts, per table
+//! and language, how many of them have a text; [`Dataset::localized`] is the registry as read in
+//! one language, with each text in that language where there is one.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::history::{key, records};
+use crate::{Dataset, Lang};
+
+/// The fields of each table that hold text a reader reads (names and prose; not ids, codes,
+/// dates, numbers, kinds or the report's table captions). `source.note` is the curators' note
+/// on a record's source.
+pub const FIELDS: &[(&str, &[&str])] = &[
+    ("documents", &["title", "note"]),
+    ("organisations", &["name"]),
+    ("plans", &["name", "summary", "changes_from_previous", "no_new_plan_reason", "adopted_wording", "source.note"]),
+    ("bodies", &["name", "summary", "rights_perspective", "legal_basis", "source.note"]),
+    ("members", &["functions", "source.note"]),
+    ("local_expressions", &["name", "summary", "source.note"]),
+    ("agreements", &["name", "subject", "source.note"]),
+    ("contributions", &["summary", "source.note"]),
+    ("actions", &["name", "summary", "target_population", "evaluation_result", "source.note"]),
+    ("laws", &["title", "summary", "source.note"]),
+    (
+        "services",
+        &["name", "method", "population", "evaluation_result", "integration_note", "weaknesses", "source.note"],
+    ),
+    ("participation", &["heard_how", "organisations_how", "self_protection_how", "source.note"]),
+    ("protection", &["difficulties", "improvements", "effectiveness", "plan_provisions", "source.note"]),
+    ("evaluations", &["summary", "source.note"]),
+    ("responses", &["institutions", "source.note"]),
+    ("swot", &["text", "theme"]),
+    ("treaties", &["depositary", "source.note"]),
+    ("corrections", &["why", "source.note"]),
+    ("disagreements", &["topic", "first", "second", "conclusion"]),
+];
+
+/// The fields of `table` that are translated.
+pub fn fields(table: &str) -> &'static [&'static str] {
+    FIELDS.iter().find(|(t, _)| *t == table).map_or(&[], |(_, f)| f)
+}
+
+/// One text in one language: a single text, or a list item by item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Text {
+    One(String),
+    List(Vec<String>),
+}
+
+impl Text {
+    /// The text as the record's field would hold it.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Text::One(s) => Value::String(s.clone()),
+            Text::List(items) => Value::from(items.clone()),
+        }
+    }
+}
+
+/// Who made a translation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum By {
+    /// The curators (the bundled data).
+    #[default]
+    Curators,
+    /// An analyst of the secretariat, who made or reviewed it.
+    Analyst,
+}
+
+/// One field of one record in the languages other than the one it was written in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(from = "Entry")]
+pub struct Translation {
+    /// `<table>/<record>/<field>`.
+    pub id: String,
+    /// The table of the record translated.
+    pub of_table: String,
+    pub record: String,
+    pub field: String,
+    /// The language the record's own text is written in.
+    pub written_in: Lang,
+    /// For a name: the language whose text is the official name (the record's own text when
+    /// it is `from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official: Option<Lang>,
+    pub texts: BTreeMap<Lang, Text>,
+    /// Who made each translation; the curators unless said.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub made_by: BTreeMap<Lang, By>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What a data file or a stored row may say: the texts in a `texts` map or one key per
+/// language (`es = "..."`), the id left to be made; a data file may say `table`, `from` and
+/// `by` for short.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    #[serde(default)]
+    id: String,
+    #[serde(alias = "table")]
+    of_table: String,
+    record: String,
+    field: String,
+    #[serde(default = "english", alias = "from")]
+    written_in: Lang,
+    official: Option<Lang>,
+    #[serde(default)]
+    texts: BTreeMap<Lang, Text>,
+    en: Option<Text>,
+    es: Option<Text>,
+    pt: Option<Text>,
+    fr: Option<Text>,
+    #[serde(default, alias = "by")]
+    made_by: BTreeMap<Lang, By>,
+    note: Option<String>,
+}
+
+fn english() -> Lang {
+    Lang::En
+}
+
+impl From<Entry> for Translation {
+    fn from(e: Entry) -> Self {
+        let mut texts = e.texts;
+        for (lang, text) in [(Lang::En, e.en), (Lang::Es, e.es), (Lang::Pt, e.pt), (Lang::Fr, e.fr)] {
+            if let Some(text) = text {
+                texts.insert(lang, text);
+            }
+        }
+        let id = if e.id.is_empty() { format!("{}/{}/{}", e.of_table, e.record, e.field) } else { e.id };
+        Translation {
+            id,
+            of_table: e.of_table,
+            record: e.record,
+            field: e.field,
+            written_in: e.written_in,
+            official: e.official,
+            texts,
+            made_by: e.made_by,
+            note: e.note,
+        }
+    }
+}
+
+/// A field's value, `source.note` read as the `note` of the `source` object.
+pub fn field_value<'a>(record: &'a Value, field: &str) -> Option<&'a Value> {
+    field.split('.').try_fold(record, |v, part| v.get(part)).filter(|v| !v.is_null())
+}
+
+/// Whether `text` can stand for `value`: a text for a text, a list of the same length for a list.
+fn fits(value: &Value, text: &Text) -> bool {
+    match (value, text) {
+        (Value::String(_), Text::One(_)) => true,
+        (Value::Array(items), Text::List(list)) => items.len() == list.len(),
+        _ => false,
+    }
+}
+
+/// Every problem of the dataset's translations, reported as [`Dataset::validate`] does.
+pub(crate) fn check(ds: &Dataset, report: &mut dyn FnMut(String, String)) {
+    let Ok(all) = records(ds) else { return };
+    let index: HashMap<(&str, String), &Value> =
+        all.iter().flat_map(|(table, rows)| rows.iter().map(move |r| ((*table, key(table, r)), r))).collect();
+    for t in &ds.translations {
+        let place = format!("translations.{}", t.id);
+        if !fields(&t.of_table).contains(&t.field.as_str()) {
+            report(place, format!("`{}.{}` is not a translated field", t.of_table, t.field));
+            continue;
+        }
+        let Some(record) = index.get(&(t.of_table.as_str(), t.record.clone())) else {
+            report(place, format!("no record of {} has the key `{}`", t.of_table, t.record));
+            continue;
+        };
+        let Some(value) = field_value(record, &t.field) else {
+            report(place, "the record has no text in this field".into());
+            continue;
+        };
+        if t.texts.contains_key(&t.written_in) {
+            report(place.clone(), format!("the text is written in {}: no translation into it", t.written_in.code()));
+        }
+        if let Some(official) = t.official.filter(|l| *l != t.written_in && !t.texts.contains_key(l)) {
+            report(
+                place.clone(),
+                format!("the official name is in {} but there is no {} text", official.code(), official.code()),
+            );
+        }
+        for (lang, text) in &t.texts {
+            if !fits(value, text) {
+                report(
+                    place.clone(),
+                    format!(
+                        "the {} text does not have the field's shape (a text, or a list of the same length)",
+                        lang.code()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// How many texts of one table have one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    pub table: &'static str,
+    pub lang: Lang,
+    pub texts: usize,
+    pub present: usize,
+}
+
+/// Per table and language: the texts of [`FIELDS`] the registry holds, and how many of them
+/// exist in that language (written in it, or translated into it).
+pub fn coverage(ds: &Dataset) -> Vec<Coverage> {
+    let index = ds.translation_index();
+    let Ok(all) = records(ds) else { return Vec::new() };
+    let mut out = Vec::new();
+    for (table, rows) in &all {
+        let texts: Vec<(String, &str)> = rows
+            .iter()
+            .flat_map(|r| {
+                fields(table).iter().filter(|f| field_value(r, f).is_some()).map(move |f| (key(table, r), *f))
+            })
+            .collect();
+        if texts.is_empty() {
+            continue;
+        }
+        for lang in Lang::ALL {
+            let present = texts
+                .iter()
+                .filter(|(record, field)| match index.get(&(*table, record.as_str(), *field)) {
+                    Some(t) => t.written_in == lang || t.texts.contains_key(&lang),
+                    None => lang == Lang::En,
+                })
+                .count();
+            out.push(Coverage { table, lang, texts: texts.len(), present });
+        }
+    }
+    out
+}
+
+/// After a State's answers are projected onto its records (`tables`, the registry's JSON), each
+/// text they wrote or changed is said to be written in `lang`, the language the State answers
+/// in, and waits for its translations: a translation of the text it replaced would say
+/// something else, so it is replaced by one that holds none yet.
+pub(crate) fn written_by_answers(
+    before: &Dataset,
+    tables: &mut serde_json::Map<String, Value>,
+    state: &str,
+    lang: Lang,
+    document: &str,
+) {
+    let Ok(held) = records(before) else { return };
+    let mut written = Vec::new();
+    let mut gone = Vec::new();
+    for (table, rows) in &held {
+        let was: HashMap<String, &Value> = rows.iter().map(|r| (key(table, r), r)).collect();
+        let Some(Value::Array(now)) = tables.get(*table) else { continue };
+        for row in now.iter().filter(|r| r.get("state").and_then(Value::as_str) == Some(state)) {
+            let record = key(table, row);
+            for field in fields(table) {
+                let text = field_value(row, field);
+                let before = was.get(&record).and_then(|r| field_value(r, field));
+                if text.is_none() && before.is_some() {
+                    // The answers emptied it (a new source has no note): nothing left to translate.
+                    gone.push(format!("{table}/{record}/{field}"));
+                }
+                if text.is_some() && text != before {
+                    written.push(Translation {
+                        id: format!("{table}/{record}/{field}"),
+                        of_table: table.to_string(),
+                        record: record.clone(),
+                        field: field.to_string(),
+                        written_in: lang,
+                        official: None,
+                        texts: BTreeMap::new(),
+                        made_by: BTreeMap::new(),
+                        note: Some(format!("Written by the State in {document}; not translated yet.")),
+                    });
+                }
+            }
+        }
+    }
+    let Some(Value::Array(rows)) = tables.get_mut("translations") else { return };
+    rows.retain(|r| !r.get("id").and_then(Value::as_str).is_some_and(|id| gone.iter().any(|g| g == id)));
+    for t in written {
+        let Ok(value) = serde_json::to_value(&t) else { continue };
+        match rows.iter_mut().find(|r| r.get("id").and_then(Value::as_str) == Some(t.id.as_str())) {
+            Some(row) => *row = value,
+            None => rows.push(value),
+        }
+    }
+}
+
+/// The language a State answers the questionnaire in: the language of its last approved plan,
+/// else of any of its plans, else Spanish, the region's most common.
+pub fn answers_language(ds: &Dataset, state: &str) -> Lang {
+    let plans = || ds.plans.iter().filter(|p| p.state.as_str() == state);
+    plans().find(|p| p.last_approved).or_else(|| plans().next()).map_or(Lang::Es, |p| p.lang)
+}
+
+/// The texts that have no `lang` text, by `table/record/field`, with the language each is
+/// written in: what a page in `lang` shows as written, marked with its language.
+pub fn unavailable(ds: &Dataset, lang: Lang) -> BTreeMap<String, Lang> {
+    let index = ds.translation_index();
+    let Ok(all) = records(ds) else { return BTreeMap::new() };
+    let mut out = BTreeMap::new();
+    for (table, rows) in &all {
+        for row in rows {
+            let record = key(table, row);
+            for field in fields(table).iter().filter(|f| field_value(row, f).is_some()) {
+                let written_in = match index.get(&(*table, record.as_str(), *field)) {
+                    Some(t) if t.written_in == lang || t.texts.contains_key(&lang) => continue,
+                    Some(t) => t.written_in,
+                    None if lang == Lang::En => continue,
+                    None => Lang::En,
+                };
+                out.insert(format!("{table}/{record}/{field}"), written_in);
+            }
+        }
+    }
+    out
+}
+
+/// Each text of [`FIELDS`] that lacks a language: `table record field: no es, pt`.
+pub fn missing(ds: &Dataset) -> Vec<String> {
+    let index = ds.translation_index();
+    let Ok(all) = records(ds) else { return Vec::new() };
+    let mut out = Vec::new();
+    for (table, rows) in &all {
+        for row in rows {
+            let record = key(table, row);
+            for field in fields(table).iter().filter(|f| field_value(row, f).is_some()) {
+                let lacking: Vec<&str> = Lang::ALL
+                    .into_iter()
+                    .filter(|lang| match index.get(&(*table, record.as_str(), *field)) {
+                        Some(t) => t.written_in != *lang && !t.texts.contains_key(lang),
+                        None => *lang != Lang::En,
+                    })
+                    .map(Lang::code)
+                    .collect();
+                if !lacking.is_empty() {
+                    out.push(format!("{table} {record} {field}: no {} text", lacking.join(", ")));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The key a translation is found by: table, record, field.
+pub type TextKey<'a> = (&'a str, &'a str, &'a str);
+
+impl Dataset {
+    /// The translations by the text they translate.
+    pub fn translation_index(&self) -> HashMap<TextKey<'_>, &Translation> {
+        self.translations.iter().map(|t| ((t.of_table.as_str(), t.record.as_str(), t.field.as_str()), t)).collect()
+    }
+
+    /// The registry as read in `lang`: every text that has a `lang` text reads in it; the rest
+    /// keep the language they were written in. A name whose official form is in another
+    /// language reads as the official name with the reader's translation beside it: in the
+    /// record's `translations` map for plans and laws (their pages show it on its own line),
+    /// in brackets otherwise ("Ministerio de Justicia (Ministry of Justice)").
+    pub fn localized(&self, lang: Lang) -> Result<Dataset, String> {
+        let index = self.translation_index();
+        let mut object = serde_json::Map::new();
+        for (table, mut rows) in records(self)? {
+            for row in &mut rows {
+                let record = key(table, row);
+                for field in fields(table) {
+                    let Some(t) = index.get(&(table, record.as_str(), *field)) else { continue };
+                    let Some(own) = field_value(row, field).cloned() else { continue };
+                    let reader =
+                        if lang == t.written_in { Some(own.clone()) } else { t.texts.get(&lang).map(Text::to_value) };
+                    let shown = match (t.official_language(), reader) {
+                        (Some(official), reader) if official != lang => {
+                            let official = if official == t.written_in {
+                                Some(own)
+                            } else {
+                                t.texts.get(&official).map(Text::to_value)
+                            };
+                            match (official, reader) {
+                                (Some(official), Some(reader)) if matches!(table, "plans" | "laws") => {
+                                    if let (Some(Value::Object(map)), Value::String(r)) =
+                                        (row.get_mut("translations"), &reader)
+                                    {
+                                        map.insert(lang.code().into(), Value::String(r.clone()));
+                                    } else if let Value::String(r) = &reader {
+                                        row["translations"] = serde_json::json!({ lang.code(): r });
+                                    }
+                                    official
+                                }
+                                (Some(official), Some(reader)) => beside(&official, &reader),
+                                (Some(official), None) => official,
+                                (None, reader) => reader.unwrap_or(Value::Null),
+                            }
+                        }
+                        (_, Some(reader)) => reader,
+                        (_, None) => continue,
+                    };
+                    if let Some(slot) = field.split('.').try_fold(&mut *row, |v, part| v.get_mut(part)) {
+                        *slot = shown;
+                    }
+                }
+            }
+            object.insert(table.to_string(), Value::Array(rows));
+        }
+        serde_json::from_value(Value::Object(object)).map_err(|e| format!("a translation does not fit its record: {e}"))
+    }
+}
+
+/// "Official (translation)", item by item for a list; the official name alone where the two
+/// read the same.
+fn beside(official: &Value, reader: &Value) -> Value {
+    let one = |o: &str, r: &str| if o == r { o.to_string() } else { format!("{o} ({r})") };
+    match (official, reader) {
+        (Value::String(o), Value::String(r)) => Value::String(one(o, r)),
+        (Value::Array(o), Value::Array(r)) => Value::Array(
+            o.iter()
+                .zip(r)
+                .map(|(o, r)| Value::String(one(o.as_str().unwrap_or_default(), r.as_str().unwrap_or_default())))
+                .collect(),
+        ),
+        (o, _) => o.clone(),
+    }
+}
+
+impl Translation {
+    /// For a name: the language of its official form, if known (said by the curators, or the
+    /// language a name was recorded in when that is not the English of the report).
+    pub fn official_language(&self) -> Option<Lang> {
+        if !matches!(self.field.as_str(), "name" | "title" | "institutions") {
+            return None;
+        }
+        self.official.or((self.written_in != Lang::En).then_some(self.written_in))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_text_exists_in_the_four_languages() {
+        let ds = crate::analysis::bundled();
+        assert_eq!(missing(&ds), Vec::<String>::new());
+        let coverage = coverage(&ds);
+        assert!(coverage.len() >= 4 * 15, "most tables hold texts: {}", coverage.len());
+        assert!(coverage.iter().all(|c| c.present == c.texts), "{coverage:?}");
+        for lang in Lang::ALL {
+            assert!(unavailable(&ds, lang).is_empty(), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn a_reading_in_one_language_shows_its_texts_and_official_names_with_the_translation_beside() {
+        let ds = crate::analysis::bundled();
+        let name = |ds: &Dataset| ds.organisations.iter().find(|o| o.id == "cl-ministry-justice").unwrap().name.clone();
+        assert_eq!(name(&ds), "Ministry of Justice", "the record keeps the seed's text");
+        assert_eq!(name(&ds.localized(Lang::Es).unwrap()), "Ministerio de Justicia");
+        assert_eq!(name(&ds.localized(Lang::En).unwrap()), "Ministerio de Justicia (Ministry of Justice)");
+        assert_eq!(name(&ds.localized(Lang::Fr).unwrap()), "Ministerio de Justicia (Ministère de la Justice)");
+        let es = ds.localized(Lang::Es).unwrap();
+        let summary = |ds: &Dataset| ds.actions.iter().find(|a| a.state.as_str() == "CL").unwrap().summary.clone();
+        assert_ne!(summary(&es), summary(&ds), "a summary reads in Spanish");
+        assert_eq!(es.validate(), vec![], "a reading is a sound registry");
+        // A plan's name is official in its own language; the reader's translation goes beside it.
+        let plan = es.plans.iter().find(|p| p.id == "cl-segundo-marco-2012").unwrap();
+        assert!(plan.name.starts_with("Segundo Marco"), "{}", plan.name);
+        let fr = ds.localized(Lang::Fr).unwrap();
+        let plan = fr.plans.iter().find(|p| p.id == "cl-segundo-marco-2012").unwrap();
+        assert!(plan.name.starts_with("Segundo Marco") && plan.translations.contains_key(&Lang::Fr), "{plan:?}");
+    }
+
+    #[test]
+    fn a_translation_that_does_not_fit_its_text_is_refused_naming_it() {
+        let mut ds = crate::analysis::bundled();
+        let t = |ds: &Dataset, id: &str| ds.translations.iter().position(|t| t.id == id).unwrap();
+        let i = t(&ds, "organisations/cl-ministry-justice/name");
+        ds.translations[i].texts.insert(Lang::En, Text::One("again".into()));
+        let j = t(&ds, "services/cr-service-1/weaknesses");
+        ds.translations[j].texts.insert(Lang::Es, Text::List(vec![]));
+        let mut wrong = ds.translations[i].clone();
+        wrong.id = "organisations/no-such/name".into();
+        wrong.record = "no-such".into();
+        ds.translations.push(wrong);
+        let problems: Vec<String> = ds.validate().iter().map(ToString::to_string).collect();
+        assert!(
+            problems.iter().any(|p| p.contains("cl-ministry-justice/name") && p.contains("written in en")),
+            "{problems:?}"
+        );
+        assert!(problems.iter().any(|p| p.contains("cr-service-1/weaknesses") && p.contains("shape")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("no-such") && p.contains("no record")), "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+    }
+}

@@ -1,0 +1,168 @@
+//! What the search indexes: one entry per State, plan, body, international agency, law, action
+//! and service, with its title and text in each of the four languages (the snapshot read in
+//! each, `Snapshot::in_lang`).
+
+use observa_domain::Lang;
+
+use crate::snapshot::Snapshot;
+
+/// A document to index: its facets, its page, and (title, text) in each language of
+/// `super::LANGUAGES`.
+pub(super) struct Entry {
+    pub kind: &'static str,
+    pub state: Option<String>,
+    pub focal_point: Option<&'static str>,
+    pub path: String,
+    pub texts: [(String, String); 4],
+}
+
+/// One record's entry as read in one language.
+struct Single {
+    kind: &'static str,
+    state: Option<String>,
+    focal_point: Option<&'static str>,
+    title: String,
+    path: String,
+    text: String,
+}
+
+/// Everything searchable, in the four languages.
+pub(super) fn entries(snap: &Snapshot) -> Vec<Entry> {
+    let read: Vec<Vec<Single>> = Lang::ALL.iter().map(|l| singles(&snap.in_lang(*l), *l)).collect();
+    let mut languages = read.into_iter().map(Vec::into_iter).collect::<Vec<_>>();
+    let mut out = Vec::new();
+    loop {
+        let mut four = languages.iter_mut().filter_map(Iterator::next).collect::<Vec<Single>>();
+        if four.len() < 4 {
+            return out;
+        }
+        let texts = [0, 1, 2, 3].map(|i| (std::mem::take(&mut four[i].title), std::mem::take(&mut four[i].text)));
+        let first = four.swap_remove(0);
+        out.push(Entry {
+            kind: first.kind,
+            state: first.state,
+            focal_point: first.focal_point,
+            path: first.path,
+            texts,
+        });
+    }
+}
+
+fn join(parts: &[Option<&str>]) -> String {
+    parts.iter().flatten().copied().collect::<Vec<_>>().join(". ")
+}
+
+fn focal(fp: observa_domain::facts::FocalPoint) -> &'static str {
+    use observa_domain::facts::FocalPoint::*;
+    match fp {
+        Coordination => "coordination",
+        Prevention => "prevention",
+        Protection => "protection",
+        Recovery => "recovery",
+        Participation => "participation",
+    }
+}
+
+/// Everything searchable in one reading of the registry, in the order of its tables.
+fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
+    let ds = &snap.dataset;
+    let mut out = Vec::new();
+    for s in &ds.states {
+        let text = format!("{} {} {} {}", s.name_en, s.name_es, s.name_pt, s.name_fr);
+        out.push(Single {
+            kind: "state",
+            state: Some(s.code.to_string()),
+            focal_point: None,
+            title: s.name(lang).to_string(),
+            path: format!("states/{}", s.code),
+            text,
+        });
+    }
+    for p in &ds.plans {
+        let translations: Vec<&str> = p.translations.values().map(String::as_str).collect();
+        let text = join(&[
+            Some(&translations.join(". ")),
+            p.acronym.as_deref(),
+            p.summary.as_deref(),
+            p.adopted_wording.as_deref(),
+        ]);
+        out.push(Single {
+            kind: "plan",
+            state: Some(p.state.to_string()),
+            focal_point: None,
+            title: p.name.clone(),
+            path: format!("plans/{}", p.id),
+            text,
+        });
+    }
+    for b in &ds.bodies {
+        let members: Vec<&str> = ds
+            .members
+            .iter()
+            .filter(|m| m.body == b.id)
+            .filter_map(|m| ds.organisations.iter().find(|o| o.id == m.organisation))
+            .map(|o| o.name.as_str())
+            .collect();
+        let text =
+            join(&[b.acronym.as_deref(), b.summary.as_deref(), b.legal_basis.as_deref(), Some(&members.join(", "))]);
+        out.push(Single {
+            kind: "body",
+            state: Some(b.state.to_string()),
+            focal_point: Some("coordination"),
+            title: b.name.clone(),
+            path: format!("bodies/{}", b.id),
+            text,
+        });
+    }
+    for o in ds.organisations.iter().filter(|o| o.state.is_none()) {
+        let text = join(&[o.acronym.as_deref(), Some(&o.aliases.join(", "))]);
+        out.push(Single {
+            kind: "agency",
+            state: None,
+            focal_point: None,
+            title: o.name.clone(),
+            path: format!("agencies/{}", o.id),
+            text,
+        });
+    }
+    for l in &ds.laws {
+        let translations: Vec<&str> = l.translations.values().map(String::as_str).collect();
+        let text = join(&[l.number.as_deref(), Some(&translations.join(". ")), l.summary.as_deref()]);
+        out.push(Single {
+            kind: "law",
+            state: Some(l.state.to_string()),
+            focal_point: Some("protection"),
+            title: l.title.clone(),
+            path: format!("states/{}#laws", l.state),
+            text,
+        });
+    }
+    for a in &ds.actions {
+        let text = join(&[a.summary.as_deref(), a.target_population.as_deref(), a.evaluation_result.as_deref()]);
+        out.push(Single {
+            kind: "action",
+            state: Some(a.state.to_string()),
+            focal_point: Some(focal(a.focal_point)),
+            title: a.name.clone(),
+            path: format!("states/{}#actions", a.state),
+            text,
+        });
+    }
+    for s in &ds.services {
+        let text = join(&[
+            s.population.as_deref(),
+            s.method.as_deref(),
+            s.evaluation_result.as_deref(),
+            Some(&s.weaknesses.join(". ")),
+        ]);
+        out.push(Single {
+            kind: "service",
+            state: Some(s.state.to_string()),
+            focal_point: Some("recovery"),
+            title: s.name.clone(),
+            path: format!("states/{}#services", s.state),
+            text,
+        });
+    }
+    out
+}
