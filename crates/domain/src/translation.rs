@@ -337,30 +337,63 @@ pub fn unavailable(ds: &Dataset, lang: Lang) -> BTreeMap<String, Lang> {
     out
 }
 
-/// Each text of [`FIELDS`] that lacks a language: `table record field: no es, pt`.
-pub fn missing(ds: &Dataset) -> Vec<String> {
+/// A text that lacks one language or more.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Pending {
+    /// The State whose record it is (none for a regional record).
+    pub state: Option<String>,
+    pub table: &'static str,
+    pub record: String,
+    pub field: &'static str,
+    pub written_in: Lang,
+    pub missing: Vec<Lang>,
+    /// The text as written.
+    pub text: Value,
+}
+
+/// Every text of [`FIELDS`] that lacks a language, in the registry's order.
+pub fn pending(ds: &Dataset) -> Vec<Pending> {
     let index = ds.translation_index();
     let Ok(all) = records(ds) else { return Vec::new() };
     let mut out = Vec::new();
     for (table, rows) in &all {
         for row in rows {
             let record = key(table, row);
-            for field in fields(table).iter().filter(|f| field_value(row, f).is_some()) {
-                let lacking: Vec<&str> = Lang::ALL
+            for field in fields(table) {
+                let Some(text) = field_value(row, field) else { continue };
+                let held = index.get(&(*table, record.as_str(), *field));
+                let written_in = held.map_or(Lang::En, |t| t.written_in);
+                let missing: Vec<Lang> = Lang::ALL
                     .into_iter()
-                    .filter(|lang| match index.get(&(*table, record.as_str(), *field)) {
-                        Some(t) => t.written_in != *lang && !t.texts.contains_key(lang),
-                        None => *lang != Lang::En,
-                    })
-                    .map(Lang::code)
+                    .filter(|lang| *lang != written_in && !held.is_some_and(|t| t.texts.contains_key(lang)))
                     .collect();
-                if !lacking.is_empty() {
-                    out.push(format!("{table} {record} {field}: no {} text", lacking.join(", ")));
+                if !missing.is_empty() {
+                    let state = row.get("state").and_then(Value::as_str).map(String::from);
+                    out.push(Pending {
+                        state,
+                        table,
+                        record: record.clone(),
+                        field,
+                        written_in,
+                        missing,
+                        text: text.clone(),
+                    });
                 }
             }
         }
     }
     out
+}
+
+/// Each text of [`FIELDS`] that lacks a language: `table record field: no es, pt text`.
+pub fn missing(ds: &Dataset) -> Vec<String> {
+    pending(ds)
+        .into_iter()
+        .map(|p| {
+            let lacking: Vec<&str> = p.missing.iter().map(|l| l.code()).collect();
+            format!("{} {} {}: no {} text", p.table, p.record, p.field, lacking.join(", "))
+        })
+        .collect()
 }
 
 /// The key a translation is found by: table, record, field.

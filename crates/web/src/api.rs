@@ -25,6 +25,7 @@ mod attachments;
 mod doc;
 mod editorial;
 mod read;
+mod translations;
 mod workflow;
 
 pub fn router(app: AppState) -> Router<AppState> {
@@ -63,6 +64,8 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(attachments::download))
         .routes(routes!(editorial::list))
         .routes(routes!(editorial::save))
+        .routes(routes!(translations::pending))
+        .routes(routes!(translations::translate))
 }
 
 /// The whole document (every operation and its schemas), without the codes that come from the

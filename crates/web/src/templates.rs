@@ -129,6 +129,7 @@ impl Templates {
             "cycle_status.html",
             "cycles.html",
             "review.html",
+            "translations.html",
             "admin_audit.html",
             "admin_accounts.html",
             "reset.html",

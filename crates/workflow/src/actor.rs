@@ -72,6 +72,12 @@ impl Actor {
         self.may_edit_editorial() || (kind == AnnotationKind::RioReply && self.liaison_of(subject))
     }
 
+    /// Adding or correcting the translation of a registry text: the secretariat, whose analysts
+    /// review what the curators or the States wrote.
+    pub fn may_translate(&self) -> bool {
+        self.is_secretariat()
+    }
+
     /// Managing accounts and reading the audit log: administrators.
     pub fn may_administer(&self) -> bool {
         self.role == Role::Administrator

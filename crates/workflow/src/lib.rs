@@ -1,8 +1,8 @@
 //! The consultation's one home: where a response stands and what may change in each status
 //! ([`status`]), who may do what ([`actor`]), where a form starts from ([`start`]), deadlines and
 //! reminders ([`deadline`]), the one validation policy of every channel ([`answers`]) and every
-//! operation (open a cycle, save, submit, comment, return, accept, attach), each one store
-//! transaction returning [`WorkflowError`].
+//! operation (open a cycle, save, submit, comment, return, accept, attach, translate a text),
+//! each one store transaction returning [`WorkflowError`].
 //!
 //! No HTTP and no SQL: operations take the storage traits (`&mut dyn Backend`), so the web form,
 //! the workbook upload, the API and the command line all call the same function and get the same
@@ -15,12 +15,14 @@ pub mod deadline;
 pub mod review;
 pub mod start;
 pub mod status;
+pub mod translate;
 
 pub use actor::Actor;
 pub use answers::{save_answers, submit, Saved};
 pub use cycle::{attach, open_cycle};
 pub use review::{accept, comment, return_response, Accepted};
 pub use start::{find_cycle, last_accepted, response};
+pub use translate::translate;
 
 use observa_domain::consultation::{Issue, Status};
 use observa_store::StoreError;

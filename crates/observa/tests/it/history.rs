@@ -10,7 +10,7 @@ use crate::web::TestApp;
 use crate::{text, Scratch};
 
 /// Chile answers cycle 2015 with a new law and a changed plan, and the analyst accepts it.
-fn accept_chile_2015(app: &TestApp, s: &Scratch, token: &str) {
+pub(crate) fn accept_chile_2015(app: &TestApp, s: &Scratch, token: &str) {
     let bearer = format!("Bearer {token}");
     let (_, _, body) = api(app, "GET", CL, &[("Authorization", &bearer)], None);
     let mut answers = body["answers"].clone();

@@ -21,6 +21,7 @@ mod security;
 mod shared_db;
 mod snapshots;
 mod store;
+mod translations;
 mod uploads;
 mod validation;
 mod web;

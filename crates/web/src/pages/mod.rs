@@ -18,6 +18,7 @@ mod states;
 pub(crate) mod timeline;
 mod tokens;
 mod totp;
+mod translations;
 mod treaties;
 mod workbook;
 
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(cycle::router())
         .merge(cycles::router())
         .merge(review::router())
+        .merge(translations::router())
         .merge(admin::router())
         .merge(attachments::router())
         .merge(workbook::router())
