@@ -27,6 +27,9 @@ pub fn document_id(cycle: i32, state: &str) -> String {
 
 struct Work<'a> {
     ds: &'a Dataset,
+    /// The registry's texts before the projection, and the language the State answers in.
+    before: crate::translation::Before,
+    lang: crate::Lang,
     tables: Map<String, Value>,
     state: &'a str,
     cycle: i32,
@@ -36,7 +39,9 @@ struct Work<'a> {
 
 pub fn project(q: &Questionnaire, answers: &Answers, ds: &Dataset, cycle: i32, state: &str) -> Projection {
     let Ok(Value::Object(tables)) = serde_json::to_value(ds) else { unreachable!("a dataset is an object") };
-    let mut w = Work { ds, tables, state, cycle, changes: Vec::new(), skipped: Vec::new() };
+    let before = crate::translation::Before::of(ds);
+    let lang = crate::translation::answers_language(ds, state);
+    let mut w = Work { ds, before, lang, tables, state, cycle, changes: Vec::new(), skipped: Vec::new() };
     let name = ds.state(state).map_or(state.to_string(), |s| s.name_en.clone());
     let doc = json!({ "id": document_id(cycle, state), "title": format!("Answers of {name} to the {cycle} consultation"),
         "publisher": name, "year": cycle });
@@ -66,9 +71,8 @@ impl Work<'_> {
         let mut copy = self.tables.clone();
         change(&mut copy);
         // The texts it writes are in the State's language, with no translation yet.
-        let lang = crate::translation::answers_language(self.ds, self.state);
         let document = format!("its answers to the {} consultation", self.cycle);
-        crate::translation::written_by_answers(self.ds, &mut copy, self.state, lang, &document);
+        self.before.written_by_answers(&mut copy, self.state, self.lang, &document);
         let checked = serde_json::from_value::<Dataset>(Value::Object(copy.clone()))
             .map_err(|e| e.to_string())
             .and_then(|mut ds| {

@@ -254,55 +254,72 @@ pub fn coverage(ds: &Dataset) -> Vec<Coverage> {
     out
 }
 
-/// After a State's answers are projected onto its records (`tables`, the registry's JSON), each
-/// text they wrote or changed is said to be written in `lang`, the language the State answers
-/// in, and waits for its translations: a translation of the text it replaced would say
-/// something else, so it is replaced by one that holds none yet.
-pub(crate) fn written_by_answers(
-    before: &Dataset,
-    tables: &mut serde_json::Map<String, Value>,
-    state: &str,
-    lang: Lang,
-    document: &str,
-) {
-    let Ok(held) = records(before) else { return };
-    let mut written = Vec::new();
-    let mut gone = Vec::new();
-    for (table, rows) in &held {
-        let was: HashMap<String, &Value> = rows.iter().map(|r| (key(table, r), r)).collect();
-        let Some(Value::Array(now)) = tables.get(*table) else { continue };
-        for row in now.iter().filter(|r| r.get("state").and_then(Value::as_str) == Some(state)) {
-            let record = key(table, row);
-            for field in fields(table) {
-                let text = field_value(row, field);
-                let before = was.get(&record).and_then(|r| field_value(r, field));
-                if text.is_none() && before.is_some() {
-                    // The answers emptied it (a new source has no note): nothing left to translate.
-                    gone.push(format!("{table}/{record}/{field}"));
-                }
-                if text.is_some() && text != before {
-                    written.push(Translation {
-                        id: format!("{table}/{record}/{field}"),
-                        of_table: table.to_string(),
-                        record: record.clone(),
-                        field: field.to_string(),
-                        written_in: lang,
-                        official: None,
-                        texts: BTreeMap::new(),
-                        made_by: BTreeMap::new(),
-                        note: Some(format!("Written by the State in {document}; not translated yet.")),
-                    });
+/// The texts of a registry before a State's answers are projected onto it, to tell which the
+/// answers wrote ([`Before::written_by_answers`]); read once per projection.
+pub(crate) struct Before {
+    was: HashMap<(&'static str, String), Value>,
+}
+
+impl Before {
+    pub(crate) fn of(before: &Dataset) -> Before {
+        let was = records(before)
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|(table, rows)| rows.into_iter().map(move |r| ((table, key(table, &r)), r)))
+            .collect();
+        Before { was }
+    }
+
+    /// After a State's answers are projected onto its records (`tables`, the registry's JSON),
+    /// each text they wrote or changed is said to be written in `lang`, the language the State
+    /// answers in, and waits for its translations: a translation of the text it replaced would
+    /// say something else, so it is replaced by one that holds none yet. A text the answers
+    /// emptied loses its translation.
+    pub(crate) fn written_by_answers(
+        &self,
+        tables: &mut serde_json::Map<String, Value>,
+        state: &str,
+        lang: Lang,
+        document: &str,
+    ) {
+        let mut written = Vec::new();
+        let mut gone = Vec::new();
+        for (table, _) in FIELDS {
+            let Some(Value::Array(now)) = tables.get(*table) else { continue };
+            for row in now.iter().filter(|r| r.get("state").and_then(Value::as_str) == Some(state)) {
+                let record = key(table, row);
+                let was = self.was.get(&(*table, record.clone()));
+                for field in fields(table) {
+                    let text = field_value(row, field);
+                    let before = was.and_then(|r| field_value(r, field));
+                    if text.is_none() && before.is_some() {
+                        // The answers emptied it (a new source has no note): nothing left to translate.
+                        gone.push(format!("{table}/{record}/{field}"));
+                    }
+                    if text.is_some() && text != before {
+                        written.push(Translation {
+                            id: format!("{table}/{record}/{field}"),
+                            of_table: table.to_string(),
+                            record: record.clone(),
+                            field: field.to_string(),
+                            written_in: lang,
+                            official: None,
+                            texts: BTreeMap::new(),
+                            made_by: BTreeMap::new(),
+                            note: Some(format!("Written by the State in {document}; not translated yet.")),
+                        });
+                    }
                 }
             }
         }
-    }
-    let Some(Value::Array(rows)) = tables.get_mut("translations") else { return };
-    rows.retain(|r| !r.get("id").and_then(Value::as_str).is_some_and(|id| gone.iter().any(|g| g == id)));
-    for t in written {
-        let Ok(value) = serde_json::to_value(&t) else { continue };
-        match rows.iter_mut().find(|r| r.get("id").and_then(Value::as_str) == Some(t.id.as_str())) {
-            Some(row) => *row = value,
-            None => rows.push(value),
+        let Some(Value::Array(rows)) = tables.get_mut("translations") else { return };
+        rows.retain(|r| !r.get("id").and_then(Value::as_str).is_some_and(|id| gone.iter().any(|g| g == id)));
+        for t in written {
+            let Ok(value) = serde_json::to_value(&t) else { continue };
+            match rows.iter_mut().find(|r| r.get("id").and_then(Value::as_str) == Some(t.id.as_str())) {
+                Some(row) => *row = value,
+                None => rows.push(value),
+            }
         }
     }
 }

@@ -320,7 +320,7 @@ fn every_authenticated_operation_of_the_document_is_exercised_here() {
             }
         }
     }
-    // The operations the tests above (and `consultation::`) call, by method and path.
+    // The operations the tests above (and `consultation::`, `translations::`) call, by method and path.
     let exercised: BTreeSet<(String, String)> = [
         ("get", "/cycles"),
         ("post", "/cycles"),
@@ -337,6 +337,8 @@ fn every_authenticated_operation_of_the_document_is_exercised_here() {
         ("get", "/cycles/{year}/responses/{state}/attachments/{id}"),
         ("get", "/editorial/{cycle}"),
         ("put", "/editorial/{cycle}/{key}/{lang}"),
+        ("get", "/translations/pending"),
+        ("put", "/translations/{state}/{table}/{record}/{field}/{lang}"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_string(), p.to_string()))

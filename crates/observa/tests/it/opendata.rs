@@ -39,7 +39,9 @@ fn the_data_package_validates_with_frictionless() {
     let json: serde_json::Value =
         serde_json::from_slice(&report.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&report)));
     assert_eq!(json["valid"], true, "{}", serde_json::to_string_pretty(&json).unwrap());
-    assert_eq!(json["tasks"].as_array().unwrap().len(), 22, "one validated resource per table");
+    let tables = observa_domain::dataset::TABLE_NAMES.len();
+    assert_eq!(json["tasks"].as_array().unwrap().len(), tables, "one validated resource per table");
+    assert!(dir.join("data/translations.csv").exists(), "the texts in four languages are open data too");
 }
 
 #[test]
@@ -56,7 +58,8 @@ fn the_workbook_opens_in_openpyxl_with_the_registry_content() {
         print(json.dumps({'sheets': wb.sheetnames, 'ratifications': len(rat) - 1, 'states': len(st) - 1, 'lc': list(lc[:5])}))";
     let out = Command::new(&python).args(["-c", script, book.to_str().unwrap()]).output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
-    assert_eq!(json["sheets"].as_array().unwrap().len(), 22);
+    assert_eq!(json["sheets"].as_array().unwrap().len(), observa_domain::dataset::TABLE_NAMES.len());
+    assert!(json["sheets"].as_array().unwrap().contains(&serde_json::json!("translations")));
     assert_eq!((json["ratifications"].as_u64(), json["states"].as_u64()), (Some(340), Some(35)));
     assert_eq!(json["lc"], serde_json::json!(["LC", "PALERMO", "accession", "2013-07-16", "16/07/2013a"]));
 }

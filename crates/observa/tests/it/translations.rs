@@ -208,6 +208,11 @@ fn an_accepted_answer_waits_in_its_language_until_an_analyst_translates_it_with_
     let out = s.observa("c.db", &["token", "create", "--email", "traductora@secretaria.org"]);
     let analyst_token = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().trim().to_string();
     let auth = format!("Bearer {analyst_token}");
+    let listed = api(&app, "GET", "/api/v1/translations/pending", &[("Authorization", &auth)], None);
+    assert_eq!(listed.0, 200);
+    let waiting = listed.2["pending"].as_array().unwrap();
+    assert!(waiting.iter().any(|p| p["record"] == "cl-segundo-marco-2012" && p["written_in"] == "es"), "{waiting:?}");
+    assert_eq!(api(&app, "GET", "/api/v1/translations/pending", &[("Authorization", &bearer)], None).0, 403);
     let own = api(&app, "PUT", wrong_lang, &[("Authorization", &auth)], Some(json!({ "text": "Otra vez." })));
     assert_eq!(own.0, 400, "not into the language it is written in: {}", own.2);
     let other_state = "/api/v1/translations/AR/plans/cl-segundo-marco-2012/changes_from_previous/fr";

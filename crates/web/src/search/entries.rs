@@ -13,6 +13,8 @@ pub(super) struct Entry {
     pub state: Option<String>,
     pub focal_point: Option<&'static str>,
     pub path: String,
+    /// `table/id` of the record.
+    pub record: String,
     pub texts: [(String, String); 4],
 }
 
@@ -23,6 +25,7 @@ struct Single {
     focal_point: Option<&'static str>,
     title: String,
     path: String,
+    record: String,
     text: String,
 }
 
@@ -43,6 +46,7 @@ pub(super) fn entries(snap: &Snapshot) -> Vec<Entry> {
             state: first.state,
             focal_point: first.focal_point,
             path: first.path,
+            record: first.record,
             texts,
         });
     }
@@ -75,6 +79,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             focal_point: None,
             title: s.name(lang).to_string(),
             path: format!("states/{}", s.code),
+            record: format!("states/{}", s.code),
             text,
         });
     }
@@ -92,6 +97,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             focal_point: None,
             title: p.name.clone(),
             path: format!("plans/{}", p.id),
+            record: format!("plans/{}", p.id),
             text,
         });
     }
@@ -111,6 +117,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             focal_point: Some("coordination"),
             title: b.name.clone(),
             path: format!("bodies/{}", b.id),
+            record: format!("bodies/{}", b.id),
             text,
         });
     }
@@ -122,6 +129,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             focal_point: None,
             title: o.name.clone(),
             path: format!("agencies/{}", o.id),
+            record: format!("organisations/{}", o.id),
             text,
         });
     }
@@ -134,6 +142,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             focal_point: Some("protection"),
             title: l.title.clone(),
             path: format!("states/{}#laws", l.state),
+            record: format!("laws/{}", l.id),
             text,
         });
     }
@@ -145,6 +154,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             focal_point: Some(focal(a.focal_point)),
             title: a.name.clone(),
             path: format!("states/{}#actions", a.state),
+            record: format!("actions/{}", a.id),
             text,
         });
     }
@@ -161,6 +171,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             focal_point: Some("recovery"),
             title: s.name.clone(),
             path: format!("states/{}#services", s.state),
+            record: format!("services/{}", s.id),
             text,
         });
     }

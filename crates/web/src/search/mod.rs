@@ -55,6 +55,7 @@ struct Fields {
     state: Field,
     focal_point: Field,
     path: Field,
+    record: Field,
     /// The title in each language, as `LANGUAGES`.
     titles: [Field; 4],
     raw: Field,
@@ -66,7 +67,7 @@ impl Fields {
     fn document(&self, e: Entry) -> TantivyDocument {
         let f = self;
         let all: Vec<String> = e.texts.iter().map(|(title, text)| format!("{title}. {text}")).collect();
-        let mut d = doc!(f.kind => e.kind, f.path => e.path, f.raw => all.join(" "));
+        let mut d = doc!(f.kind => e.kind, f.path => e.path, f.record => e.record, f.raw => all.join(" "));
         if let Some(s) = e.state {
             d.add_text(f.state, s);
         }
@@ -91,6 +92,8 @@ pub struct Hit {
     pub title: String,
     /// The page path after the language prefix, e.g. `states/CL`.
     pub path: String,
+    /// The record found, `table/id` (`laws/cl-law-1`): several records share a page.
+    pub record: String,
     /// An HTML snippet with matches in `<b>`, in the reader's language when its text matched
     /// (else the first language that did); the text is escaped.
     pub snippet: String,
@@ -141,6 +144,7 @@ impl SearchIndex {
             state: builder.add_text_field("state", STRING | STORED | FAST),
             focal_point: builder.add_text_field("focal_point", STRING | STORED | FAST),
             path: builder.add_text_field("path", STORED),
+            record: builder.add_text_field("record", STORED),
             titles: LANGUAGES.map(|(code, _)| builder.add_text_field(&format!("title_{code}"), STORED)),
             raw: text_field(&mut builder, "raw", "observa_raw", false),
             stemmed: LANGUAGES
@@ -242,6 +246,7 @@ impl SearchIndex {
                     focal_point: text(&d, self.f.focal_point),
                     title: text(&d, self.f.titles[shown]).unwrap_or_default(),
                     path: text(&d, self.f.path).unwrap_or_default(),
+                    record: text(&d, self.f.record).unwrap_or_default(),
                     snippet,
                     snippet_lang: LANGUAGES[shown].0.to_string(),
                     matched,
