@@ -264,6 +264,59 @@ describe('Observa public portal', () => {
     await finish(page, errors, problems, 'analyst editing');
   });
 
+  // Search across languages: a query typed in one language finds records written in another.
+  for (const [lang, q, want, matched] of [
+    ['es', 'trata de personas', 'JM', null],
+    ['fr', 'traite des personnes', 'JM', null],
+    ['en', 'explotación sexual', null, 'Spanish'],
+  ]) {
+    test(`search in ${lang} for "${q}" from the header box`, async () => {
+      const { page, errors } = await openPage();
+      await load(page, `/${lang}/`);
+      await page.locator('header form[role="search"] input[name="q"]').fill(q);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === `/${lang}/search` && url.searchParams.get('q') === q),
+        page.locator('header form[role="search"] button[type="submit"]').click(),
+      ]);
+      const problems = [];
+      const hits = await page.locator('ol.hits > li').allTextContents();
+      if (hits.length === 0) problems.push(`no hit for "${q}" on /${lang}/search`);
+      // Jamaica's records are written in English: a Spanish or French reader finds them.
+      if (want && !hits.some((h) => h.includes(`· ${want}`))) problems.push(`no hit of ${want} (written in English) for "${q}"`);
+      if (matched && !hits.some((h) => h.includes(matched))) problems.push(`no hit says it matched in ${matched}`);
+      if (lang === 'es') await screenshot(page, 'search-es');
+      await finish(page, errors, problems, `/${lang}/search?q=${q}`);
+    });
+  }
+
+  test('a State profile in Spanish at a phone width breaks no word and hides no column', async () => {
+    const phone = await browser.newContext({ viewport: { width: 375, height: 800 }, locale: 'es-ES' });
+    const { page, errors } = await openPage(phone);
+    await load(page, '/es/states/CL');
+    const problems = [];
+    const layout = await page.evaluate(() => {
+      const cells = [...document.querySelectorAll('main td, main th')];
+      const breaking = cells.filter((c) => {
+        const s = getComputedStyle(c);
+        return s.overflowWrap === 'anywhere' || s.wordBreak === 'break-all' || s.wordBreak === 'break-word';
+      }).length;
+      // A table wider than the screen must sit in a region that scrolls, so every column is reachable.
+      const stuck = [...document.querySelectorAll('main table')].filter((t) => {
+        const region = t.closest('.scroll');
+        return t.scrollWidth > document.documentElement.clientWidth && !region;
+      }).length;
+      return { breaking, stuck, page: document.documentElement.scrollWidth, screen: window.innerWidth };
+    });
+    if (layout.breaking) problems.push(`${layout.breaking} table cells may break a word`);
+    if (layout.stuck) problems.push(`${layout.stuck} tables are wider than the screen outside a scrolling region`);
+    if (layout.page > layout.screen + 1) problems.push(`the page is ${layout.page}px wide on a ${layout.screen}px screen`);
+    const body = await page.locator('main').textContent();
+    if (!body.includes('Mesa Intersectorial')) problems.push('the governing body is not shown under its Spanish name');
+    await screenshot(page, 'state-es-CL-phone');
+    await finish(page, errors, problems, '/es/states/CL at 375px');
+    await phone.close();
+  });
+
   test('without JavaScript: search results by URL and by the header form', async () => {
     const { page, errors } = await openPage(noJsContext);
     await load(page, '/en/search?q=ninez');

@@ -74,6 +74,61 @@ macro_rules! define_dataset {
 }
 with_tables!(define_dataset);
 
+/// A record's stable key without serialising it (`domain::history::key` gives the same from
+/// its JSON): `id`, a State's or treaty's `code`, or the natural key of ratifications and reports.
+pub trait Keyed {
+    fn key(&self) -> String;
+}
+
+macro_rules! keyed_by_id {
+    ($($record:ty),* $(,)?) => { $( impl Keyed for $record { fn key(&self) -> String { self.id.clone() } } )* };
+}
+keyed_by_id!(
+    Document,
+    Organisation,
+    Plan,
+    Body,
+    Member,
+    LocalExpression,
+    Agreement,
+    Contribution,
+    Action,
+    Law,
+    Service,
+    Participation,
+    Protection,
+    Evaluation,
+    Response,
+    SwotItem,
+    Correction,
+    Disagreement,
+    Translation
+);
+
+impl Keyed for State {
+    fn key(&self) -> String {
+        self.code.to_string()
+    }
+}
+
+impl Keyed for Treaty {
+    fn key(&self) -> String {
+        self.code.clone()
+    }
+}
+
+impl Keyed for Ratification {
+    fn key(&self) -> String {
+        format!("{}/{}", self.state, self.treaty)
+    }
+}
+
+impl Keyed for Report {
+    fn key(&self) -> String {
+        format!("{}/{}/{}", self.state, self.treaty, self.sequence)
+    }
+}
+
 macro_rules! define_text_check {
     ($($table:ident: $record:ty),* $(,)?) => {
         impl Dataset {

@@ -276,7 +276,7 @@ macro_rules! define_follow {
 }
 crate::dataset::with_tables!(define_follow);
 
-fn follow_table<T: Serialize + serde::de::DeserializeOwned>(
+fn follow_table<T: Serialize + serde::de::DeserializeOwned + crate::dataset::Keyed>(
     rows: &mut Vec<T>,
     table: &str,
     versions: &[Version],
@@ -286,11 +286,7 @@ fn follow_table<T: Serialize + serde::de::DeserializeOwned>(
         return Ok(());
     }
     let unreadable = |e: serde_json::Error| format!("{table}: a version does not read: {e}");
-    let mut keys: Vec<String> = rows
-        .iter()
-        .map(|r| serde_json::to_value(r).map(|v| key(table, &v)))
-        .collect::<Result<_, _>>()
-        .map_err(unreadable)?;
+    let mut keys: Vec<String> = rows.iter().map(crate::dataset::Keyed::key).collect();
     for v in mine {
         let at = keys.iter().position(|k| *k == v.record);
         let body = v.body.clone().map(serde_json::from_value::<T>).transpose().map_err(unreadable)?;

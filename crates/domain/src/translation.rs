@@ -426,52 +426,81 @@ impl Dataset {
     /// keep the language they were written in. A name whose official form is in another
     /// language reads as the official name with the reader's translation beside it: in the
     /// record's `translations` map for plans and laws (their pages show it on its own line),
-    /// in brackets otherwise ("Ministerio de Justicia (Ministry of Justice)").
+    /// in brackets otherwise ("Ministerio de Justicia (Ministry of Justice)"). Only the records
+    /// that have translations are read through; the rest are copied as they are.
     pub fn localized(&self, lang: Lang) -> Result<Dataset, String> {
-        let index = self.translation_index();
-        let mut object = serde_json::Map::new();
-        for (table, mut rows) in records(self)? {
-            for row in &mut rows {
-                let record = key(table, row);
-                for field in fields(table) {
-                    let Some(t) = index.get(&(table, record.as_str(), *field)) else { continue };
-                    let Some(own) = field_value(row, field).cloned() else { continue };
-                    let reader =
-                        if lang == t.written_in { Some(own.clone()) } else { t.texts.get(&lang).map(Text::to_value) };
-                    let shown = match (t.official_language(), reader) {
-                        (Some(official), reader) if official != lang => {
-                            let official = if official == t.written_in {
-                                Some(own)
-                            } else {
-                                t.texts.get(&official).map(Text::to_value)
-                            };
-                            match (official, reader) {
-                                (Some(official), Some(reader)) if matches!(table, "plans" | "laws") => {
-                                    if let (Some(Value::Object(map)), Value::String(r)) =
-                                        (row.get_mut("translations"), &reader)
-                                    {
-                                        map.insert(lang.code().into(), Value::String(r.clone()));
-                                    } else if let Value::String(r) = &reader {
-                                        row["translations"] = serde_json::json!({ lang.code(): r });
-                                    }
-                                    official
-                                }
-                                (Some(official), Some(reader)) => beside(&official, &reader),
-                                (Some(official), None) => official,
-                                (None, reader) => reader.unwrap_or(Value::Null),
-                            }
-                        }
-                        (_, Some(reader)) => reader,
-                        (_, None) => continue,
-                    };
-                    if let Some(slot) = field.split('.').try_fold(&mut *row, |v, part| v.get_mut(part)) {
-                        *slot = shown;
-                    }
-                }
-            }
-            object.insert(table.to_string(), Value::Array(rows));
+        let mut by_record: HashMap<(&str, &str), Vec<&Translation>> = HashMap::new();
+        for t in &self.translations {
+            by_record.entry((t.of_table.as_str(), t.record.as_str())).or_default().push(t);
         }
-        serde_json::from_value(Value::Object(object)).map_err(|e| format!("a translation does not fit its record: {e}"))
+        let mut out = self.clone();
+        out.localize_tables(&by_record, lang)?;
+        Ok(out)
+    }
+}
+
+macro_rules! define_localize {
+    ($($table:ident: $record:ty),* $(,)?) => {
+        impl Dataset {
+            fn localize_tables(&mut self, by_record: &HashMap<(&str, &str), Vec<&Translation>>, lang: Lang) -> Result<(), String> {
+                $( localize_table(&mut self.$table, stringify!($table), by_record, lang)?; )*
+                Ok(())
+            }
+        }
+    };
+}
+crate::dataset::with_tables!(define_localize);
+
+/// The rows of one table that have translations, read in `lang` (see [`Dataset::localized`]).
+fn localize_table<T: Serialize + serde::de::DeserializeOwned + crate::dataset::Keyed>(
+    rows: &mut [T],
+    table: &'static str,
+    by_record: &HashMap<(&str, &str), Vec<&Translation>>,
+    lang: Lang,
+) -> Result<(), String> {
+    if table == "translations" || fields(table).is_empty() {
+        return Ok(());
+    }
+    for row in rows.iter_mut() {
+        let record = row.key();
+        let Some(translations) = by_record.get(&(table, record.as_str())) else { continue };
+        let mut value = serde_json::to_value(&*row).map_err(|e| e.to_string())?;
+        for t in translations {
+            localize_field(&mut value, table, t, lang);
+        }
+        *row =
+            serde_json::from_value(value).map_err(|e| format!("a translation does not fit {table} {record}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// One field of one record (`row`, as JSON) read in `lang`.
+fn localize_field(row: &mut Value, table: &str, t: &Translation, lang: Lang) {
+    let Some(own) = field_value(row, &t.field).cloned() else { return };
+    let reader = if lang == t.written_in { Some(own.clone()) } else { t.texts.get(&lang).map(Text::to_value) };
+    let shown = match (t.official_language(), reader) {
+        (Some(official), reader) if official != lang => {
+            let official =
+                if official == t.written_in { Some(own) } else { t.texts.get(&official).map(Text::to_value) };
+            match (official, reader) {
+                (Some(official), Some(reader)) if matches!(table, "plans" | "laws") => {
+                    if let (Some(Value::Object(map)), Value::String(r)) = (row.get_mut("translations"), &reader) {
+                        map.insert(lang.code().into(), Value::String(r.clone()));
+                    } else if let Value::String(r) = &reader {
+                        row["translations"] = serde_json::json!({ lang.code(): r });
+                    }
+                    official
+                }
+                (Some(official), Some(reader)) => beside(&official, &reader),
+                (Some(official), None) => official,
+                (None, reader) => reader.unwrap_or(Value::Null),
+            }
+        }
+        (_, Some(reader)) => reader,
+        (_, None) => return,
+    };
+    if let Some(slot) = t.field.split('.').try_fold(&mut *row, |v, part| v.get_mut(part)) {
+        *slot = shown;
     }
 }
 

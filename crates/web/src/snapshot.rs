@@ -21,9 +21,11 @@ pub struct Snapshot {
     pub categories: BTreeMap<String, Category>,
     /// Organisation id → where it appears.
     pub appearances: BTreeMap<String, Vec<Appearance>>,
-    /// In a snapshot read in one language: `table/record/field` → the language of each text
-    /// shown as written because it has no translation into that language yet.
-    pub untranslated: BTreeMap<String, &'static str>,
+    /// The language this snapshot is read in (none: as written).
+    pub lang: Option<Lang>,
+    /// `table/record/field` → the language each translated text is written in and the
+    /// languages it has.
+    texts: std::collections::HashMap<String, (Lang, Vec<Lang>)>,
     /// This snapshot read in each language, made at first use.
     languages: [OnceLock<Arc<Snapshot>>; 4],
 }
@@ -61,13 +63,19 @@ impl Snapshot {
         let categories =
             dataset.states.iter().map(|s| (s.code.to_string(), category(&dataset, s.code.as_str()))).collect();
         let appearances = appearances(&dataset);
+        let texts = dataset
+            .translations
+            .iter()
+            .map(|t| (t.id.clone(), (t.written_in, t.texts.keys().copied().collect())))
+            .collect();
         Snapshot {
             dataset,
             as_of,
             reporting,
             categories,
             appearances,
-            untranslated: BTreeMap::new(),
+            lang: None,
+            texts,
             languages: Default::default(),
         }
     }
@@ -83,13 +91,22 @@ impl Snapshot {
                 self.dataset.clone()
             });
             let mut read = Snapshot::on(dataset, self.as_of);
-            read.untranslated = observa_domain::translation::unavailable(&self.dataset, lang)
-                .into_iter()
-                .map(|(key, written_in)| (key, written_in.code()))
-                .collect();
+            read.lang = Some(lang);
             Arc::new(read)
         })
         .clone()
+    }
+
+    /// In a snapshot read in one language: the language a text (`table/record/field`) is
+    /// shown in when it has no translation into this one yet. A text without a translation
+    /// record is the bundled data's English.
+    pub fn untranslated(&self, key: &str) -> Option<Lang> {
+        let lang = self.lang?;
+        match self.texts.get(key) {
+            Some((written_in, has)) if *written_in != lang && !has.contains(&lang) => Some(*written_in),
+            Some(_) => None,
+            None => (lang != Lang::En).then_some(Lang::En),
+        }
     }
 
     pub fn organisation(&self, id: &str) -> Option<&Organisation> {

@@ -50,25 +50,29 @@ fn localised(state: &State, record: Value, field: &str) -> Value {
     Value::UNDEFINED
 }
 
-/// What a page in one language shows untranslated: `table/record/field` → the language it is
-/// written in (the snapshot's `untranslated`, looked up without copying it into the context).
+/// What a page in one language shows untranslated, looked up in the snapshot read in that
+/// language (`Snapshot::untranslated`) without copying anything into the context.
 pub struct Untranslated(pub std::sync::Arc<crate::Snapshot>);
 
 impl std::fmt::Debug for Untranslated {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Untranslated({} texts)", self.0.untranslated.len())
+        write!(f, "Untranslated({:?})", self.0.lang)
     }
 }
 
 impl minijinja::value::Object for Untranslated {
     fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
-        self.0.untranslated.get(key.as_str()?).map(|code| Value::from(*code))
+        self.0.untranslated(key.as_str()?).map(|lang| Value::from(lang.code()))
     }
 }
 
-/// `orig("plans/<id>/summary")`: after a text shown as written because it has no translation
-/// into the page's language yet, a mark naming the language it is written in; nothing otherwise.
-fn original_language(state: &State, key: &str) -> Value {
+/// `orig("plans/<id>/summary", plan.summary)`: after a text shown as written because it has no
+/// translation into the page's language yet, a mark naming the language it is written in;
+/// nothing when it is translated, or when the text (if given) is empty.
+fn original_language(state: &State, key: &str, text: Option<Value>) -> Value {
+    if text.is_some_and(|t| t.is_undefined() || t.is_none() || t.as_str().is_some_and(str::is_empty)) {
+        return Value::from("");
+    }
     let Some(code) =
         state.lookup("untranslated").and_then(|u| u.get_item(&Value::from(key)).ok()).filter(|c| !c.is_undefined())
     else {

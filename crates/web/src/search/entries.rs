@@ -29,9 +29,9 @@ struct Single {
     text: String,
 }
 
-/// Everything searchable, in the four languages.
-pub(super) fn entries(snap: &Snapshot) -> Vec<Entry> {
-    let read: Vec<Vec<Single>> = Lang::ALL.iter().map(|l| singles(&snap.in_lang(*l), *l)).collect();
+/// Everything searchable whose State (none for an agency) `keep` keeps, in the four languages.
+pub(super) fn entries(snap: &Snapshot, keep: impl Fn(Option<&str>) -> bool) -> Vec<Entry> {
+    let read: Vec<Vec<Single>> = Lang::ALL.iter().map(|l| singles(&snap.in_lang(*l), *l, &keep)).collect();
     let mut languages = read.into_iter().map(Vec::into_iter).collect::<Vec<_>>();
     let mut out = Vec::new();
     loop {
@@ -68,10 +68,10 @@ fn focal(fp: observa_domain::facts::FocalPoint) -> &'static str {
 }
 
 /// Everything searchable in one reading of the registry, in the order of its tables.
-fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
+fn singles(snap: &Snapshot, lang: Lang, keep: &impl Fn(Option<&str>) -> bool) -> Vec<Single> {
     let ds = &snap.dataset;
     let mut out = Vec::new();
-    for s in &ds.states {
+    for s in ds.states.iter().filter(|s| keep(Some(s.code.as_str()))) {
         let text = format!("{} {} {} {}", s.name_en, s.name_es, s.name_pt, s.name_fr);
         out.push(Single {
             kind: "state",
@@ -83,7 +83,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             text,
         });
     }
-    for p in &ds.plans {
+    for p in ds.plans.iter().filter(|p| keep(Some(p.state.as_str()))) {
         let translations: Vec<&str> = p.translations.values().map(String::as_str).collect();
         let text = join(&[
             Some(&translations.join(". ")),
@@ -101,7 +101,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             text,
         });
     }
-    for b in &ds.bodies {
+    for b in ds.bodies.iter().filter(|b| keep(Some(b.state.as_str()))) {
         let members: Vec<&str> = ds
             .members
             .iter()
@@ -121,7 +121,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             text,
         });
     }
-    for o in ds.organisations.iter().filter(|o| o.state.is_none()) {
+    for o in ds.organisations.iter().filter(|o| o.state.is_none() && keep(None)) {
         let text = join(&[o.acronym.as_deref(), Some(&o.aliases.join(", "))]);
         out.push(Single {
             kind: "agency",
@@ -133,7 +133,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             text,
         });
     }
-    for l in &ds.laws {
+    for l in ds.laws.iter().filter(|l| keep(Some(l.state.as_str()))) {
         let translations: Vec<&str> = l.translations.values().map(String::as_str).collect();
         let text = join(&[l.number.as_deref(), Some(&translations.join(". ")), l.summary.as_deref()]);
         out.push(Single {
@@ -146,7 +146,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             text,
         });
     }
-    for a in &ds.actions {
+    for a in ds.actions.iter().filter(|a| keep(Some(a.state.as_str()))) {
         let text = join(&[a.summary.as_deref(), a.target_population.as_deref(), a.evaluation_result.as_deref()]);
         out.push(Single {
             kind: "action",
@@ -158,7 +158,7 @@ fn singles(snap: &Snapshot, lang: Lang) -> Vec<Single> {
             text,
         });
     }
-    for s in &ds.services {
+    for s in ds.services.iter().filter(|s| keep(Some(s.state.as_str()))) {
         let text = join(&[
             s.population.as_deref(),
             s.method.as_deref(),

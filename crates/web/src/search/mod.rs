@@ -156,7 +156,7 @@ impl SearchIndex {
             index.tokenizers().register(&format!("observa_{code}"), analyzer(Some(language)));
         }
         let mut writer = index.writer(50_000_000)?;
-        for e in entries(snapshot) {
+        for e in entries(snapshot, |_| true) {
             writer.add_document(f.document(e))?;
         }
         writer.commit()?;
@@ -173,7 +173,7 @@ impl SearchIndex {
         for state in states {
             writer.delete_term(Term::from_field_text(self.f.state, state));
         }
-        for e in entries(snapshot).into_iter().filter(|e| e.state.as_ref().is_some_and(|s| states.contains(s))) {
+        for e in entries(snapshot, |state| state.is_some_and(|s| states.contains(s))) {
             writer.add_document(self.f.document(e))?;
         }
         writer.commit()?;
