@@ -564,3 +564,4 @@ translations-none = Every text exists in the four languages.
 translations-save = Save the translation
 translations-written-in = Written in
 translations-saved = The translation was saved.
+translations-of-state = This State's texts that wait for a translation

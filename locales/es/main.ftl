@@ -564,3 +564,4 @@ translations-none = Todos los textos existen en los cuatro idiomas.
 translations-save = Guardar la traducción
 translations-written-in = Escrito en
 translations-saved = Se guardó la traducción.
+translations-of-state = Textos de este Estado que esperan traducción

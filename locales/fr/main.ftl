@@ -564,3 +564,4 @@ translations-none = Tous les textes existent dans les quatre langues.
 translations-save = Enregistrer la traduction
 translations-written-in = Rédigé en
 translations-saved = La traduction a été enregistrée.
+translations-of-state = Textes de cet État en attente de traduction

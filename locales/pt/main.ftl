@@ -564,3 +564,4 @@ translations-none = Todos os textos existem nos quatro idiomas.
 translations-save = Salvar a tradução
 translations-written-in = Escrito em
 translations-saved = A tradução foi salva.
+translations-of-state = Textos deste Estado que aguardam tradução

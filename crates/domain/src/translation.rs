@@ -439,6 +439,90 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// `read`, a reading of this registry in `lang` from before `changed` were recorded,
+    /// brought forward by them: the versions are followed, then the records they touch (or whose
+    /// translations they touch) are read in `lang` again from this registry. What
+    /// `self.localized(lang)` gives, at the cost of the records changed.
+    pub fn localized_after(
+        &self,
+        mut read: Dataset,
+        changed: &[crate::history::Version],
+        lang: Lang,
+    ) -> Result<Dataset, String> {
+        read.follow(changed)?;
+        let mut touched: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
+        for v in changed {
+            if v.table == "translations" {
+                // The record it translates: from the new body, or (closed) from the old reading.
+                let of = |t: &Value| {
+                    Some((t.get("of_table")?.as_str()?.to_string(), t.get("record")?.as_str()?.to_string()))
+                };
+                if let Some(target) = v.body.as_ref().and_then(of) {
+                    touched.insert(target);
+                }
+                if let Some((table, record)) =
+                    v.record.split_once('/').map(|(t, rest)| (t, rest.rsplit_once('/').map_or(rest, |(r, _)| r)))
+                {
+                    touched.insert((table.to_string(), record.to_string()));
+                }
+            } else {
+                touched.insert((v.table.clone(), v.record.clone()));
+            }
+        }
+        let mut by_record: HashMap<(&str, &str), Vec<&Translation>> = HashMap::new();
+        for t in &self.translations {
+            by_record.entry((t.of_table.as_str(), t.record.as_str())).or_default().push(t);
+        }
+        read.relocalize_tables(self, &touched, &by_record, lang)?;
+        Ok(read)
+    }
+}
+
+macro_rules! define_relocalize {
+    ($($table:ident: $record:ty),* $(,)?) => {
+        impl Dataset {
+            fn relocalize_tables(
+                &mut self,
+                original: &Dataset,
+                touched: &std::collections::BTreeSet<(String, String)>,
+                by_record: &HashMap<(&str, &str), Vec<&Translation>>,
+                lang: Lang,
+            ) -> Result<(), String> {
+                $( relocalize_table(&mut self.$table, &original.$table, stringify!($table), touched, by_record, lang)?; )*
+                Ok(())
+            }
+        }
+    };
+}
+crate::dataset::with_tables!(define_relocalize);
+
+/// The touched rows of one table of a reading, read again from the registry's own.
+fn relocalize_table<T: Clone + Serialize + serde::de::DeserializeOwned + crate::dataset::Keyed>(
+    read: &mut [T],
+    original: &[T],
+    table: &'static str,
+    touched: &std::collections::BTreeSet<(String, String)>,
+    by_record: &HashMap<(&str, &str), Vec<&Translation>>,
+    lang: Lang,
+) -> Result<(), String> {
+    if !touched.iter().any(|(t, _)| t == table) {
+        return Ok(());
+    }
+    let originals: HashMap<String, &T> = original.iter().map(|r| (r.key(), r)).collect();
+    for row in read.iter_mut() {
+        let key = row.key();
+        if !touched.contains(&(table.to_string(), key.clone())) {
+            continue;
+        }
+        if let Some(own) = originals.get(&key) {
+            *row = (*own).clone();
+            localize_table(std::slice::from_mut(row), table, by_record, lang)?;
+        }
+    }
+    Ok(())
+}
+
 macro_rules! define_localize {
     ($($table:ident: $record:ty),* $(,)?) => {
         impl Dataset {

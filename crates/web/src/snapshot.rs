@@ -97,6 +97,21 @@ impl Snapshot {
         .clone()
     }
 
+    /// Fills this snapshot's readings in each language that `before` (the snapshot it follows)
+    /// had made, bringing them forward by `changed` instead of reading the whole registry again
+    /// (`Dataset::localized_after`); a reading that cannot be brought forward is made anew at
+    /// first use.
+    pub fn carry_languages(&self, before: &Snapshot, changed: &[observa_domain::history::Version]) {
+        for (i, slot) in before.languages.iter().enumerate() {
+            let (Some(old), lang) = (slot.get(), Lang::ALL[i]) else { continue };
+            if let Ok(dataset) = self.dataset.localized_after(old.dataset.clone(), changed, lang) {
+                let mut read = Snapshot::on(dataset, self.as_of);
+                read.lang = Some(lang);
+                let _ = self.languages[i].set(Arc::new(read));
+            }
+        }
+    }
+
     /// In a snapshot read in one language: the language a text (`table/record/field`) is
     /// shown in when it has no translation into this one yet. A text without a translation
     /// record is the bundled data's English.

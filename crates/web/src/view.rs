@@ -62,6 +62,7 @@ impl View {
             dataset = store.load().map_err(auth::internal)?;
         }
         let snapshot = Arc::new(Snapshot::new(dataset));
+        snapshot.carry_languages(&self.snapshot, &changed);
         let search = match touched_states(&changed, &self.snapshot) {
             Some(states) if states.is_empty() => self.search.clone(),
             Some(states) => Arc::new(self.search.updated(&snapshot, &states)?),

@@ -178,7 +178,14 @@ fn the_portal_brought_forward_by_an_acceptance_holds_what_the_store_holds() {
     let (app, s, token) = setup();
     let store = s.open("c.db");
     let before = app.state.snapshot().dataset.clone();
+    // Readings in Spanish and French exist before the acceptance: they are brought forward.
+    assert_eq!(app.get("/es/states/CL").status, 200);
+    assert_eq!(app.get("/fr/plans/cl-segundo-marco-2012").status, 200);
     accept_chile_2015(&app, &s, &token);
+    for lang in [observa_domain::Lang::Es, observa_domain::Lang::Fr] {
+        let shown = app.state.snapshot_in(lang);
+        assert!(shown.dataset == store.load().unwrap().localized(lang).unwrap(), "{lang:?} follows the acceptance");
+    }
     // The view follows the versions the acceptance wrote; it must read as the tables do,
     // record for record and in the same order.
     let shown = app.state.snapshot().dataset.clone();

@@ -234,6 +234,13 @@ fn an_accepted_answer_waits_in_its_language_until_an_analyst_translates_it_with_
         "{still:?}"
     );
     assert!(app.get(&format!("/fr{plan}")).body.contains("Un nouveau chapitre sur l&#39;évaluation."));
+    // Each language's reading was brought forward by the writes, not read again: it must be the
+    // reading made from scratch.
+    for lang in observa_domain::Lang::ALL {
+        let shown = app.state.snapshot_in(lang);
+        let fresh = app.state.snapshot().dataset.localized(lang).unwrap();
+        assert!(shown.dataset == fresh, "the {lang:?} reading is the registry read in {lang:?}");
+    }
     let check = s.observa("c.db", &["check", "--quiet"]);
     assert!(text(&check).contains("Translation coverage (database)"), "{}", text(&check));
 }
