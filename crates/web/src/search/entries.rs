@@ -84,7 +84,8 @@ fn singles(snap: &Snapshot, lang: Lang, keep: &impl Fn(Option<&str>) -> bool) ->
         });
     }
     for p in ds.plans.iter().filter(|p| keep(Some(p.state.as_str()))) {
-        let translations: Vec<&str> = p.translations.values().map(String::as_str).collect();
+        // The name in this reading's language (beside the official one), not every language's.
+        let translations: Vec<&str> = p.translations.get(&lang).map(String::as_str).into_iter().collect();
         let text = join(&[
             Some(&translations.join(". ")),
             p.acronym.as_deref(),
@@ -134,7 +135,7 @@ fn singles(snap: &Snapshot, lang: Lang, keep: &impl Fn(Option<&str>) -> bool) ->
         });
     }
     for l in ds.laws.iter().filter(|l| keep(Some(l.state.as_str()))) {
-        let translations: Vec<&str> = l.translations.values().map(String::as_str).collect();
+        let translations: Vec<&str> = l.translations.get(&lang).map(String::as_str).into_iter().collect();
         let text = join(&[l.number.as_deref(), Some(&translations.join(". ")), l.summary.as_deref()]);
         out.push(Single {
             kind: "law",
