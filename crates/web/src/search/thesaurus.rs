@@ -1,6 +1,7 @@
 //! Widening a query with the field's multilingual thesaurus (`data/search/thesaurus.toml`): each run
 //! of the query's words that is a term of a concept also matches the concept's terms in every
-//! language, each weighted [`WEIGHT`] of the words typed, so that "ley" finds a law that has no
+//! language (each looked for in its own language's stemmed text), each weighted [`WEIGHT`] of
+//! the words typed, so that "ley" finds a law that has no
 //! Spanish text yet, without letting the widened terms outrank what was typed.
 //!
 //! A query that uses the search syntax itself (quotes, brackets, `AND`/`OR`, `+`/`-`, `^`, a
@@ -13,9 +14,6 @@ use serde::Deserialize;
 
 /// How much a term from the thesaurus weighs against a word typed (1).
 pub const WEIGHT: f32 = 0.3;
-
-/// The field a widened term is looked for in: the text of every language, unstemmed.
-pub const FIELD: &str = "raw";
 
 /// The longest term, in words.
 const LONGEST: usize = 5;
@@ -33,6 +31,16 @@ pub struct Concept {
 impl Concept {
     pub fn terms(&self) -> impl Iterator<Item = &String> {
         self.en.iter().chain(&self.es).chain(&self.pt).chain(&self.fr)
+    }
+
+    /// Each term with its language's code.
+    fn terms_by_language(&self) -> impl Iterator<Item = (&'static str, &String)> {
+        self.en
+            .iter()
+            .map(|t| ("en", t))
+            .chain(self.es.iter().map(|t| ("es", t)))
+            .chain(self.pt.iter().map(|t| ("pt", t)))
+            .chain(self.fr.iter().map(|t| ("fr", t)))
     }
 }
 
@@ -88,12 +96,12 @@ impl Thesaurus {
                     let typed_folded = fold(&words[i..i + n].join(" "));
                     let mut alternatives = vec![format!("({typed})")];
                     let mut seen = vec![typed_folded];
-                    for term in self.concepts[concept].terms() {
+                    for (code, term) in self.concepts[concept].terms_by_language() {
                         let folded = fold(term);
                         if !seen.contains(&folded) {
-                            // Matched as written, in the unstemmed text of every language: one
+                            // Looked for in its own language's text only (stemmed in it): one
                             // field instead of five keeps a widened query cheap.
-                            alternatives.push(format!("{FIELD}:\"{}\"^{WEIGHT}", term.replace('"', "")));
+                            alternatives.push(format!("text_{code}:\"{}\"^{WEIGHT}", term.replace('"', "")));
                             seen.push(folded);
                         }
                     }
@@ -158,9 +166,12 @@ fr = ["exploitation sexuelle"]
     #[test]
     fn a_run_of_words_naming_a_concept_is_widened_to_its_other_terms_weighted_below_the_typed_words() {
         let t = Thesaurus::parse(SMALL).unwrap();
-        assert_eq!(t.expand("Ley 26.364"), r#"((Ley) OR raw:"law"^0.3 OR raw:"lei"^0.3 OR raw:"loi"^0.3) 26.364"#);
+        assert_eq!(
+            t.expand("Ley 26.364"),
+            r#"((Ley) OR text_en:"law"^0.3 OR text_pt:"lei"^0.3 OR text_fr:"loi"^0.3) 26.364"#
+        );
         let widened = t.expand("explotacion sexual infantil");
-        assert!(widened.starts_with(r#"((explotacion AND sexual) OR raw:"sexual exploitation"^0.3"#), "{widened}");
+        assert!(widened.starts_with(r#"((explotacion AND sexual) OR text_en:"sexual exploitation"^0.3"#), "{widened}");
         assert!(widened.ends_with(" infantil"), "{widened}");
         assert_eq!(t.expand("\"ley\" OR law"), "\"ley\" OR law", "the search syntax is left alone");
         assert_eq!(t.expand("ministerio"), "ministerio");
