@@ -35,7 +35,7 @@ pub fn translate(store: &mut dyn Backend, actor: &Actor, subject: &Subject, lang
         .iter()
         .find(|(t, _)| *t == table)
         .and_then(|(_, rows)| rows.iter().find(|r| observa_domain::history::key(table, r) == record))
-        .filter(|r| table == "states" || r.get("state").and_then(|s| s.as_str()) == Some(state))
+        .filter(|r| r.get("state").and_then(|s| s.as_str()) == Some(state))
         .ok_or_else(|| WorkflowError::NotFound(format!("{table} {record} of {state}")))?;
     let value = field_value(row, field)
         .ok_or_else(|| WorkflowError::invalid("translate-no-text", format!("{table} {record} {field}")))?;
