@@ -14,6 +14,7 @@ pub mod editorial;
 pub mod export;
 pub mod facts;
 pub mod history;
+pub mod monitoring;
 pub mod notes;
 pub mod part;
 pub mod period;

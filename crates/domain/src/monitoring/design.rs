@@ -1,0 +1,1 @@
+//! The Rio de Janeiro commitment's criteria computed from a plan in design.
