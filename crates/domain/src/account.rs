@@ -15,16 +15,20 @@ pub enum Role {
     Analyst,
     /// A government's liaison officer: only their own State's answers.
     Liaison,
+    /// A plan coordinator (a national commission's technical secretariat): reports on their own
+    /// State's plans.
+    Coordinator,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Administrator, Role::Analyst, Role::Liaison];
+    pub const ALL: [Role; 4] = [Role::Administrator, Role::Analyst, Role::Liaison, Role::Coordinator];
 
     pub fn code(self) -> &'static str {
         match self {
             Role::Administrator => "administrator",
             Role::Analyst => "analyst",
             Role::Liaison => "liaison",
+            Role::Coordinator => "coordinator",
         }
     }
 
@@ -32,12 +36,18 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.code() == text)
-            .ok_or_else(|| format!("`{text}` is not a role; use administrator, analyst or liaison"))
+            .ok_or_else(|| format!("`{text}` is not a role; use administrator, analyst, liaison or coordinator"))
     }
 
     /// Whether the role must use a second factor (TOTP) to sign in.
     pub fn needs_second_factor(self) -> bool {
         self.is_secretariat()
+    }
+
+    /// Whether the role acts for the States its account names (liaison officers and plan
+    /// coordinators), and so must name at least one.
+    pub fn is_scoped(self) -> bool {
+        matches!(self, Role::Liaison | Role::Coordinator)
     }
 
     /// Whether the role writes the secretariat's text (editorial blocks, reviews).

@@ -38,14 +38,24 @@ fn tables() -> Vec<&'static str> {
         "outbox",
         "attachments",
         "sign_in_attempts",
+        "matrices",
+        "monitoring_periods",
+        "progress_reports",
+        "latest_approved",
+        "progress_comments",
+        "period_reopenings",
+        "evidence",
     ]);
     all
 }
 
 /// PostgreSQL columns filled by a sequence that a copy writes explicitly: the sequences must
 /// continue after the copied values.
-const SERIALS: [(&str, &str); 6] = [
+const SERIALS: [(&str, &str); 9] = [
     ("accounts", "id"),
+    ("progress_comments", "id"),
+    ("period_reopenings", "id"),
+    ("evidence", "id"),
     ("submissions", "id"),
     ("comments", "id"),
     ("outbox", "id"),

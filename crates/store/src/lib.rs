@@ -10,6 +10,7 @@ pub mod backup;
 mod consultation;
 pub mod copy;
 mod history;
+mod monitoring;
 pub mod postgres;
 mod rows;
 mod sqlite;
@@ -22,6 +23,7 @@ use observa_domain::account::{Account, Role};
 use observa_domain::consultation::{Answers, Cycle, Draft, Status};
 use observa_domain::editorial::{Annotation, EditorialBlock};
 use observa_domain::history::{AsOf, Change, Origin, Version};
+use observa_domain::monitoring::{Matrix, Period, ProgressReport, ReportKey};
 use observa_domain::questionnaire::Questionnaire;
 use observa_domain::Dataset;
 
@@ -49,8 +51,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Everything Observa needs from one database, whichever engine holds it: what the web layer and
 /// the commands hold (`Box<dyn Backend>`), so neither ever names an engine.
-pub trait Backend: Store + AccountStore + ConsultationStore + AuditLog + Send {}
-impl<T: Store + AccountStore + ConsultationStore + AuditLog + Send> Backend for T {}
+pub trait Backend: Store + AccountStore + ConsultationStore + MonitoringStore + AuditLog + Send {}
+impl<T: Store + AccountStore + ConsultationStore + MonitoringStore + AuditLog + Send> Backend for T {}
 
 /// Opens the database at `location` and brings its schema up to date: a `postgres://` or
 /// `postgresql://` URL is PostgreSQL, anything else a SQLite file (the embedded default).
@@ -316,6 +318,94 @@ pub trait ConsultationStore {
     /// Revokes a token; with `owner`, only if it belongs to that account. False when there is no
     /// such (unrevoked) token. Audited.
     fn revoke_token(&mut self, id: i64, owner: Option<i64>, actor: &str) -> Result<bool>;
+}
+
+/// Plan monitoring: each plan's action matrix and its periods, progress reports with their
+/// comments, reopened periods and evidence. Which writes are allowed, and what a report's status
+/// becomes, is the workflow's rule; the store checks that what it decided from is still there.
+pub trait MonitoringStore {
+    /// A plan's matrix and its version.
+    fn matrix(&self, plan: &str) -> Result<Option<(Matrix, i64)>>;
+    /// Every matrix with its State, by plan.
+    fn matrices(&self) -> Result<Vec<(String, Matrix)>>;
+    /// Saves a plan's matrix if its stored version is `expected` (0 for none yet) and makes the
+    /// plan's periods `periods`, in one transaction with an audit entry; returns the new
+    /// version. Otherwise [`StoreError::Conflict`] and nothing changes.
+    fn save_matrix(
+        &mut self,
+        state: &str,
+        matrix: &Matrix,
+        expected: i64,
+        periods: &[Period],
+        actor: &str,
+    ) -> Result<i64>;
+    /// A plan's reporting periods, by indicator and start.
+    fn periods(&self, plan: &str) -> Result<Vec<Period>>;
+    /// A plan's progress reports, every status, by indicator and period.
+    fn progress(&self, plan: &str) -> Result<Vec<ProgressReport>>;
+    fn progress_report(&self, key: &ReportKey) -> Result<Option<ProgressReport>>;
+    /// One indicator's reports, by period (what a save compares a value with).
+    fn indicator_progress(&self, plan: &str, indicator: &str) -> Result<Vec<ProgressReport>>;
+    /// The period of `key`, if the plan's schedule has it.
+    fn period(&self, key: &ReportKey) -> Result<Option<Period>>;
+    /// Writes a report (its status as the workflow decided) if the stored one is still as
+    /// `expected` ([`Expected::NEW`] for none), with `comment` if any, keeping the indicator's
+    /// latest approved period up to date, in one transaction with an audit entry `action`;
+    /// returns the new version.
+    fn save_progress(
+        &mut self,
+        state: &str,
+        report: &ProgressReport,
+        expected: Expected,
+        comment: Option<&NewComment>,
+        action: &str,
+    ) -> Result<i64>;
+    /// The comments on a report, oldest first.
+    fn progress_comments(&self, key: &ReportKey) -> Result<Vec<Comment>>;
+    /// Lets entries into a locked period until `until` (audited), and with `report` writes the
+    /// period's report as the workflow decided (an approved value sent back), as
+    /// [`MonitoringStore::save_progress`] would, in the same transaction.
+    fn reopen_period(
+        &mut self,
+        key: &ReportKey,
+        until: chrono::NaiveDate,
+        report: Option<Reported<'_>>,
+        actor: &str,
+    ) -> Result<()>;
+    /// The last day of each period's latest reopening: (indicator, period start) → until.
+    fn reopenings(
+        &self,
+        plan: &str,
+    ) -> Result<std::collections::BTreeMap<(String, chrono::NaiveDate), chrono::NaiveDate>>;
+    /// Every plan's indicators' latest approved period end: plan → indicator → day.
+    fn latest_approved(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, std::collections::BTreeMap<String, chrono::NaiveDate>>>;
+    /// Stores a document as evidence of a report; returns its id. Audited (not the content).
+    fn attach_evidence(&mut self, key: &ReportKey, file: &Evidence, content: &[u8], actor: &str) -> Result<i64>;
+    /// The evidence of a plan's reports (without content), by report.
+    fn evidence(&self, plan: &str) -> Result<Vec<(ReportKey, Evidence)>>;
+    /// One document of evidence and its content.
+    fn evidence_file(&self, plan: &str, id: i64) -> Result<Option<(ReportKey, Evidence, Vec<u8>)>>;
+}
+
+/// A report to write with another write: the report as decided, what the stored one must be,
+/// and the comment that says why.
+#[derive(Debug, Clone, Copy)]
+pub struct Reported<'a> {
+    pub state: &'a str,
+    pub report: &'a ProgressReport,
+    pub expected: Expected,
+    pub comment: Option<&'a NewComment>,
+}
+
+/// A document of evidence: an attachment, public or not.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Evidence {
+    #[serde(flatten)]
+    pub file: Attachment,
+    /// Shown to everyone; otherwise only to the State's officers and the secretariat.
+    pub public: bool,
 }
 
 /// What a consultation write expects the stored response to be: the version and status the

@@ -18,7 +18,7 @@ use crate::AuditLog;
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 14] = [
+const MIGRATIONS: [(&str, &str); 15] = [
     ("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql")),
     ("0002_audit", include_str!("../migrations/sqlite/0002_audit.sql")),
     ("0003_editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
@@ -33,6 +33,7 @@ const MIGRATIONS: [(&str, &str); 14] = [
     ("0012_hardening", include_str!("../migrations/sqlite/0012_hardening.sql")),
     ("0013_history", include_str!("../migrations/sqlite/0013_history.sql")),
     ("0014_translations", include_str!("../migrations/sqlite/0014_translations.sql")),
+    ("0016_monitoring", include_str!("../migrations/sqlite/0016_monitoring.sql")),
 ];
 
 pub struct SqliteStore {
@@ -105,6 +106,13 @@ impl SqliteStore {
             let err = |e: rusqlite::Error| StoreError::Migration { name: name.to_string(), message: e.to_string() };
             let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(err)?;
             tx.execute_batch(sql).map_err(err)?;
+            if sql.contains("PRAGMA writable_schema = ON") {
+                // A migration that rewrites a stored definition (0016 widens a CHECK) must bump
+                // the schema version, or connections keep the definition they parsed
+                // (https://sqlite.org/lang_altertable.html, step 3 of "otheralter").
+                let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0)).map_err(err)?;
+                tx.execute_batch(&format!("PRAGMA schema_version = {}", version + 1)).map_err(err)?;
+            }
             tx.execute("INSERT INTO schema_migrations VALUES (?1, datetime('now'))", [name]).map_err(err)?;
             tx.commit().map_err(err)?;
             done.push(name.to_string());

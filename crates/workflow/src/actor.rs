@@ -34,6 +34,22 @@ impl Actor {
         self.role == Role::Liaison && self.states.iter().any(|s| s.as_str() == state)
     }
 
+    fn acts_for(&self, state: &str) -> bool {
+        self.role.is_scoped() && self.states.iter().any(|s| s.as_str() == state)
+    }
+
+    /// Entering and reading a State's plan monitoring (its matrices, progress reports before
+    /// approval, evidence that is not public): the State's plan coordinators and liaison
+    /// officers, and the secretariat (technical assistance).
+    pub fn may_report(&self, state: &str) -> bool {
+        self.is_secretariat() || self.acts_for(state)
+    }
+
+    /// Approving or returning progress reports and reopening periods: the secretariat.
+    pub fn may_approve(&self) -> bool {
+        self.is_secretariat()
+    }
+
     /// Reading and saving a State's answers, and submitting them: its liaison officers and the
     /// secretariat.
     pub fn may_answer(&self, state: &str) -> bool {
@@ -116,8 +132,18 @@ mod tests {
         assert!(!cl.may_review() && !cl.may_run_cycles() && !cl.may_edit_editorial() && !cl.may_administer());
         assert!(!cl.may_manage_every_token());
         assert!(cl.may_annotate(AnnotationKind::RioReply, "CL"));
+        assert!(cl.may_report("CL") && !cl.may_report("PE") && !cl.may_approve());
         assert!(!cl.may_annotate(AnnotationKind::RioReply, "PE"));
         assert!(!cl.may_annotate(AnnotationKind::SwotTheme, "CL"));
+    }
+
+    #[test]
+    fn a_plan_coordinator_reports_on_their_own_state_s_plans_and_answers_nothing() {
+        let co = actor(Role::Coordinator, &["PY"]);
+        assert!(co.may_report("PY") && !co.may_report("CL") && !co.may_approve());
+        assert!(!co.may_answer("PY") && !co.may_comment("PY") && !co.may_review() && !co.may_translate());
+        assert!(!co.may_annotate(AnnotationKind::RioReply, "PY"));
+        assert!(actor(Role::Analyst, &[]).may_approve() && actor(Role::Analyst, &[]).may_report("PY"));
     }
 
     #[test]

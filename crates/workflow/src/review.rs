@@ -19,7 +19,7 @@ pub const GENERAL: &str = "general";
 
 /// A comment's text as kept (trimmed), or why it is refused: empty when `required`, over
 /// [`MAX_COMMENT`] characters, or refused by the text policy.
-fn comment_text(body: &str, required: bool) -> Result<String> {
+pub(crate) fn comment_text(body: &str, required: bool) -> Result<String> {
     let body = body.replace("\r\n", "\n").trim().to_string();
     if required && body.is_empty() {
         return Err(WorkflowError::invalid("review-return-needs-comment", ""));

@@ -6,6 +6,9 @@
 //! not-started ─save─► draft ─submit─► submitted ─return─► returned ─save─► draft
 //!                      ▲  └─save─┘               └─accept─► accepted (final)
 //! ```
+//!
+//! Progress reports on a plan's indicators follow the same steps ("approved" is `accepted`),
+//! and one more: the secretariat may reopen an approved report, which makes it `returned`.
 
 use observa_domain::consultation::Status;
 
@@ -20,8 +23,11 @@ pub enum Step {
     Submit,
     /// The secretariat sends them back with a comment.
     Return,
-    /// The secretariat accepts them into the registry.
+    /// The secretariat accepts them into the registry (a progress report: approves it).
     Accept,
+    /// The secretariat sends an approved progress report back to be corrected (consultation
+    /// responses, once accepted, are final).
+    Reopen,
 }
 
 /// The status after `step` from `from`, or why the step is not possible. Submitting a response
@@ -33,6 +39,7 @@ pub fn next(from: Status, step: Step) -> Result<Status> {
         (Step::Submit, Draft | Returned) => Submitted,
         (Step::Return, Submitted) => Returned,
         (Step::Accept, Submitted) => Accepted,
+        (Step::Reopen, Accepted) => Returned,
         _ => return Err(WorkflowError::NotEditable { status: from }),
     };
     Ok(to)

@@ -100,6 +100,19 @@ pub struct Action {
     /// Process indicators of the action.
     #[serde(default)]
     pub indicators: Vec<Indicator>,
+    /// Each change of status, with its note, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub updates: Vec<ActionUpdate>,
+}
+
+/// A status change of an action, as its reporter explained it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionUpdate {
+    pub status: ActionStatus,
+    pub note: String,
+    pub on: NaiveDate,
+    pub by: String,
 }
 
 #[derive(

@@ -153,6 +153,7 @@ fn a_matrix_names_registry_organisations_and_unique_ids() {
         resources: None,
         source: String::new(),
         indicators: vec![indicator("i1", Frequency::Yearly, "2015-01-01", Some(("2017-01-01", 5.0)))],
+        updates: vec![],
     };
     let line = Line {
         id: "l1".into(),

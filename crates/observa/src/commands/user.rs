@@ -22,9 +22,9 @@ pub fn add(db: &Path, email: &str, role: &str, states: &[String]) -> Result<Exit
         }
         codes.push(code);
     }
-    match (role, codes.is_empty()) {
-        (Role::Liaison, true) => bail!("a liaison officer needs at least one --state"),
-        (Role::Administrator | Role::Analyst, false) => bail!("--state is only for liaison officers"),
+    match (role.is_scoped(), codes.is_empty()) {
+        (true, true) => bail!("a {} account needs at least one --state", role.code()),
+        (false, false) => bail!("--state is only for liaison officers and plan coordinators"),
         _ => {}
     }
     let password = observa_web::auth::first_password();

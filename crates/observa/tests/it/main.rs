@@ -13,6 +13,7 @@ mod consultation;
 mod data;
 mod engines;
 mod history;
+mod monitoring;
 mod openapi;
 mod opendata;
 mod report;

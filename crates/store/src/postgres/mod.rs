@@ -20,6 +20,7 @@ mod accounts;
 mod audit;
 mod consultation;
 mod history;
+mod monitoring;
 mod registry;
 mod rows;
 
@@ -32,9 +33,10 @@ use postgres::{Client, NoTls, Transaction};
 use crate::{Result, StoreError};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-pub const MIGRATIONS: [(&str, &str); 2] = [
+pub const MIGRATIONS: [(&str, &str); 3] = [
     ("0001_schema", include_str!("../../migrations/postgres/0001_schema.sql")),
     ("0002_translations", include_str!("../../migrations/postgres/0002_translations.sql")),
+    ("0004_monitoring", include_str!("../../migrations/postgres/0004_monitoring.sql")),
 ];
 
 /// Columns of every table as (name, declared type: TEXT, INTEGER, BOOLEAN, JSONTEXT, BLOB), in

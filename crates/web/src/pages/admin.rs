@@ -86,7 +86,7 @@ async fn act(
                         .map_err(|e| WebError::BadRequest(e.to_string()))?;
                     states.push(code);
                 }
-                if (role == Role::Liaison) == states.is_empty() {
+                if role.is_scoped() == states.is_empty() {
                     return Err(WebError::BadRequest(l.text("accounts-states-rule")));
                 }
                 let password = auth::first_password();
