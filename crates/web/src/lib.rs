@@ -6,6 +6,7 @@ mod api;
 pub mod auth;
 mod cache;
 mod changes;
+pub mod charts;
 mod downloads;
 mod error;
 mod extract;

@@ -39,6 +39,9 @@ pub trait Role {
 pub struct Anyone;
 /// A liaison officer (of any State) or the secretariat, who may answer for every State.
 pub struct Liaison;
+/// A plan coordinator or liaison officer (of any State) or the secretariat: whoever may report on
+/// some State's plans (which State is the workflow's to check).
+pub struct Reporter;
 /// The secretariat: analysts and administrators.
 pub struct Analyst;
 /// Whoever may write the report's editorial text (the secretariat).
@@ -63,6 +66,11 @@ impl Role for Anyone {
 impl Role for Liaison {
     fn allows(actor: &Actor) -> bool {
         actor.is_secretariat() || !actor.states.is_empty()
+    }
+}
+impl Role for Reporter {
+    fn allows(actor: &Actor) -> bool {
+        actor.is_secretariat() || (actor.role.is_scoped() && !actor.states.is_empty())
     }
 }
 impl Role for Analyst {

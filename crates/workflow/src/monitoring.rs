@@ -286,3 +286,20 @@ pub fn reopen(
     });
     Ok(store.reopen_period(key, until, reported, &actor.email)?)
 }
+
+/// Attaches a document (already checked by type and size) as evidence of a report: whoever may
+/// report on the plan, while the report may still change (not once it is approved).
+pub fn attach_evidence(
+    store: &mut dyn Backend,
+    registry: &Dataset,
+    actor: &Actor,
+    key: &ReportKey,
+    file: &observa_store::Evidence,
+    content: &[u8],
+) -> Result<i64> {
+    let (_, _, _, stored) = context(store, registry, actor, key)?;
+    if let Some(r) = &stored {
+        next(r.status, Step::Save)?;
+    }
+    Ok(store.attach_evidence(key, file, content, &actor.email)?)
+}

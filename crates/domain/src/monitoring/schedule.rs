@@ -118,7 +118,8 @@ pub fn periods(indicator: &Indicator) -> Vec<Period> {
 
 /// The periods after a schedule change: every stored period that is past on `today` or has a
 /// report is kept as it is; the future ones without a report give way to the new schedule's
-/// periods that overlap nothing kept.
+/// periods that overlap nothing kept. (A new indicator's past periods overlap nothing, so they
+/// are there to report on, late.)
 pub fn regenerate(
     stored: &[Period],
     reported: &BTreeSet<(String, NaiveDate)>,
@@ -130,7 +131,7 @@ pub fn regenerate(
         .filter(|p| p.due() < today || reported.contains(&(p.indicator.clone(), p.start)))
         .cloned()
         .collect();
-    let added = new.iter().filter(|p| p.due() >= today && !kept.iter().any(|k| k.overlaps(p))).cloned();
+    let added = new.iter().filter(|p| !kept.iter().any(|k| k.overlaps(p))).cloned();
     let mut out: Vec<Period> = kept.iter().cloned().chain(added).collect();
     out.sort();
     out

@@ -102,6 +102,8 @@ fn a_schedule_change_regenerates_only_future_periods_without_a_report() {
         "Q1 and the reported Q2 stay; July to December become monthly"
     );
     assert_eq!(got[1].end, day("2015-06-30"), "the reported quarter keeps its end");
+    let first = regenerate(&[], &BTreeSet::new(), &new, day("2015-05-15"));
+    assert_eq!(first.len(), 12, "a first schedule has its past periods too, to report on late");
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod data;
 mod engines;
 mod history;
 mod monitoring;
+mod monitoring_web;
 mod openapi;
 mod opendata;
 mod report;

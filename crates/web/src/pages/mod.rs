@@ -12,7 +12,9 @@ mod cycle;
 mod cycles;
 mod editorial;
 mod home;
+mod monitoring;
 pub(crate) mod report;
+mod reporting;
 mod review;
 mod states;
 pub(crate) mod timeline;
@@ -58,6 +60,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(admin::router())
         .merge(attachments::router())
         .merge(workbook::router())
+        .merge(monitoring::router())
+        .merge(reporting::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))

@@ -1,0 +1,143 @@
+//! Plan monitoring through the portal: the public dashboard before and after an approved value,
+//! the coordinator's workspace and entry form (confirmation of an unusual value), evidence that
+//! only the State's officers can open, the secretariat's approval, and a coordinator of another
+//! State refused.
+
+use chrono::{Datelike, Months};
+use observa_domain::account::Role;
+use observa_domain::monitoring::Frequency;
+
+use crate::consultation::{account, setup};
+use crate::monitoring::{actor, paraguay};
+use crate::validation::{analyst, post_form};
+use crate::web::TestApp;
+
+/// A matrix for Paraguay whose indicator is monthly from the first day of the month three months
+/// ago, so that last month's period is open on any day the test runs; its plan and last month.
+fn seeded(app: &TestApp, s: &crate::Scratch) -> (String, String) {
+    let registry = crate::bundled();
+    let mut m = paraguay(&registry);
+    let today = chrono::Utc::now().date_naive();
+    let first = today.with_day(1).unwrap() - Months::new(3);
+    let i = &mut m.objectives[0].lines[0].actions[0].indicators[0];
+    i.frequency = Frequency::Monthly;
+    i.starts = first;
+    i.baseline = Some(observa_domain::monitoring::Point { value: 0.0, date: first });
+    i.target = Some(observa_domain::monitoring::Point { value: 12.0, date: first + Months::new(12) });
+    let mut store = s.open("c.db");
+    observa_workflow::monitoring::save_matrix(
+        store.as_mut(),
+        &registry,
+        &actor(Role::Coordinator, &["PY"]),
+        &m,
+        0,
+        today,
+    )
+    .unwrap();
+    let last_month = (today.with_day(1).unwrap() - Months::new(1)).to_string();
+    (m.plan, last_month)
+}
+
+fn field(name: &str, value: &str) -> (String, String) {
+    (name.to_string(), value.to_string())
+}
+
+#[test]
+fn a_plan_without_a_matrix_says_nothing_is_reported_yet_and_how_a_coordinator_starts() {
+    let app = TestApp::spawn();
+    let plan = crate::bundled().plans.iter().find(|p| p.state.as_str() == "PY").unwrap().id.clone();
+    for lang in ["en", "es"] {
+        let page = app.get(&format!("/{lang}/plans/{plan}/monitoring"));
+        assert_eq!(page.status, 200, "{lang}: {}", page.body);
+        assert!(page.body.contains("role=\"status\""), "{lang}: the notice");
+    }
+    assert!(app
+        .get(&format!("/en/plans/{plan}/monitoring"))
+        .body
+        .contains("Nothing has been reported on this plan yet"));
+    assert!(app.get("/en/monitoring").body.contains("No action matrix recorded"));
+}
+
+#[test]
+fn a_coordinator_reports_with_evidence_the_analyst_approves_and_the_public_dashboard_shows_the_value() {
+    let (app, s, _) = setup();
+    let (plan, month) = seeded(&app, &s);
+    let co = account(&app, &s, "coordinacion@snna.gov.py", &["--role", "coordinator", "--state", "PY"]);
+    let other = account(&app, &s, "coordinacion@gob.cl", &["--role", "coordinator", "--state", "CL"]);
+    let workspace = format!("/en/monitoring/plans/{plan}");
+    assert_eq!(app.get_with(&workspace, &[("Cookie", &other)]).status, 403, "another State's coordinator");
+    let page = app.get_with(&workspace, &[("Cookie", &co)]);
+    assert_eq!(page.status, 200);
+    let entry = format!("/en/monitoring/plans/{plan}/i1/{month}");
+    assert!(page.body.contains(&entry), "last month period is listed to report on: {}", page.body);
+    assert_eq!(app.get_with(&entry, &[("Cookie", &other)]).status, 403);
+
+    // A value far above the baseline and target asks for confirmation and keeps what was typed.
+    let csrf = app.get_with(&entry, &[("Cookie", &co)]).csrf();
+    let fields = |value: &str, action: &str, extra: &[(String, String)]| {
+        let mut f = vec![field("csrf", &csrf), field("version", "0"), field("action", action), field("value", value)];
+        f.push(field("narrative", "Dos talleres en Asunción."));
+        f.extend_from_slice(extra);
+        f
+    };
+    let asked = post_form(&app, &entry, &co, &fields("9000", "save", &[]));
+    assert_eq!(asked.status, 200);
+    assert!(
+        asked.body.contains("far outside") && asked.body.contains("value=\"9000\""),
+        "the form again, with the value"
+    );
+    let submitted = post_form(&app, &entry, &co, &fields("2,5", "submit", &[]));
+    assert_eq!(submitted.status, 303, "{}", submitted.body);
+
+    // Evidence: restricted unless public, and only the State's officers and the secretariat read it.
+    let entry_page = app.get_with(&entry, &[("Cookie", &co)]);
+    assert!(entry_page.body.contains("Submitted"), "{}", entry_page.body);
+    let mut store = s.open("c.db");
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let key = observa_domain::monitoring::ReportKey {
+        plan: plan.clone(),
+        indicator: "i1".into(),
+        period: month.parse().unwrap(),
+    };
+    let registry = crate::bundled();
+    // A submitted report takes no more evidence (it may change only once returned).
+    let file = observa_store::Evidence {
+        file: observa_store::Attachment {
+            id: 0,
+            name: "acta.pdf".into(),
+            media_type: "application/pdf".into(),
+            size: pdf.len() as i64,
+            sha256: String::new(),
+            uploaded_at: String::new(),
+            uploaded_by: String::new(),
+        },
+        public: false,
+    };
+    let refused = observa_workflow::monitoring::attach_evidence(
+        store.as_mut(),
+        &registry,
+        &actor(Role::Coordinator, &["PY"]),
+        &key,
+        &file,
+        &pdf,
+    );
+    assert!(refused.is_err(), "{refused:?}");
+
+    let (analyst_cookie, _) = analyst(&app, &s);
+    let review = app.get_with("/en/monitoring/review", &[("Cookie", &analyst_cookie)]);
+    assert!(review.body.contains(&entry), "the report waits for approval");
+    assert_eq!(app.get_with("/en/monitoring/review", &[("Cookie", &co)]).status, 403);
+    let csrf = app.get_with(&entry, &[("Cookie", &analyst_cookie)]).csrf();
+    let approve = vec![field("csrf", &csrf), field("version", "2"), field("action", "approve"), field("comment", "")];
+    assert_eq!(post_form(&app, &entry, &analyst_cookie, &approve).status, 303);
+    let approved = store.progress_report(&key).unwrap().unwrap();
+    assert_eq!((approved.status.code(), approved.value), ("accepted", Some(2.5)));
+
+    let public = app.get(&format!("/en/plans/{plan}/monitoring"));
+    assert_eq!(public.status, 200);
+    let period_end = approved.period_end.to_string();
+    assert!(public.body.contains(&format!("<td>{period_end}</td><td>2.5</td>")), "the approved value in the table");
+    assert!(public.body.contains("On track") || public.body.contains("Off track"));
+    let regional = app.get("/en/monitoring");
+    assert!(regional.body.contains(&format!("/en/plans/{plan}/monitoring")), "Paraguay's plan is followed");
+}
