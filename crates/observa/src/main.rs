@@ -35,6 +35,9 @@ enum Command {
         #[arg(long, env = "OBSERVA_BEHIND_TLS")]
         behind_tls: bool,
     },
+    /// Build a separate demonstration database (`--db demo.db`): the 2014 registry plus
+    /// synthetic monitoring data, marked as such on every page. Refuses a real database.
+    Demo,
     /// Validate the data files and the database, and print the curation report.
     Check {
         /// A folder of data files to check instead of the bundled ones.
@@ -251,6 +254,7 @@ fn main() -> ExitCode {
         Command::Backup { out, force } => commands::backup::backup(&cli.db, &out, force),
         Command::Restore { file, force } => commands::backup::restore(&file, &cli.db, force),
         Command::Migrate => commands::migrate::run(&cli.db),
+        Command::Demo => commands::demo::run(&cli.db).map(|()| ExitCode::SUCCESS),
         Command::Copy { from, to } => commands::copy::run(&from, &to),
         Command::Export { format: Format::Json, out, as_of } => commands::export::json(&cli.db, &out, as_of),
         Command::Export { format: Format::Csv, out, as_of } => commands::export::csv(&cli.db, &out, as_of),

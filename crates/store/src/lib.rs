@@ -387,6 +387,13 @@ pub trait MonitoringStore {
     fn evidence(&self, plan: &str) -> Result<Vec<(ReportKey, Evidence)>>;
     /// One document of evidence and its content.
     fn evidence_file(&self, plan: &str, id: i64) -> Result<Option<(ReportKey, Evidence, Vec<u8>)>>;
+    /// Writes many reports (State, report) as they are, replacing any stored for the same
+    /// period, with one audit entry, in one transaction: loading a demonstration or a benchmark,
+    /// or moving reports kept elsewhere. The workflow's rules are the caller's to have applied.
+    fn import_reports(&mut self, reports: &[(String, ProgressReport)], actor: &str) -> Result<usize>;
+    /// Marks the database as holding demonstration data (`meta.demonstration` = `note`): every
+    /// page served from it says so. Audited.
+    fn mark_demonstration(&mut self, note: &str, actor: &str) -> Result<()>;
 }
 
 /// A report to write with another write: the report as decided, what the stored one must be,

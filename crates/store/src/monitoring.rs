@@ -256,6 +256,54 @@ impl MonitoringStore for SqliteStore {
         Ok(id)
     }
 
+    fn import_reports(&mut self, reports: &[(String, ProgressReport)], actor: &str) -> Result<usize> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut insert = tx.prepare(&format!(
+                "INSERT OR REPLACE INTO progress_reports ({REPORT_COLUMNS}, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            ))?;
+            for (state, r) in reports {
+                insert.execute(params![
+                    r.key.plan,
+                    r.key.indicator,
+                    r.key.period.to_string(),
+                    r.period_end.to_string(),
+                    r.status.code(),
+                    r.value.map(|v| v.to_string()),
+                    r.no_data,
+                    serde_json::to_string(&r.breakdown).map_err(invalid)?,
+                    r.narrative,
+                    r.lang.code(),
+                    r.late,
+                    r.version.max(1),
+                    r.updated_by,
+                    r.updated_at,
+                    r.submitted_at,
+                    state,
+                ])?;
+            }
+        }
+        tx.execute("DELETE FROM latest_approved", [])?;
+        tx.execute(
+            "INSERT INTO latest_approved (plan, indicator, period_end) SELECT plan, indicator, MAX(period_end)
+             FROM progress_reports WHERE status = 'accepted' AND value IS NOT NULL GROUP BY plan, indicator",
+            [],
+        )?;
+        let after = format!("{{\"reports\":{}}}", reports.len());
+        append_audit(&self.audit_key, &tx, actor.into(), "import-reports", "monitoring", None, Some(&after))?;
+        tx.commit()?;
+        Ok(reports.len())
+    }
+
+    fn mark_demonstration(&mut self, note: &str, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("INSERT OR REPLACE INTO meta VALUES ('demonstration', ?1)", [note])?;
+        append_audit(&self.audit_key, &tx, actor.into(), "mark-demonstration", "meta/demonstration", None, Some(note))?;
+        tx.commit()?;
+        Ok(())
+    }
+
     fn evidence(&self, plan: &str) -> Result<Vec<(ReportKey, Evidence)>> {
         let mut stmt =
             self.conn.prepare(&format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE plan = ?1 ORDER BY id"))?;

@@ -58,6 +58,8 @@ pub struct AppState {
     refusals: Arc<refusals::Refusals>,
     /// The questionnaire versions, for the report's appendix.
     pub questionnaires: Arc<Vec<Questionnaire>>,
+    /// The database holds demonstration data (`observa demo`): every page says so.
+    pub demonstration: bool,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
     /// files are made once here, and again after each registry write ([`AppState::refresh`]).
     pub fn new(store: Box<dyn Backend>, questionnaires: Vec<Questionnaire>) -> Result<Self, WebError> {
         let view = view::View::build(store.as_ref())?;
+        let demonstration = store.meta("demonstration").map_err(auth::internal)?.is_some();
         Ok(AppState {
             view: Arc::new(RwLock::new(view)),
             templates: Arc::new(templates::Templates::new()),
@@ -74,6 +77,7 @@ impl AppState {
             behind_tls: false,
             refusals: Default::default(),
             questionnaires: Arc::new(questionnaires),
+            demonstration,
         })
     }
 

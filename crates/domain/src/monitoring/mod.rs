@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod design;
 pub mod progress;
 pub mod schedule;
+pub mod synthetic;
 
 use std::collections::BTreeSet;
 

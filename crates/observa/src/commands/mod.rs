@@ -5,6 +5,7 @@ pub mod backup;
 pub mod check;
 pub mod copy;
 pub mod cycle;
+pub mod demo;
 pub mod export;
 pub mod import;
 pub mod migrate;

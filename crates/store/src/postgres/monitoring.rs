@@ -265,6 +265,66 @@ impl MonitoringStore for PostgresStore {
         })
     }
 
+    fn import_reports(&mut self, reports: &[(String, ProgressReport)], actor: &str) -> Result<usize> {
+        self.write(|tx| {
+            let insert = tx.prepare(
+                &format!(
+                    "INSERT INTO progress_reports ({REPORT_COLUMNS}, state)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text, $9, $10, $11, $12, $13, $14, $15, $16)
+                 ON CONFLICT (plan, indicator, period) DO UPDATE SET period_end = excluded.period_end,
+                     status = excluded.status, value = excluded.value, no_data = excluded.no_data,
+                     breakdown = excluded.breakdown, narrative = excluded.narrative, lang = excluded.lang,
+                     late = excluded.late, version = excluded.version, updated_by = excluded.updated_by,
+                     updated_at = excluded.updated_at, submitted_at = excluded.submitted_at"
+                )
+                .replace("breakdown::text", "breakdown"),
+            )?;
+            for (state, r) in reports {
+                let breakdown = serde_json::to_string(&r.breakdown).map_err(invalid)?;
+                tx.execute(
+                    &insert,
+                    &[
+                        &r.key.plan,
+                        &r.key.indicator,
+                        &r.key.period.to_string(),
+                        &r.period_end.to_string(),
+                        &r.status.code(),
+                        &r.value.map(|v| v.to_string()),
+                        &r.no_data,
+                        &breakdown,
+                        &r.narrative,
+                        &r.lang.code(),
+                        &r.late,
+                        &r.version.max(1),
+                        &r.updated_by,
+                        &r.updated_at,
+                        &r.submitted_at,
+                        state,
+                    ],
+                )?;
+            }
+            tx.execute("DELETE FROM latest_approved", &[])?;
+            tx.execute(
+                "INSERT INTO latest_approved (plan, indicator, period_end) SELECT plan, indicator, MAX(period_end)
+                 FROM progress_reports WHERE status = 'accepted' AND value IS NOT NULL GROUP BY plan, indicator",
+                &[],
+            )?;
+            let after = format!("{{\"reports\":{}}}", reports.len());
+            append(tx, &self.audit_key, actor, "import-reports", "monitoring", None, Some(&after))?;
+            Ok(reports.len())
+        })
+    }
+
+    fn mark_demonstration(&mut self, note: &str, actor: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO meta VALUES ('demonstration', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&note],
+            )?;
+            append(tx, &self.audit_key, actor, "mark-demonstration", "meta/demonstration", None, Some(note))
+        })
+    }
+
     fn evidence(&self, plan: &str) -> Result<Vec<(ReportKey, Evidence)>> {
         let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE plan = $1 ORDER BY id");
         let rows = self.run(|c| Ok(c.query(&sql, &[&plan])?))?;

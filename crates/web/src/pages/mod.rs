@@ -194,7 +194,8 @@ pub fn render(app: &AppState, lang: Lang, uri: &Uri, template: &str, ctx: Value)
     let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
     let langs = language_links(lang, &format!("{rest}{query}"));
     let untranslated = Value::from_object(crate::templates::Untranslated(app.snapshot_in(lang.0)));
-    let common = minijinja::context! { lang => lang.code(), langs => langs, untranslated };
+    let demo = app.demonstration;
+    let common = minijinja::context! { lang => lang.code(), langs => langs, untranslated, demo };
     let merged = minijinja::context! { ..common, ..ctx };
     match app.templates.render(template, merged) {
         Ok(html) => Html(html).into_response(),
