@@ -670,3 +670,4 @@ design-nothing = Nothing in the draft satisfies it yet.
 design-download = Download the draft (DOCX) for the national commission
 design-no-matrix = The last plan has no action matrix to carry over.
 demo-banner = Demonstration data: the monitoring figures on this page are synthetic, made to try Observa out. They are not any State's reports.
+monitoring-pages = Pages of indicators

@@ -670,3 +670,4 @@ design-nothing = Todavía nada en el borrador lo cumple.
 design-download = Descargar el borrador (DOCX) para la comisión nacional
 design-no-matrix = El último plan no tiene una matriz de acciones que se pueda trasladar.
 demo-banner = Datos de demostración: las cifras de seguimiento de esta página son sintéticas, creadas para probar Observa. No corresponden a informes de ningún Estado.
+monitoring-pages = Páginas de indicadores

@@ -670,3 +670,4 @@ design-nothing = Rien dans le projet n'y satisfait encore.
 design-download = Télécharger le projet (DOCX) pour la commission nationale
 design-no-matrix = Le dernier plan n'a pas de matrice d'actions à reprendre.
 demo-banner = Données de démonstration : les chiffres de suivi de cette page sont synthétiques, créés pour essayer Observa. Il ne s'agit des rapports d'aucun État.
+monitoring-pages = Pages d’indicateurs

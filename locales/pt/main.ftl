@@ -670,3 +670,4 @@ design-nothing = Ainda não há nada na minuta que o atenda.
 design-download = Baixar a minuta (DOCX) para a comissão nacional
 design-no-matrix = O último plano não tem uma matriz de ações a ser aproveitada.
 demo-banner = Dados de demonstração: os números de monitoramento desta página são sintéticos, criados para testar o Observa. Não são relatórios de nenhum Estado.
+monitoring-pages = Páginas de indicadores

@@ -358,7 +358,7 @@ fn latest(tx: &Transaction, key: &ReportKey) -> Result<()> {
 fn write_report(key_audit: &AuditKey, tx: &Transaction, w: Reported, action: &str) -> Result<i64> {
     let Reported { state, report, expected, comment } = w;
     let key = &report.key;
-    let before = as_expected(&tx, key, expected)?;
+    let before = as_expected(tx, key, expected)?;
     let version = expected.version + 1;
     let breakdown = serde_json::to_string(&report.breakdown).map_err(invalid)?;
     tx.execute(
@@ -385,7 +385,7 @@ fn write_report(key_audit: &AuditKey, tx: &Transaction, w: Reported, action: &st
             state,
         ],
     )?;
-    latest(&tx, key)?;
+    latest(tx, key)?;
     if let Some(c) = comment {
         tx.execute(
             "INSERT INTO progress_comments (plan, indicator, period, author, body, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -403,7 +403,7 @@ fn write_report(key_audit: &AuditKey, tx: &Transaction, w: Reported, action: &st
     });
     append_audit(
         key_audit,
-        &tx,
+        tx,
         report.updated_by.clone(),
         action,
         &subject(key),

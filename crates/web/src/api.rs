@@ -24,6 +24,7 @@ pub mod answers;
 mod attachments;
 mod doc;
 mod editorial;
+mod monitoring;
 mod read;
 mod translations;
 mod workflow;
@@ -66,6 +67,10 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(editorial::save))
         .routes(routes!(translations::pending))
         .routes(routes!(translations::translate))
+        .routes(routes!(monitoring::read))
+        .routes(routes!(monitoring::write_matrix))
+        .routes(routes!(monitoring::write_report))
+        .routes(routes!(monitoring::decide))
 }
 
 /// The whole document (every operation and its schemas), without the codes that come from the

@@ -48,7 +48,8 @@ pub fn indicator(row: &IndicatorRow, lang: Lang) -> String {
         return String::new();
     }
     points.sort_by_key(|p| p.0);
-    let (d0, d1) = (extent.iter().map(|p| p.0).min().unwrap_or_default(), extent.iter().map(|p| p.0).max().unwrap_or_default());
+    let (d0, d1) =
+        (extent.iter().map(|p| p.0).min().unwrap_or_default(), extent.iter().map(|p| p.0).max().unwrap_or_default());
     let (mut v0, mut v1) = extent.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
     if v1 - v0 < 1e-9 {
         v0 -= 1.0;
@@ -68,9 +69,15 @@ pub fn indicator(row: &IndicatorRow, lang: Lang) -> String {
         let ty = y(t);
         svg += &format!("<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{ty:.1}\" y2=\"{ty:.1}\" stroke=\"#d0d0d0\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#333\">{t}</text>", W - RIGHT, LEFT - 6.0, ty + 4.0);
     }
-    for year in d0.format("%Y").to_string().parse::<i32>().unwrap_or(2000)..=d1.format("%Y").to_string().parse::<i32>().unwrap_or(2000) {
+    for year in d0.format("%Y").to_string().parse::<i32>().unwrap_or(2000)
+        ..=d1.format("%Y").to_string().parse::<i32>().unwrap_or(2000)
+    {
         if let Some(d) = NaiveDate::from_ymd_opt(year, 1, 1).filter(|d| *d >= d0 && *d <= d1) {
-            svg += &format!("<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"#333\">{year}</text>", x(d), H - 12.0);
+            svg += &format!(
+                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"#333\">{year}</text>",
+                x(d),
+                H - 12.0
+            );
         }
     }
     if let (Some(b), Some(t)) = (i.baseline, i.target) {
@@ -78,13 +85,22 @@ pub fn indicator(row: &IndicatorRow, lang: Lang) -> String {
             "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#555\" stroke-dasharray=\"6 4\" stroke-width=\"1.5\"/>",
             x(b.date), y(b.value), x(t.date), y(t.value)
         );
-        svg += &format!("<rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"#555\"/>", x(t.date) - 4.0, y(t.value) - 4.0);
+        svg += &format!(
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"#555\"/>",
+            x(t.date) - 4.0,
+            y(t.value) - 4.0
+        );
     }
     if !points.is_empty() {
         let path: Vec<String> = points.iter().map(|(d, v)| format!("{:.1},{:.1}", x(*d), y(*v))).collect();
-        svg += &format!("<polyline points=\"{}\" fill=\"none\" stroke=\"#0b4f8a\" stroke-width=\"2\"/>", path.join(" "));
+        svg +=
+            &format!("<polyline points=\"{}\" fill=\"none\" stroke=\"#0b4f8a\" stroke-width=\"2\"/>", path.join(" "));
         for (d, v) in &points {
-            svg += &format!("<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#0b4f8a\"><title>{d}: {v}</title></circle>", x(*d), y(*v));
+            svg += &format!(
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#0b4f8a\"><title>{d}: {v}</title></circle>",
+                x(*d),
+                y(*v)
+            );
         }
     }
     svg + "</svg>"

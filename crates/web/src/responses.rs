@@ -75,7 +75,7 @@ fn etag(version: i64) -> HeaderValue {
 
 /// The version an `If-Match` names, or 428 when it is missing, empty, `*` or not one of our
 /// ETags: a write must say which version it edits, so "any version" is not accepted.
-fn if_match(headers: &HeaderMap) -> Result<i64, Response> {
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<i64, Response> {
     let tag =
         headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|v| v.trim().trim_matches('"').to_string());
     match tag.as_deref().and_then(|t| t.strip_prefix('v')).and_then(|n| n.parse().ok()) {

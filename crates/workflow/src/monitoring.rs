@@ -75,8 +75,7 @@ pub fn update_action(
     actor: &Actor,
     plan: &str,
     action: &str,
-    status: ActionStatus,
-    note: &str,
+    (status, note): (ActionStatus, &str),
     today: NaiveDate,
 ) -> Result<i64> {
     let state = state_of(registry, plan)?;

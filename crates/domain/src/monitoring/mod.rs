@@ -37,6 +37,7 @@ pub const MAX_ITEMS: usize = 2_000;
 /// A plan's action matrix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ActionMatrix)]
 pub struct Matrix {
     /// The registry plan this matrix follows.
     pub plan: String,
@@ -52,6 +53,7 @@ fn default_lock_days() -> u32 {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = MatrixObjective)]
 pub struct Objective {
     pub id: String,
     pub title: String,
@@ -65,6 +67,7 @@ pub struct Objective {
 /// A line of action (a strategic line, an axis).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = MatrixLine)]
 pub struct Line {
     pub id: String,
     pub title: String,
@@ -77,6 +80,7 @@ pub struct Line {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = MatrixAction)]
 pub struct Action {
     pub id: String,
     pub title: String,
@@ -109,6 +113,7 @@ pub struct Action {
 /// A status change of an action, as its reporter explained it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ActionUpdate)]
 pub struct ActionUpdate {
     pub status: ActionStatus,
     pub note: String,
@@ -174,6 +179,7 @@ pub enum Disaggregation {
 /// A value on a date: a baseline or a target.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = IndicatorPoint)]
 pub struct Point {
     pub value: f64,
     pub date: NaiveDate,
@@ -181,6 +187,7 @@ pub struct Point {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = MonitoringIndicator)]
 pub struct Indicator {
     pub id: String,
     pub name: String,

@@ -67,6 +67,7 @@ pub const MAX_PERIODS: usize = 600;
 
 /// One reporting period of one indicator, both days included.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReportingPeriod)]
 pub struct Period {
     pub indicator: String,
     pub start: NaiveDate,

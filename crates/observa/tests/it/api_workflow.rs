@@ -320,7 +320,8 @@ fn every_authenticated_operation_of_the_document_is_exercised_here() {
             }
         }
     }
-    // The operations the tests above (and `consultation::`, `translations::`) call, by method and path.
+    // The operations the tests above (and `consultation::`, `translations::`, `monitoring_web::`)
+    // call, by method and path.
     let exercised: BTreeSet<(String, String)> = [
         ("get", "/cycles"),
         ("post", "/cycles"),
@@ -339,6 +340,10 @@ fn every_authenticated_operation_of_the_document_is_exercised_here() {
         ("put", "/editorial/{cycle}/{key}/{lang}"),
         ("get", "/translations/pending"),
         ("put", "/translations/{state}/{table}/{record}/{field}/{lang}"),
+        // monitoring_web::the_api_writes_a_matrix_and_a_report_and_shows_only_approved_values
+        ("put", "/plans/{id}/matrix"),
+        ("put", "/plans/{id}/reports/{indicator}/{period}"),
+        ("post", "/plans/{id}/reports/{indicator}/{period}/decision"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_string(), p.to_string()))

@@ -14,7 +14,7 @@ use crate::web::TestApp;
 
 /// A matrix for Paraguay whose indicator is monthly from the first day of the month three months
 /// ago, so that last month's period is open on any day the test runs; its plan and last month.
-fn seeded(app: &TestApp, s: &crate::Scratch) -> (String, String) {
+fn seeded(s: &crate::Scratch) -> (String, String) {
     let registry = crate::bundled();
     let mut m = paraguay(&registry);
     let today = chrono::Utc::now().date_naive();
@@ -61,7 +61,7 @@ fn a_plan_without_a_matrix_says_nothing_is_reported_yet_and_how_a_coordinator_st
 #[test]
 fn a_coordinator_reports_with_evidence_the_analyst_approves_and_the_public_dashboard_shows_the_value() {
     let (app, s, _) = setup();
-    let (plan, month) = seeded(&app, &s);
+    let (plan, month) = seeded(&s);
     let co = account(&app, &s, "coordinacion@snna.gov.py", &["--role", "coordinator", "--state", "PY"]);
     let other = account(&app, &s, "coordinacion@gob.cl", &["--role", "coordinator", "--state", "CL"]);
     let workspace = format!("/en/monitoring/plans/{plan}");
@@ -140,4 +140,77 @@ fn a_coordinator_reports_with_evidence_the_analyst_approves_and_the_public_dashb
     assert!(public.body.contains("On track") || public.body.contains("Off track"));
     let regional = app.get("/en/monitoring");
     assert!(regional.body.contains(&format!("/en/plans/{plan}/monitoring")), "Paraguay's plan is followed");
+}
+
+/// A personal API token for a new account of `role` (its first password replaced, as at the
+/// first sign-in), made with the binary.
+fn token(s: &crate::Scratch, email: &str, role: &[&str]) -> String {
+    let mut args = vec!["user", "add", "--email", email];
+    args.extend_from_slice(role);
+    assert!(s.observa("c.db", &args).status.success());
+    let mut store = s.open("c.db");
+    let (account, _) = store.account_by_email(email).unwrap().unwrap();
+    let hash = observa_web::auth::hash_password("una clave propia 2026").unwrap();
+    store.set_password(account.id, &hash, None, email).unwrap();
+    let out = s.observa("c.db", &["token", "create", "--email", email]);
+    format!("Bearer {}", String::from_utf8_lossy(&out.stdout).lines().last().unwrap().trim())
+}
+
+#[test]
+fn the_api_writes_a_matrix_and_a_report_and_shows_only_approved_values() {
+    use crate::consultation::api;
+    let (app, s, _) = setup();
+    let registry = crate::bundled();
+    let mut m = paraguay(&registry);
+    let today = chrono::Utc::now().date_naive();
+    let first = today.with_day(1).unwrap() - Months::new(2);
+    let i = &mut m.objectives[0].lines[0].actions[0].indicators[0];
+    i.frequency = Frequency::Monthly;
+    i.starts = first;
+    i.baseline = Some(observa_domain::monitoring::Point { value: 0.0, date: first });
+    i.target = Some(observa_domain::monitoring::Point { value: 12.0, date: first + Months::new(12) });
+    let co = token(&s, "seguimiento@snna.gov.py", &["--role", "coordinator", "--state", "PY"]);
+    let cl = token(&s, "seguimiento@gob.cl", &["--role", "coordinator", "--state", "CL"]);
+    let path = format!("/api/v1/plans/{}/matrix", m.plan);
+    let body = serde_json::to_value(&m).unwrap();
+    let (status, _, _) = api(&app, "PUT", &path, &[("Authorization", &cl), ("If-Match", "\"v0\"")], Some(body.clone()));
+    assert_eq!(status, 403, "a coordinator of another State");
+    let (status, _, _) = api(&app, "PUT", &path, &[("Authorization", &co)], Some(body.clone()));
+    assert_eq!(status, 428, "a write names its version");
+    let (status, _, answer) =
+        api(&app, "PUT", &path, &[("Authorization", &co), ("If-Match", "\"v0\"")], Some(body.clone()));
+    assert_eq!((status, answer["version"].as_i64()), (200, Some(1)), "{answer}");
+    let (status, _, _) = api(&app, "PUT", &path, &[("Authorization", &co), ("If-Match", "\"v0\"")], Some(body));
+    assert_eq!(status, 412, "a stale matrix");
+
+    let period = first.to_string();
+    let report = format!("/api/v1/plans/{}/reports/i1/{period}", m.plan);
+    let entry = serde_json::json!({ "value": 3, "narrative": "Tres talleres.", "lang": "es", "submit": true });
+    let (status, _, answer) = api(&app, "PUT", &report, &[("Authorization", &co), ("If-Match", "\"v0\"")], Some(entry));
+    assert_eq!((status, answer["version"].as_i64()), (200, Some(2)), "{answer}");
+    let public = app.get(&format!("/api/v1/plans/{}/monitoring", m.plan)).json();
+    assert_eq!(public["approved"].as_array().unwrap().len(), 0, "a submitted value is not public");
+    assert!(public["periods"].as_array().unwrap().len() >= 13);
+    let decision = format!("{report}/decision");
+    let (status, _, _) = api(
+        &app,
+        "POST",
+        &decision,
+        &[("Authorization", &co), ("If-Match", "\"v2\"")],
+        Some(serde_json::json!({ "approve": true })),
+    );
+    assert_eq!(status, 403, "a coordinator does not approve");
+    let analyst = token(&s, "analista@secretaria.org", &["--role", "analyst"]);
+    let (status, _, answer) = api(
+        &app,
+        "POST",
+        &decision,
+        &[("Authorization", &analyst), ("If-Match", "\"v2\"")],
+        Some(serde_json::json!({ "approve": true })),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let public = app.get(&format!("/api/v1/plans/{}/monitoring", m.plan)).json();
+    assert_eq!(public["approved"][0]["value"], 3.0);
+    assert_eq!(public["matrix"]["plan"], m.plan.as_str());
+    assert_eq!(app.get("/api/v1/plans/no-such-plan/monitoring").status, 404);
 }

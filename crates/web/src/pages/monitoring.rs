@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use axum::response::Response;
 use axum::routing::get;
@@ -47,7 +47,22 @@ fn row(row: &IndicatorRow, lang: Lang) -> Value {
     context! { row => v(row), chart => Value::from_safe_string(crate::charts::indicator(row, lang)) }
 }
 
-async fn plan(State(app): State<AppState>, Path((lang, id)): Path<(String, String)>, uri: Uri) -> Response {
+/// How many indicators a dashboard page shows in full (chart and table): a plan of 200
+/// monthly indicators over ten years would otherwise be megabytes of HTML.
+const PER_PAGE: usize = 20;
+
+#[derive(serde::Deserialize)]
+struct PageQuery {
+    #[serde(default)]
+    page: Option<String>,
+}
+
+async fn plan(
+    State(app): State<AppState>,
+    Path((lang, id)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
+    uri: Uri,
+) -> Response {
     let result = page_lang(&lang).and_then(|l| {
         let snap = app.snapshot_in(l.0);
         let plan = snap
@@ -60,12 +75,22 @@ async fn plan(State(app): State<AppState>, Path((lang, id)): Path<(String, Strin
         let found = figures(&app, &id)?;
         let ctx = match &found {
             None => context! { plan => v(plan), state => v(state), matrix => false },
-            Some((_, f)) => context! {
-                plan => v(plan), state => v(state), matrix => true, figures => v(f),
-                indicators => f.indicators.iter().map(|r| row(r, l.0)).collect::<Vec<_>>(),
+            Some((_, f)) => {
+              let pages = f.indicators.len().div_ceil(PER_PAGE).max(1);
+              let page = q.page.as_deref().and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).clamp(1, pages);
+              context! {
+                // Only what the page shows: the series go to the indicators of this page only.
+                plan => v(plan), state => v(state), matrix => true, page, pages,
+                figures => context! { due => f.due, overdue => f.overdue, focal_points => v(&f.focal_points) },
+                verdicts => f.indicators.iter().enumerate().map(|(n, r)| context! {
+                    page => n / PER_PAGE + 1, id => r.indicator.id.clone(), name => r.indicator.name.clone(), track => r.judgement.track.code(),
+                    latest => v(r.judgement.latest), target => v(r.indicator.target),
+                }).collect::<Vec<_>>(),
+                indicators => f.indicators.iter().skip((page - 1) * PER_PAGE).take(PER_PAGE).map(|r| row(r, l.0)).collect::<Vec<_>>(),
                 tracks => f.tracks.iter().map(|(t, n)| context! { code => t.code(), n }).collect::<Vec<_>>(),
                 actions => f.actions.iter().map(|(s, n)| context! { code => s.code(), n }).collect::<Vec<_>>(),
-            },
+              }
+            }
         };
         Ok(render(&app, l, &uri, "monitoring_plan.html", ctx))
     });

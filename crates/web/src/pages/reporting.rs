@@ -224,7 +224,7 @@ fn entry_context(app: &AppState, who: &SignedIn<Reporter>, key: &ReportKey) -> R
     let period = store.period(key).map_err(internal)?.ok_or_else(|| WebError::NotFound(key.period.to_string()))?;
     let history = store.indicator_progress(&key.plan, &key.indicator).map_err(internal)?;
     let report = history.iter().find(|r| r.key.period == key.period).cloned();
-    let last = history.iter().filter(|r| r.approved() && r.key.period < key.period).next_back().cloned();
+    let last = history.iter().rfind(|r| r.approved() && r.key.period < key.period).cloned();
     let comments = store.progress_comments(key).map_err(internal)?;
     let evidence: Vec<_> =
         store.evidence(&key.plan).map_err(internal)?.into_iter().filter(|(k, _)| k == key).map(|(_, e)| e).collect();
