@@ -214,7 +214,7 @@ describe('Observa public portal', () => {
     await finish(page, errors, problems, '/en/downloads');
   });
 
-  for (const path of ['/en/analysis', '/es/analysis/comparison?on=2014-09-30', '/fr/analysis/rio', '/pt/analysis/timeline']) {
+  for (const path of ['/en/analysis', '/es/analysis/comparison?on=2014-09-30', '/fr/analysis/rio', '/pt/analysis/timeline', '/es/monitoring']) {
     test(`analysis page ${path}`, async () => {
       const { page, errors } = await openPage();
       await load(page, path);

@@ -11,6 +11,7 @@ mod downloads;
 mod error;
 mod extract;
 pub mod filetype;
+mod matrix_workbook;
 mod headers;
 mod i18n;
 mod pages;

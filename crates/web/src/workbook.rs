@@ -23,9 +23,9 @@ const MAX_ROWS: usize = 2_000;
 const MAX_COLUMNS: u32 = 50;
 /// The most cells read from a whole workbook, empty ones included (a filled questionnaire has a
 /// few thousand).
-const MAX_CELLS: usize = 50_000;
+pub(crate) const MAX_CELLS: usize = 50_000;
 /// What an answer workbook may expand to: a filled questionnaire is well under 1 MB of XML.
-const ZIP_LIMITS: crate::filetype::ZipLimits =
+pub(crate) const ZIP_LIMITS: crate::filetype::ZipLimits =
     crate::filetype::ZipLimits { entries: 500, total_bytes: 20 * 1024 * 1024, ratio: 100 };
 
 fn text(labels: &Labels, l: Lang) -> String {
@@ -137,7 +137,7 @@ fn cell_text(value: &Data) -> Option<String> {
 }
 
 /// A cell's name as a spreadsheet shows it: `XFD1048576` for (1048575, 16383).
-fn cell_name(row: u32, column: u32) -> String {
+pub(crate) fn cell_name(row: u32, column: u32) -> String {
     let (mut letters, mut c) = (Vec::new(), column + 1);
     while c > 0 {
         letters.push(b'A' + ((c - 1) % 26) as u8);
@@ -151,10 +151,10 @@ fn cell_name(row: u32, column: u32) -> String {
 /// so memory follows the cells present, never the sheet's bounding box. A non-empty cell beyond
 /// [`MAX_ROWS`] or [`MAX_COLUMNS`] refuses the workbook; every cell, empty or not, counts
 /// against `budget`.
-struct Sheet(BTreeMap<(u32, u32), String>);
+pub(crate) struct Sheet(BTreeMap<(u32, u32), String>);
 
 impl Sheet {
-    fn read<RS: Read + Seek>(book: &mut Xlsx<RS>, name: &str, budget: &mut usize) -> Result<Sheet, String> {
+    pub(crate) fn read<RS: Read + Seek>(book: &mut Xlsx<RS>, name: &str, budget: &mut usize) -> Result<Sheet, String> {
         let mut cells = book.worksheet_cells_reader(name).map_err(|e| format!("sheet `{name}`: {e}"))?;
         let mut found = BTreeMap::new();
         while let Some(cell) = cells.next_cell().map_err(|e| format!("sheet `{name}`: {e}"))? {
@@ -174,12 +174,12 @@ impl Sheet {
         Ok(Sheet(found))
     }
 
-    fn get(&self, row: u32, column: u32) -> Option<&String> {
+    pub(crate) fn get(&self, row: u32, column: u32) -> Option<&String> {
         self.0.get(&(row, column))
     }
 
     /// The rows from `first` on that have a cell, with their number and their cells by column.
-    fn rows_from(&self, first: u32) -> BTreeMap<u32, BTreeMap<u32, &String>> {
+    pub(crate) fn rows_from(&self, first: u32) -> BTreeMap<u32, BTreeMap<u32, &String>> {
         let mut rows: BTreeMap<u32, BTreeMap<u32, &String>> = BTreeMap::new();
         for ((r, c), text) in self.0.range((first, 0)..) {
             rows.entry(*r).or_default().insert(*c, text);

@@ -288,9 +288,13 @@ async fn act(
     State(app): State<AppState>,
     Path((lang, id, indicator, period)): Path<(String, String, String, String)>,
     uri: Uri,
-    who: SignedIn<Reporter>,
+    who: Result<SignedIn<Reporter>, Response>,
     Form(form): Form<Action>,
 ) -> Response {
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
     let result = (|| {
         let l = page_lang(&lang)?;
         who.check_csrf(&app, &form.csrf)?;
