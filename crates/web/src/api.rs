@@ -71,6 +71,7 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(monitoring::write_matrix))
         .routes(routes!(monitoring::write_report))
         .routes(routes!(monitoring::decide))
+        .routes(routes!(monitoring::change_action))
 }
 
 /// The whole document (every operation and its schemas), without the codes that come from the

@@ -138,6 +138,7 @@ impl Templates {
             "monitoring_plan.html",
             "monitoring_review.html",
             "reporting.html",
+            "matrix_report.html",
             "report_entry.html",
             "admin_audit.html",
             "admin_accounts.html",

@@ -50,6 +50,8 @@ pub fn save_matrix(
     if !issues.is_empty() {
         return Err(WorkflowError::invalid("monitoring-matrix-refused", issues.join("; ")));
     }
+    let previous = store.matrix(&matrix.plan)?.map(|(m, _)| m);
+    let matrix = &with_history(matrix, previous.as_ref(), actor, today);
     let stored = store.periods(&matrix.plan)?;
     let reported: BTreeSet<(String, NaiveDate)> = store
         .progress(&matrix.plan)?
@@ -68,6 +70,25 @@ pub fn save_matrix(
     Ok(store.save_matrix(&state, matrix, based_on, &periods, &actor.email)?)
 }
 
+/// The matrix to store: each action keeps the status changes stored before (a history is
+/// appended to, never rewritten by whoever sends a matrix: the API, a workbook), and a stored
+/// action's status that differs from the one sent is recorded as a change without a note.
+fn with_history(matrix: &Matrix, previous: Option<&Matrix>, actor: &Actor, today: NaiveDate) -> Matrix {
+    let mut matrix = matrix.clone();
+    for objective in &mut matrix.objectives {
+        for action in objective.lines.iter_mut().flat_map(|l| l.actions.iter_mut()) {
+            let before = previous.and_then(|m| m.actions().find(|(_, a)| a.id == action.id).map(|(_, a)| a));
+            action.updates = before.map(|a| a.updates.clone()).unwrap_or_default();
+            // A new action's status is where it starts, not a change.
+            if before.is_some_and(|a| a.status != action.status) {
+                let by = actor.email.clone();
+                action.updates.push(ActionUpdate { status: action.status, note: String::new(), on: today, by });
+            }
+        }
+    }
+    matrix
+}
+
 /// Records an action's new status with the note that explains it.
 pub fn update_action(
     store: &mut dyn Backend,
@@ -80,7 +101,11 @@ pub fn update_action(
 ) -> Result<i64> {
     let state = state_of(registry, plan)?;
     actor.require(actor.may_report(&state), "report on this plan")?;
+    // A change of status says why: the note is what the dashboard's readers see beside it.
     let note = comment_text(note, false)?;
+    if note.is_empty() {
+        return Err(WorkflowError::invalid("matrix-action-needs-note", ""));
+    }
     let (mut matrix, version) =
         store.matrix(plan)?.ok_or_else(|| WorkflowError::NotFound(format!("matrix of {plan}")))?;
     let a = matrix.action_mut(action).ok_or_else(|| WorkflowError::NotFound(format!("action {}", shown(action))))?;

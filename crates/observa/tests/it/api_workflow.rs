@@ -344,6 +344,7 @@ fn every_authenticated_operation_of_the_document_is_exercised_here() {
         ("put", "/plans/{id}/matrix"),
         ("put", "/plans/{id}/reports/{indicator}/{period}"),
         ("post", "/plans/{id}/reports/{indicator}/{period}/decision"),
+        ("post", "/plans/{id}/actions/{action}/status"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_string(), p.to_string()))

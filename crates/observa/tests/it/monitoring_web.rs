@@ -213,4 +213,23 @@ fn the_api_writes_a_matrix_and_a_report_and_shows_only_approved_values() {
     assert_eq!(public["approved"][0]["value"], 3.0);
     assert_eq!(public["matrix"]["plan"], m.plan.as_str());
     assert_eq!(app.get("/api/v1/plans/no-such-plan/monitoring").status, 404);
+
+    // An action's status changes with a note; without one, or from another State, nothing changes.
+    let status_path = format!("/api/v1/plans/{}/actions/a1/status", m.plan);
+    let change = |note: &str| Some(serde_json::json!({ "status": "completed", "note": note }));
+    let (status, _, answer) = api(&app, "POST", &status_path, &[("Authorization", &co)], change(""));
+    assert_eq!(status, 400, "a change needs its note: {answer}");
+    let (status, _, _) = api(&app, "POST", &status_path, &[("Authorization", &cl)], change("Hecho"));
+    assert_eq!(status, 403);
+    let wrong = Some(serde_json::json!({ "status": "finished", "note": "Hecho" }));
+    assert_eq!(api(&app, "POST", &status_path, &[("Authorization", &co)], wrong).0, 422, "not a status");
+    let missing = format!("/api/v1/plans/{}/actions/zz/status", m.plan);
+    assert_eq!(api(&app, "POST", &missing, &[("Authorization", &co)], change("Hecho")).0, 404);
+    let (status, _, answer) =
+        api(&app, "POST", &status_path, &[("Authorization", &co)], change("Ocho talleres hechos."));
+    assert_eq!(status, 200, "{answer}");
+    let public = app.get(&format!("/api/v1/plans/{}/monitoring", m.plan)).json();
+    let a1 = &public["matrix"]["objectives"][0]["lines"][0]["actions"][0];
+    assert_eq!(a1["status"], "completed");
+    assert_eq!(a1["updates"].as_array().unwrap().last().unwrap()["note"], "Ocho talleres hechos.");
 }

@@ -102,7 +102,7 @@ fn deflate(text: &str, last: bool) -> Vec<u8> {
 
 /// A sheet of 1 GB of rows of one cell each, as about 2.6 MB of deflate: one megabyte of rows is
 /// compressed once and its stream repeated, with the CRC-32 combined to match.
-fn zip_bomb() -> Vec<u8> {
+pub(crate) fn zip_bomb() -> Vec<u8> {
     let head = format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet {MAIN}><sheetData>"#);
     let chunk = "<row><c><v>1</v></c></row>".repeat(40_000);
     let tail = "</sheetData></worksheet>";

@@ -260,3 +260,46 @@ pub async fn decide(
         Err(e) => fail(&app, &who, e),
     }
 }
+
+/// An action's new status and why.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionChange {
+    pub status: observa_domain::monitoring::ActionStatus,
+    /// Why the status changed (required): the public dashboard shows it beside the action.
+    pub note: String,
+}
+
+#[utoipa::path(post, path = "/plans/{id}/actions/{action}/status", operation_id = "changeActionStatus", tag = "monitoring",
+    summary = "Change an action's status with a note saying why (its coordinators, liaison officers, the secretariat); the change is added to the action's history",
+    security(("bearerToken" = []), ("session" = [])),
+    params(
+        ("id" = String, Path, description = "The plan's id"),
+        ("action" = String, Path, description = "The action's id in the plan's matrix"),
+    ),
+    request_body(content = ActionChange, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Recorded; the matrix's new version", body = Version),
+        (status = 400, description = "No note, or a note that breaks the text policy", body = Problem),
+        (status = 401, description = "No valid credentials", body = Problem),
+        (status = 403, description = "Not an account of the plan's State or the secretariat", body = Problem),
+        (status = 404, description = "No such plan, matrix or action", body = Problem),
+        (status = 422, description = "Not a status, or a body that is not an action change", body = Problem),
+    ))]
+pub async fn change_action(
+    State(app): State<AppState>,
+    who: SignedIn,
+    ApiPath((id, action)): ApiPath<(String, String)>,
+    body: Result<ApiJson<ActionChange>, Response>,
+) -> Response {
+    let change = match body {
+        Ok(ApiJson(c)) => c,
+        Err(refusal) => return no_store(refusal),
+    };
+    let today = chrono::Utc::now().date_naive();
+    let what = (change.status, change.note.as_str());
+    match who.run(&app, |store, registry, actor| op::update_action(store, registry, actor, &id, &action, what, today)) {
+        Ok(version) => answer(StatusCode::OK, &Version { version }),
+        Err(e) => fail(&app, &who, e),
+    }
+}

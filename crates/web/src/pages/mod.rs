@@ -12,6 +12,7 @@ mod cycle;
 mod cycles;
 mod editorial;
 mod home;
+mod matrix;
 mod monitoring;
 pub(crate) mod report;
 mod reporting;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(workbook::router())
         .merge(monitoring::router())
         .merge(reporting::router())
+        .merge(matrix::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))

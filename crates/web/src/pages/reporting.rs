@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use minijinja::{context, Value};
 use observa_domain::consultation::Status;
 use observa_domain::monitoring::schedule::{urgency, window};
-use observa_domain::monitoring::ReportKey;
+use observa_domain::monitoring::{ActionStatus, ReportKey};
 use observa_store::{Attachment, Evidence};
 use observa_workflow::monitoring as op;
 use observa_workflow::WorkflowError;
@@ -199,9 +199,11 @@ async fn workspace(
             let u = urgency(p, report.is_some_and(|r| r.reported()), day);
             rows.push(context! { period => v(p), name, status => status.code(), urgency => v(u), window => v(w) });
         }
+        let actions: Vec<_> = matrix.actions().map(|(_, a)| a).collect();
         let ctx = context! {
             plan => v(plan), state, matrix => true, version, rows, csrf => who.session.csrf.clone(),
-            indicators => matrix.indicators().len(), may_approve => who.actor.may_approve(),
+            indicators => matrix.indicators().len(), may_approve => who.actor.may_approve(), actions => v(actions),
+            statuses => ActionStatus::ALL.map(|s| s.code()),
         };
         Ok(private(render(&app, l, &uri, "reporting.html", ctx)))
     })();
