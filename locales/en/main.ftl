@@ -726,3 +726,4 @@ matrix-report-file = File
 matrix-report-refused = The workbook was refused: nothing was saved. Fix the cells below and upload it again.
 matrix-report-saved = The action matrix was saved as
 matrix-report-back = Back to the plan's reporting
+download-monitoring = plan monitoring: the action matrices' actions and indicators, every reporting period with its due date, and the approved values (CSV files in a data package, or one workbook)

@@ -726,3 +726,4 @@ matrix-report-file = Archivo
 matrix-report-refused = El libro fue rechazado: no se guardó nada. Corrija las celdas indicadas abajo y súbalo otra vez.
 matrix-report-saved = La matriz de acciones se guardó como
 matrix-report-back = Volver a los informes del plan
+download-monitoring = seguimiento de los planes: acciones e indicadores de las matrices, cada período de informe con su fecha límite y los valores aprobados (archivos CSV en un paquete de datos, o un libro de cálculo)

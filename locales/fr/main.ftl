@@ -726,3 +726,4 @@ matrix-report-file = Fichier
 matrix-report-refused = Le classeur a été refusé : rien n'a été enregistré. Corrigez les cellules ci-dessous et renvoyez-le.
 matrix-report-saved = La matrice d'actions a été enregistrée en
 matrix-report-back = Retour aux rapports du plan
+download-monitoring = suivi des plans : actions et indicateurs des matrices, chaque période de rapport avec son échéance et les valeurs approuvées (fichiers CSV dans un paquet de données, ou un classeur)

@@ -726,3 +726,4 @@ matrix-report-file = Arquivo
 matrix-report-refused = A pasta foi recusada: nada foi salvo. Corrija as células abaixo e envie-a de novo.
 matrix-report-saved = A matriz de ações foi salva como
 matrix-report-back = Voltar aos relatórios do plano
+download-monitoring = monitoramento dos planos: ações e indicadores das matrizes, cada período de relatório com a sua data-limite e os valores aprovados (arquivos CSV num pacote de dados, ou uma pasta de trabalho)

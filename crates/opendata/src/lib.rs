@@ -85,6 +85,7 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, String> {
 fn field(name: &str, sql_type: &str) -> Value {
     match sql_type {
         "INTEGER" => json!({ "name": name, "type": "integer" }),
+        "NUMBER" => json!({ "name": name, "type": "number" }),
         "BOOLEAN" => json!({ "name": name, "type": "boolean", "trueValues": ["1"], "falseValues": ["0"] }),
         "JSONTEXT" => {
             json!({ "name": name, "type": "string", "format": "default", "description": "JSON text (a list, map or object)" })
@@ -116,7 +117,10 @@ pub fn datapackage(tables: &[Table], title: &str, created: &str) -> Result<Vec<F
         if !pk.is_null() {
             schema["primaryKey"] = pk;
         }
-        if table.name != "states" && table.columns.iter().any(|c| c == "state") {
+        // A State's code refers to the package's States, when it holds them (a package of
+        // monitoring tables alone does not).
+        let has_states = tables.iter().any(|t| t.name == "states");
+        if has_states && table.name != "states" && table.columns.iter().any(|c| c == "state") {
             schema["foreignKeys"] =
                 json!([{ "fields": ["state"], "reference": { "resource": "states", "fields": ["code"] } }]);
         }

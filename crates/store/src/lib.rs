@@ -11,11 +11,13 @@ mod consultation;
 pub mod copy;
 mod history;
 mod monitoring;
+mod open_monitoring;
 pub mod postgres;
 mod rows;
 mod sqlite;
 
 pub use audit::AuditFilter;
+pub use open_monitoring::monitoring_tables;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 

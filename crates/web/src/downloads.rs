@@ -75,6 +75,9 @@ impl Downloads {
 /// `/downloads/<file>` from the current registry; `/downloads/cycles/<year>/<file>` from the
 /// registry as it stood for that cycle.
 pub async fn file(State(app): State<AppState>, Path(path): Path<String>) -> Response {
+    if let Some(rest) = path.strip_prefix("monitoring/") {
+        return monitoring(&app, rest);
+    }
     let (downloads, path) = match path.strip_prefix("cycles/").and_then(|rest| rest.split_once('/')) {
         Some((year, rest)) => match crate::pages::cycle_year(year).and_then(|y| app.downloads_as_of(y)) {
             Ok(d) => (d, rest.to_string()),
@@ -105,3 +108,49 @@ pub async fn file(State(app): State<AppState>, Path(path): Path<String>) -> Resp
         },
     }
 }
+
+/// The monitoring data package (`/downloads/monitoring/datapackage.json`, its CSV files and one
+/// workbook), made from the store on each request: approved values change with every decision,
+/// and the dashboards read the store the same way. A demonstration database says so in the
+/// package's title and description.
+fn monitoring(app: &AppState, path: &str) -> Response {
+    let tables = match observa_store::monitoring_tables(app.store.lock().expect("store lock").as_ref()) {
+        Ok(t) => t,
+        Err(e) => return WebError::Internal(format!("monitoring open data: {e}")).into_response(),
+    };
+    let title = if app.demonstration { MONITORING_DEMO } else { MONITORING };
+    let made = match path {
+        "observa-monitoring.xlsx" => observa_opendata::xlsx(&tables).map(|b| (XLSX, b)),
+        _ => observa_opendata::datapackage(
+            &tables,
+            title,
+            &chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        )
+        .map(|files| {
+            let found = files.into_iter().find(|f| f.name == path);
+            let kind = if path.ends_with(".json") { "application/json" } else { CSV };
+            (kind, found.map(|f| f.bytes).unwrap_or_default())
+        }),
+    };
+    match made {
+        Ok((_, bytes)) if bytes.is_empty() => {
+            WebError::NotFound(format!("no download `monitoring/{path}`")).into_response()
+        }
+        Ok((kind, bytes)) => {
+            let disposition = if kind == XLSX { "attachment; filename=\"observa-monitoring.xlsx\"" } else { "inline" };
+            let headers = [
+                (header::CONTENT_TYPE, kind.to_string()),
+                (header::CONTENT_DISPOSITION, disposition.to_string()),
+                (header::CACHE_CONTROL, "public, max-age=60".into()),
+            ];
+            (headers, bytes).into_response()
+        }
+        Err(e) => WebError::Internal(format!("monitoring open data: {e}")).into_response(),
+    }
+}
+
+/// The monitoring package's title.
+pub const MONITORING: &str = "Observa: plan monitoring (action matrices, indicators, due dates and approved values)";
+/// Its title when the database holds synthetic data.
+pub const MONITORING_DEMO: &str =
+    "DEMONSTRATION DATA (synthetic, reported by no State) - Observa: plan monitoring (action matrices, indicators, due dates and approved values)";

@@ -57,8 +57,12 @@ pub fn xlsx(db: &Path, out: &Path) -> Result<ExitCode> {
 
 pub fn datapackage(db: &Path, out: &Path) -> Result<ExitCode> {
     let store = bundled::open_seeded(db)?;
-    let files = observa_opendata::datapackage(&store.tables()?, TITLE, &chrono::Utc::now().to_rfc3339())
-        .map_err(anyhow::Error::msg)?;
+    // The registry's tables and plan monitoring's (approved values only) in one package.
+    let mut tables = store.tables()?;
+    tables.extend(observa_store::monitoring_tables(store.as_ref())?);
+    let title = if store.meta("demonstration")?.is_some() { DEMO_TITLE } else { TITLE };
+    let files =
+        observa_opendata::datapackage(&tables, title, &chrono::Utc::now().to_rfc3339()).map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(out.join("data")).with_context(|| format!("creating {}", out.display()))?;
     for f in &files {
         write_atomically(&out.join(&f.name), &f.bytes)?;
@@ -69,6 +73,8 @@ pub fn datapackage(db: &Path, out: &Path) -> Result<ExitCode> {
 
 /// The data package's title.
 pub const TITLE: &str = "Observa: national plans against the sexual exploitation of children in the Americas";
+/// Its title from a demonstration database (`observa demo`): its monitoring data is synthetic.
+const DEMO_TITLE: &str = "DEMONSTRATION DATA (synthetic monitoring, reported by no State) - Observa: national plans against the sexual exploitation of children in the Americas";
 
 /// The computed OPSC view, flattened: one row per report with the rule's values and flags.
 fn reporting_csv(ds: &observa_domain::Dataset, as_of: NaiveDate) -> Result<Vec<u8>> {

@@ -190,6 +190,8 @@ fn the_api_writes_a_matrix_and_a_report_and_shows_only_approved_values() {
     assert_eq!((status, answer["version"].as_i64()), (200, Some(2)), "{answer}");
     let public = app.get(&format!("/api/v1/plans/{}/monitoring", m.plan)).json();
     assert_eq!(public["approved"].as_array().unwrap().len(), 0, "a submitted value is not public");
+    let values = "/downloads/monitoring/data/monitoring_values.csv";
+    assert_eq!(app.get(values).body.lines().count(), 1, "open data: the header only, nothing approved yet");
     assert!(public["periods"].as_array().unwrap().len() >= 13);
     let decision = format!("{report}/decision");
     let (status, _, _) = api(
@@ -211,6 +213,14 @@ fn the_api_writes_a_matrix_and_a_report_and_shows_only_approved_values() {
     assert_eq!(status, 200, "{answer}");
     let public = app.get(&format!("/api/v1/plans/{}/monitoring", m.plan)).json();
     assert_eq!(public["approved"][0]["value"], 3.0);
+    let csv = app.get(values).body;
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.lines().nth(1).unwrap().starts_with(&format!("{},PY,i1,{period},", m.plan)), "{csv}");
+    let indicators = app.get("/downloads/monitoring/data/monitoring_indicators.csv").body;
+    assert!(indicators.contains("Prosecutors trained in the protocol"), "{indicators}");
+    let due = app.get("/downloads/monitoring/data/monitoring_periods.csv").body;
+    assert!(due.lines().count() >= 14, "every period with its due date");
+    crate::opendata::validate_served(&app, "/downloads/monitoring/");
     assert_eq!(public["matrix"]["plan"], m.plan.as_str());
     assert_eq!(app.get("/api/v1/plans/no-such-plan/monitoring").status, 404);
 
