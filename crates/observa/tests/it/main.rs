@@ -11,6 +11,7 @@ mod checks;
 mod cli;
 mod consultation;
 mod data;
+mod demo;
 mod engines;
 mod history;
 mod matrix_workbook;
