@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use observa_domain::consultation::Status;
-use observa_domain::monitoring::progress::unusual;
+use observa_domain::monitoring::progress::{breakdown_problem, unusual};
 use observa_domain::monitoring::schedule::{self, late, window, Window};
 use observa_domain::monitoring::{ActionStatus, ActionUpdate, Matrix, ProgressReport, ReportKey};
 use observa_domain::{text, Dataset, Lang};
@@ -199,6 +199,9 @@ pub fn save_report(
     let placed = matrix
         .indicator(&key.indicator)
         .ok_or_else(|| WorkflowError::NotFound(format!("indicator {}", key.indicator)))?;
+    if let Some(problem) = breakdown_problem(placed.indicator, &entry.breakdown) {
+        return Err(WorkflowError::invalid("monitoring-breakdown", problem));
+    }
     if let (Some(v), false) = (entry.value, entry.confirmed) {
         let earlier: Vec<f64> = store
             .indicator_progress(&key.plan, &key.indicator)?

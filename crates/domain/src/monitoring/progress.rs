@@ -131,3 +131,41 @@ pub fn unusual(value: f64, earlier: &[f64], indicator: &Indicator) -> bool {
     let range = if high > low { high - low } else { high.abs().max(1.0) };
     value < low - range || value > high + range
 }
+
+/// The categories a breakdown may use for each disaggregation: fixed for sex and age band (the
+/// bands of the Committee's reporting guidelines for children), any region name for region.
+pub fn categories(d: super::Disaggregation) -> &'static [&'static str] {
+    match d {
+        super::Disaggregation::Sex => &["female", "male"],
+        super::Disaggregation::AgeBand => &["0-5", "6-11", "12-17"],
+        super::Disaggregation::Region => &[],
+    }
+}
+
+/// The prefix of a breakdown key (`sex:female`, `age:12-17`, `region:Norte`).
+pub fn prefix(d: super::Disaggregation) -> &'static str {
+    match d {
+        super::Disaggregation::Sex => "sex",
+        super::Disaggregation::AgeBand => "age",
+        super::Disaggregation::Region => "region",
+    }
+}
+
+/// What is wrong with a report's breakdown for `indicator`: a key of a disaggregation the
+/// indicator does not have, an unknown category, a value that is not a number; `None` when fine.
+pub fn breakdown_problem(indicator: &Indicator, breakdown: &BTreeMap<String, f64>) -> Option<String> {
+    for (key, value) in breakdown {
+        let (p, category) = key.split_once(':').unwrap_or((key, ""));
+        let Some(d) = indicator.disaggregation.iter().copied().find(|d| prefix(*d) == p) else {
+            return Some(format!("`{key}`: indicator {} is not disaggregated by `{p}`", indicator.id));
+        };
+        let fixed = categories(d);
+        if category.trim().is_empty() || (!fixed.is_empty() && !fixed.contains(&category)) {
+            return Some(format!("`{key}`: not a category of `{p}` ({})", fixed.join(", ")));
+        }
+        if !value.is_finite() {
+            return Some(format!("`{key}`: not a number"));
+        }
+    }
+    None
+}

@@ -32,7 +32,10 @@ fn the_demonstration_database_says_so_on_every_page_and_in_its_exports_and_a_rea
     assert!(package["title"].as_str().unwrap().starts_with("DEMONSTRATION DATA"), "{package}");
 
     let dir = s.path("package");
-    assert!(s.observa("demo.db", &["export", "--format", "datapackage", "--out", dir.to_str().unwrap()]).status.success());
+    assert!(s
+        .observa("demo.db", &["export", "--format", "datapackage", "--out", dir.to_str().unwrap()])
+        .status
+        .success());
     let exported: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("datapackage.json")).unwrap()).unwrap();
     assert!(exported["title"].as_str().unwrap().starts_with("DEMONSTRATION DATA"), "{exported}");

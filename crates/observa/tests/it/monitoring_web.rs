@@ -185,7 +185,10 @@ fn the_api_writes_a_matrix_and_a_report_and_shows_only_approved_values() {
 
     let period = first.to_string();
     let report = format!("/api/v1/plans/{}/reports/i1/{period}", m.plan);
-    let entry = serde_json::json!({ "value": 3, "narrative": "Tres talleres.", "lang": "es", "submit": true });
+    let wrong = serde_json::json!({ "value": 3, "breakdown": { "age:0-5": 1 }, "lang": "es" });
+    let (status, _, answer) = api(&app, "PUT", &report, &[("Authorization", &co), ("If-Match", "\"v0\"")], Some(wrong));
+    assert_eq!(status, 400, "the indicator has no age breakdown: {answer}");
+    let entry = serde_json::json!({ "value": 3, "breakdown": { "sex:female": 2, "sex:male": 1 }, "narrative": "Tres talleres.", "lang": "es", "submit": true });
     let (status, _, answer) = api(&app, "PUT", &report, &[("Authorization", &co), ("If-Match", "\"v0\"")], Some(entry));
     assert_eq!((status, answer["version"].as_i64()), (200, Some(2)), "{answer}");
     let public = app.get(&format!("/api/v1/plans/{}/monitoring", m.plan)).json();
@@ -213,6 +216,7 @@ fn the_api_writes_a_matrix_and_a_report_and_shows_only_approved_values() {
     assert_eq!(status, 200, "{answer}");
     let public = app.get(&format!("/api/v1/plans/{}/monitoring", m.plan)).json();
     assert_eq!(public["approved"][0]["value"], 3.0);
+    assert_eq!(public["approved"][0]["breakdown"]["sex:female"], 2.0);
     let csv = app.get(values).body;
     assert_eq!(csv.lines().count(), 2, "{csv}");
     assert!(csv.lines().nth(1).unwrap().starts_with(&format!("{},PY,i1,{period},", m.plan)), "{csv}");
@@ -242,4 +246,39 @@ fn the_api_writes_a_matrix_and_a_report_and_shows_only_approved_values() {
     let a1 = &public["matrix"]["objectives"][0]["lines"][0]["actions"][0];
     assert_eq!(a1["status"], "completed");
     assert_eq!(a1["updates"].as_array().unwrap().last().unwrap()["note"], "Ocho talleres hechos.");
+}
+
+#[test]
+fn a_breakdown_is_entered_for_the_indicator_s_own_categories_only() {
+    use observa_store::MonitoringStore;
+    let (app, s, _) = setup();
+    let (plan, month) = seeded(&s);
+    let co = account(&app, &s, "coordinacion@snna.gov.py", &["--role", "coordinator", "--state", "PY"]);
+    let entry = format!("/en/monitoring/plans/{plan}/i1/{month}");
+    let page = app.get_with(&entry, &[("Cookie", &co)]);
+    assert!(page.body.contains("name=\"b_sex_female\""), "the indicator is disaggregated by sex");
+    assert!(!page.body.contains("name=\"b_age_0_5\""), "but not by age");
+    let csrf = page.csrf();
+    let post = |extra: &[(&str, &str)]| {
+        let mut f = vec![field("csrf", &csrf), field("version", "0"), field("action", "save"), field("value", "3")];
+        f.extend(extra.iter().map(|(k, v)| field(k, v)));
+        post_form(&app, &entry, &co, &f)
+    };
+    let key = observa_domain::monitoring::ReportKey {
+        plan: plan.clone(),
+        indicator: "i1".into(),
+        period: month.parse().unwrap(),
+    };
+    let stored = || s.open("c.db").progress_report(&key).unwrap();
+    let wrong = post(&[("b_age_0_5", "1")]);
+    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    assert!(wrong.body.contains("not disaggregated by"), "says which: {}", wrong.body);
+    assert_eq!(post(&[("b_sex_female", "two")]).status, 400);
+    assert!(stored().is_none(), "nothing saved");
+    let saved = post(&[("b_sex_female", "2"), ("b_sex_male", "1")]);
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let report = stored().unwrap();
+    assert_eq!(report.breakdown.get("sex:female"), Some(&2.0));
+    assert_eq!(report.breakdown.get("sex:male"), Some(&1.0));
+    assert!(app.get_with(&entry, &[("Cookie", &co)]).body.contains("value=\"2"), "the form shows it back");
 }

@@ -28,6 +28,9 @@ pub struct ApprovedValue {
     pub period_end: NaiveDate,
     pub value: Option<f64>,
     pub no_data: Option<String>,
+    /// The value by category of the indicator's disaggregation (`sex:female`).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub breakdown: std::collections::BTreeMap<String, f64>,
     pub late: bool,
 }
 
@@ -67,6 +70,7 @@ pub async fn read(State(app): State<AppState>, ApiPath(id): ApiPath<String>) -> 
                 period_end: r.period_end,
                 value: r.value,
                 no_data: r.no_data,
+                breakdown: r.breakdown,
                 late: r.late,
             })
             .collect();
@@ -131,6 +135,10 @@ pub struct ReportEntry {
     pub value: Option<f64>,
     #[serde(default)]
     pub no_data: Option<String>,
+    /// Values by category of the indicator's disaggregation: `sex:female`, `age:12-17`,
+    /// `region:<name>` (a category the indicator does not have is refused with 400).
+    #[serde(default)]
+    pub breakdown: std::collections::BTreeMap<String, f64>,
     #[serde(default)]
     pub narrative: String,
     pub lang: Lang,
@@ -188,7 +196,7 @@ pub async fn write_report(
     let e = op::Entry {
         value: entry.value,
         no_data: entry.no_data,
-        breakdown: Default::default(),
+        breakdown: entry.breakdown,
         narrative: entry.narrative,
         lang: entry.lang,
         confirmed: entry.confirmed,

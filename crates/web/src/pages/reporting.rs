@@ -274,6 +274,47 @@ struct Action {
     comment: String,
     #[serde(default)]
     until: String,
+    #[serde(default)]
+    b_sex_female: String,
+    #[serde(default)]
+    b_sex_male: String,
+    #[serde(default)]
+    b_age_0_5: String,
+    #[serde(default)]
+    b_age_6_11: String,
+    #[serde(default)]
+    b_age_12_17: String,
+    /// One region a line: `Norte: 3`.
+    #[serde(default)]
+    b_regions: String,
+}
+
+impl Action {
+    /// The breakdown entered (`sex:female` → 3, `region:Norte` → 1); empty fields are no value.
+    /// A field that is not a number is refused naming it; which categories the indicator has is
+    /// the workflow's rule.
+    fn breakdown(&self) -> Result<std::collections::BTreeMap<String, f64>, String> {
+        let mut out = std::collections::BTreeMap::new();
+        let fixed = [
+            ("sex:female", &self.b_sex_female),
+            ("sex:male", &self.b_sex_male),
+            ("age:0-5", &self.b_age_0_5),
+            ("age:6-11", &self.b_age_6_11),
+            ("age:12-17", &self.b_age_12_17),
+        ];
+        for (key, text) in fixed {
+            if let Some(v) = number(text).map_err(|shown| format!("{key}: {shown}"))? {
+                out.insert(key.to_string(), v);
+            }
+        }
+        for line in self.b_regions.lines().map(str::trim).filter(|l| !l.is_empty()).take(65) {
+            let (name, text) = line.rsplit_once(':').ok_or_else(|| line.chars().take(40).collect::<String>())?;
+            let v =
+                number(text).map_err(|shown| format!("{}: {shown}", name.trim()))?.ok_or_else(|| line.to_string())?;
+            out.insert(format!("region:{}", name.trim()), v);
+        }
+        Ok(out)
+    }
 }
 
 /// A number as people write it: `12.5`, `12,5`, `1 234`; empty is no value.
@@ -307,10 +348,13 @@ async fn act(
                 let value = number(&form.value).map_err(|shown| {
                     WebError::workflow(WorkflowError::Invalid { key: "monitoring-value-number", detail: shown }, l)
                 })?;
+                let breakdown = form.breakdown().map_err(|shown| {
+                    WebError::workflow(WorkflowError::Invalid { key: "monitoring-value-number", detail: shown }, l)
+                })?;
                 let entry = op::Entry {
                     value,
                     no_data: Some(form.no_data.clone()),
-                    breakdown: Default::default(),
+                    breakdown,
                     narrative: form.narrative.clone(),
                     lang: l.0,
                     confirmed: form.confirmed.is_some(),
