@@ -93,6 +93,12 @@ E2E_LIAISON_PASSWORD="$("$BIN" --db "$TMP/e2e.db" user add --email "$E2E_LIAISON
 E2E_REVIEWER_EMAIL="e2e-reviewer@secretariat.example.org"
 E2E_REVIEWER_PASSWORD="$("$BIN" --db "$TMP/e2e.db" user add --email "$E2E_REVIEWER_EMAIL" --role analyst 2>/dev/null | tail -1 | sed 's/.*: //')"
 export E2E_LIAISON_EMAIL E2E_LIAISON_PASSWORD E2E_REVIEWER_EMAIL E2E_REVIEWER_PASSWORD
+# The monitoring test: a plan coordinator for Paraguay and an analyst of its own.
+E2E_COORDINATOR_EMAIL="coordinacion@snna.example.py"
+E2E_COORDINATOR_PASSWORD="$("$BIN" --db "$TMP/e2e.db" user add --email "$E2E_COORDINATOR_EMAIL" --role coordinator --state PY 2>/dev/null | tail -1 | sed 's/.*: //')"
+E2E_MONITOR_EMAIL="e2e-monitoring@secretariat.example.org"
+E2E_MONITOR_PASSWORD="$("$BIN" --db "$TMP/e2e.db" user add --email "$E2E_MONITOR_EMAIL" --role analyst 2>/dev/null | tail -1 | sed 's/.*: //')"
+export E2E_COORDINATOR_EMAIL E2E_COORDINATOR_PASSWORD E2E_MONITOR_EMAIL E2E_MONITOR_PASSWORD
 log "starting $BIN serve on $URL"
 OBSERVA_LOG="${OBSERVA_LOG:-warn}" "$BIN" --db "$TMP/e2e.db" serve --addr "127.0.0.1:$PORT" >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!

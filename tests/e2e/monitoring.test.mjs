@@ -1,0 +1,136 @@
+// End-to-end browser test of plan monitoring (tests/e2e/run.sh makes a plan coordinator for
+// Paraguay and an analyst of its own): the coordinator signs in, uploads the plan's action matrix
+// as a workbook (tests/e2e/fixtures/matrix-py.xlsx, a test fixture), reports two periods with
+// evidence; the analyst returns one with a comment and approves the other; the coordinator
+// corrects the returned one and submits it again; the analyst approves it; the public dashboard
+// shows both approved values and the chart. Every page is checked with axe-core (no serious or
+// critical violation) and for console errors.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+import { setUpSecondFactor } from './totp.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const MATRIX = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'matrix-py.xlsx'));
+const BASE = (process.env.OBSERVA_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const C = { email: process.env.E2E_COORDINATOR_EMAIL, password: process.env.E2E_COORDINATOR_PASSWORD };
+const A = { email: process.env.E2E_MONITOR_EMAIL, password: process.env.E2E_MONITOR_PASSWORD };
+const PLAN = 'py-plan-esnna-2012';
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: ARGS });
+});
+after(async () => browser?.close());
+
+async function signedIn(who, firstPath) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(BASE + firstPath);
+  await page.fill('#email', who.email);
+  await page.fill('#password', who.password);
+  await Promise.all([page.waitForURL(/\/account\/password/), page.click('form.account button[type="submit"]')]);
+  await page.fill('#current', who.password);
+  await page.fill('#new', 'una clave de seguimiento 2026');
+  await page.fill('#confirm', 'una clave de seguimiento 2026');
+  await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/account/password')), page.click('form.account button[type="submit"]')]);
+  if (new URL(page.url()).pathname.endsWith('/account/totp/setup')) await setUpSecondFactor(page);
+  assert.equal(new URL(page.url()).pathname, firstPath);
+  return { page, errors };
+}
+
+async function axe(page) {
+  await page.evaluate(AXE_SOURCE);
+  const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] }));
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+}
+
+/** Fills and saves a period's report, attaches a PDF as evidence, and submits it. */
+async function report(p, href, value, narrative) {
+  await p.goto(BASE + href);
+  await p.fill('#value', String(value));
+  await p.fill('#narrative', narrative);
+  await Promise.all([p.waitForURL(/done=saved/), p.click('button[value="save"]')]);
+  await p.setInputFiles('#file', { name: `acta-${value}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await Promise.all([p.waitForURL(/done=attached/), p.click('form[enctype="multipart/form-data"] button[type="submit"]')]);
+  assert.match(await p.locator('main').innerText(), new RegExp(`acta-${value}\\.pdf`));
+  const before = p.url();
+  await Promise.all([p.waitForURL((u) => u.href !== before && /done=saved/.test(u.search)), p.click('button[value="submit"]')]);
+  assert.match(await p.locator('main').innerText(), /Enviad/);
+}
+
+test('a coordinator imports a matrix and reports, the secretariat returns and approves, the public sees the values',
+  { skip: !C.email || !A.email }, async () => {
+    const workspace = `/es/monitoring/plans/${PLAN}`;
+    const coordinator = await signedIn(C, workspace);
+    const p = coordinator.page;
+    assert.match(await p.locator('main').innerText(), /no tiene matriz|matriz de acciones/i);
+    assert.deepEqual(await axe(p), [], 'the workspace has no serious accessibility problem');
+    await p.setInputFiles('#matrix-file', { name: 'matriz.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: MATRIX });
+    await p.click('form[action$="/matrix.xlsx"] button[type="submit"]');
+    await p.locator('h1').waitFor();
+    const read = await p.locator('main').innerText();
+    assert.match(read, /Objetivos: 1/, read);
+    assert.match(read, /Acciones: 2/);
+    assert.deepEqual(await axe(p), [], 'the workbook report has no serious accessibility problem');
+
+    // Two open periods of the monthly indicator, from the workspace's list of what is due.
+    await p.goto(BASE + workspace);
+    const links = await p.locator('main table a[href*="/e2e-i1/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(links.length >= 2, `at least two periods open to report: ${links}`);
+    const [first, second] = links.slice(-2);
+    await p.goto(BASE + first);
+    assert.deepEqual(await axe(p), [], 'the entry form has no serious accessibility problem');
+    await report(p, first, 7, 'Siete equipos capacitados en Asunción.');
+    await report(p, second, 9, 'Nueve equipos capacitados.');
+
+    const analyst = await signedIn(A, '/es/monitoring/review');
+    const r = analyst.page;
+    assert.deepEqual(await axe(r), [], 'the review page has no serious accessibility problem');
+    await r.goto(BASE + first);
+    await r.fill('#comment', 'Indique en qué departamentos se capacitó a los equipos.');
+    await Promise.all([r.waitForURL(/done=returned/), r.click('button[value="return"]')]);
+    await r.goto(BASE + second);
+    await Promise.all([r.waitForURL(/done=approved/), r.click('button[value="approve"]')]);
+
+    await p.goto(BASE + first);
+    const returned = await p.locator('main').innerText();
+    assert.match(returned, /Devuelt/);
+    assert.match(returned, /Indique en qué departamentos se capacitó a los equipos\./, 'the comment reaches the coordinator');
+    await p.fill('#value', '8');
+    await p.fill('#narrative', 'Ocho equipos capacitados en Asunción y Central.');
+    const before = p.url();
+    await Promise.all([p.waitForURL((u) => u.href !== before && /done=saved/.test(u.search)), p.click('button[value="submit"]')]);
+
+    await r.goto(BASE + first);
+    await Promise.all([r.waitForURL(/done=approved/), r.click('button[value="approve"]')]);
+
+    // The public dashboard, signed out: the approved values, a chart and its table.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const pub = await context.newPage();
+    await pub.goto(`${BASE}/es/plans/${PLAN}/monitoring`);
+    const text = await pub.locator('main').innerText();
+    assert.match(text, /Equipos capacitados/);
+    assert.ok(await pub.locator('main svg').count() > 0, 'a chart');
+    const cells = await pub.locator('main table td').allInnerTexts();
+    const shown = (v) => cells.some((c) => c === `${v}` || c === `${v}.0`);
+    assert.ok(shown(8) && shown(9), `the approved values in the chart's table: ${cells}`);
+    assert.ok(!shown(7), 'the returned value was never public');
+    assert.deepEqual(await axe(pub), [], 'the public dashboard has no serious accessibility problem');
+    if (process.env.E2E_SCREENSHOT_DIR) await pub.screenshot({ path: join(process.env.E2E_SCREENSHOT_DIR, 'monitoring-plan.png'), fullPage: true });
+    await context.close();
+    assert.deepEqual([...coordinator.errors, ...analyst.errors], [], 'no console or page errors');
+  });
