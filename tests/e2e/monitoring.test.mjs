@@ -58,6 +58,10 @@ async function axe(page) {
   return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
 }
 
+async function shot(page, name) {
+  if (process.env.E2E_SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.E2E_SCREENSHOT_DIR, name), fullPage: true });
+}
+
 /** Fills and saves a period's report, attaches a PDF as evidence, and submits it. */
 async function report(p, href, value, narrative) {
   await p.goto(BASE + href);
@@ -92,8 +96,10 @@ test('a coordinator imports a matrix and reports, the secretariat returns and ap
     const links = await p.locator('main table a[href*="/e2e-i1/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     assert.ok(links.length >= 2, `at least two periods open to report: ${links}`);
     const [first, second] = links.slice(-2);
+    await shot(p, 'monitoring-workspace.png');
     await p.goto(BASE + first);
     assert.deepEqual(await axe(p), [], 'the entry form has no serious accessibility problem');
+    await shot(p, 'monitoring-entry.png');
     await report(p, first, 7, 'Siete equipos capacitados en Asunción.');
     await report(p, second, 9, 'Nueve equipos capacitados.');
 
@@ -130,7 +136,7 @@ test('a coordinator imports a matrix and reports, the secretariat returns and ap
     assert.ok(shown(8) && shown(9), `the approved values in the chart's table: ${cells}`);
     assert.ok(!shown(7), 'the returned value was never public');
     assert.deepEqual(await axe(pub), [], 'the public dashboard has no serious accessibility problem');
-    if (process.env.E2E_SCREENSHOT_DIR) await pub.screenshot({ path: join(process.env.E2E_SCREENSHOT_DIR, 'monitoring-plan.png'), fullPage: true });
+    await shot(pub, 'monitoring-plan.png');
     await context.close();
     assert.deepEqual([...coordinator.errors, ...analyst.errors], [], 'no console or page errors');
   });

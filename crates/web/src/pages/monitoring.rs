@@ -75,7 +75,7 @@ async fn plan(
         let found = figures(&app, &id)?;
         let ctx = match &found {
             None => context! { plan => v(plan), state => v(state), matrix => false },
-            Some((_, f)) => {
+            Some((matrix, f)) => {
               let pages = f.indicators.len().div_ceil(PER_PAGE).max(1);
               let page = q.page.as_deref().and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).clamp(1, pages);
               context! {
@@ -89,6 +89,10 @@ async fn plan(
                 indicators => f.indicators.iter().skip((page - 1) * PER_PAGE).take(PER_PAGE).map(|r| row(r, l.0)).collect::<Vec<_>>(),
                 tracks => f.tracks.iter().map(|(t, n)| context! { code => t.code(), n }).collect::<Vec<_>>(),
                 actions => f.actions.iter().map(|(s, n)| context! { code => s.code(), n }).collect::<Vec<_>>(),
+                // Each action with its status and the note of its last change.
+                action_list => matrix.actions().map(|(_, a)| context! {
+                    id => a.id.clone(), title => a.title.clone(), status => a.status.code(), last => v(a.updates.last()),
+                }).collect::<Vec<_>>(),
               }
             }
         };
