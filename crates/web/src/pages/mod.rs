@@ -12,8 +12,10 @@ mod cycle;
 mod cycles;
 mod editorial;
 mod home;
+mod mail_status;
 mod monitoring;
 pub(crate) mod report;
+mod reminders;
 mod reporting;
 mod review;
 mod states;
@@ -62,6 +64,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(workbook::router())
         .merge(monitoring::router())
         .merge(reporting::router())
+        .merge(reminders::router())
+        .merge(mail_status::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))
