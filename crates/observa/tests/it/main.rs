@@ -13,6 +13,7 @@ mod consultation;
 mod data;
 mod engines;
 mod history;
+mod mail;
 mod monitoring;
 mod monitoring_web;
 mod openapi;

@@ -14,7 +14,7 @@ use crate::web::TestApp;
 
 /// A matrix for Paraguay whose indicator is monthly from the first day of the month three months
 /// ago, so that last month's period is open on any day the test runs; its plan and last month.
-fn seeded(s: &crate::Scratch) -> (String, String) {
+pub(crate) fn seeded(s: &crate::Scratch) -> (String, String) {
     let registry = crate::bundled();
     let mut m = paraguay(&registry);
     let today = chrono::Utc::now().date_naive();
