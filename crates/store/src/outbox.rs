@@ -32,8 +32,13 @@ pub trait OutboxStore {
     fn mark_sent(&mut self, id: i64, message_id: &str, at: DateTime<Utc>) -> Result<bool>;
     /// Records a failed attempt at `at` with its error: the message waits for `retry_at`, or
     /// with `None` has failed for good. False when it is not queued. Audited.
-    fn record_failure(&mut self, id: i64, error: &str, at: DateTime<Utc>, retry_at: Option<DateTime<Utc>>)
-        -> Result<bool>;
+    fn record_failure(
+        &mut self,
+        id: i64,
+        error: &str,
+        at: DateTime<Utc>,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<bool>;
     /// How many messages are in each state, and the `recent` latest failed attempts.
     fn delivery(&self, recent: usize) -> Result<Delivery>;
 }
@@ -77,7 +82,8 @@ pub(crate) fn bounded_error(error: &str) -> String {
     error.chars().take(MAX_ERROR).collect()
 }
 
-pub(crate) const FAILURES: &str = "SELECT id, to_address, subject, status, attempts, last_error, last_attempt_at, next_attempt_at
+pub(crate) const FAILURES: &str =
+    "SELECT id, to_address, subject, status, attempts, last_error, last_attempt_at, next_attempt_at
      FROM outbox WHERE last_error IS NOT NULL AND status <> 'sent' ORDER BY last_attempt_at DESC, id DESC LIMIT ";
 
 pub(crate) const COUNTS: &str = "SELECT status, COUNT(*) FROM outbox GROUP BY status";
@@ -104,7 +110,15 @@ impl OutboxStore for SqliteStore {
             }
         }
         if !queued.is_empty() {
-            append_audit(&self.audit_key, &tx, actor.into(), "queue-messages", "outbox", None, Some(&queued.join(", ")))?;
+            append_audit(
+                &self.audit_key,
+                &tx,
+                actor.into(),
+                "queue-messages",
+                "outbox",
+                None,
+                Some(&queued.join(", ")),
+            )?;
         }
         tx.commit()?;
         Ok(queued.len())
@@ -130,7 +144,10 @@ impl OutboxStore for SqliteStore {
             return Ok(claimed);
         }
         for m in &claimed {
-            tx.execute("UPDATE outbox SET next_attempt_at = ?1 WHERE id = ?2", rusqlite::params![stamp(lease_until), m.id])?;
+            tx.execute(
+                "UPDATE outbox SET next_attempt_at = ?1 WHERE id = ?2",
+                rusqlite::params![stamp(lease_until), m.id],
+            )?;
         }
         let after = claim_note(&claimed, lease_until);
         append_audit(&self.audit_key, &tx, SENDER.into(), "claim-messages", "outbox", None, Some(&after))?;
@@ -174,7 +191,15 @@ impl OutboxStore for SqliteStore {
             .optional()?;
         let Some(attempts) = attempts else { return Ok(false) };
         let after = failure_note(status, attempts, &error, retry.as_deref());
-        append_audit(&self.audit_key, &tx, SENDER.into(), "message-failed", &format!("outbox/{id}"), None, Some(&after))?;
+        append_audit(
+            &self.audit_key,
+            &tx,
+            SENDER.into(),
+            "message-failed",
+            &format!("outbox/{id}"),
+            None,
+            Some(&after),
+        )?;
         tx.commit()?;
         Ok(true)
     }

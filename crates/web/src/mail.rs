@@ -194,7 +194,8 @@ mod tests {
     #[test]
     fn a_relay_says_its_host_and_encryption_never_its_password() {
         let t = Timing::from_env();
-        let r = Relay::new("smtp://ana:s3cret@mail.example.org:587?tls=required", "Observa <o@example.org>", t).unwrap();
+        let r =
+            Relay::new("smtp://ana:s3cret@mail.example.org:587?tls=required", "Observa <o@example.org>", t).unwrap();
         assert_eq!((r.host.as_str(), r.port, r.security), ("mail.example.org", 587, "starttls"));
         assert!(!format!("{r:?}").contains("s3cret"));
         assert_eq!(r.message_id(42), "<observa-outbox-42@example.org>");

@@ -23,22 +23,28 @@ pub struct MonitoringReminder {
     pub overdue: usize,
 }
 
-/// What each State's plans have due and overdue on `today`: State → (plans, due, overdue), only
-/// States with something to report.
-fn states_due(store: &dyn Backend, today: NaiveDate) -> Result<BTreeMap<String, (Vec<String>, usize, usize)>> {
-    let mut due: BTreeMap<String, (Vec<String>, usize, usize)> = BTreeMap::new();
+/// What one State's plans have to report: the plans, and their periods due and overdue.
+#[derive(Default)]
+struct Due {
+    plans: Vec<String>,
+    due: usize,
+    overdue: usize,
+}
+
+/// What each State's plans have due and overdue on `today`, only States with something to report.
+fn states_due(store: &dyn Backend, today: NaiveDate) -> Result<BTreeMap<String, Due>> {
+    let mut out: BTreeMap<String, Due> = BTreeMap::new();
     for (state, matrix) in store.matrices()? {
-        let figures =
-            dashboard::plan(&matrix, &store.periods(&matrix.plan)?, &store.progress(&matrix.plan)?, today);
+        let figures = dashboard::plan(&matrix, &store.periods(&matrix.plan)?, &store.progress(&matrix.plan)?, today);
         if figures.due + figures.overdue == 0 {
             continue;
         }
-        let entry = due.entry(state).or_default();
-        entry.0.push(matrix.plan.clone());
-        entry.1 += figures.due;
-        entry.2 += figures.overdue;
+        let entry = out.entry(state).or_default();
+        entry.plans.push(matrix.plan.clone());
+        entry.due += figures.due;
+        entry.overdue += figures.overdue;
     }
-    Ok(due)
+    Ok(out)
 }
 
 /// The reminders due on `today`: one for each enabled coordinator or liaison officer account
@@ -50,12 +56,18 @@ pub fn monitoring_reminders_due(store: &dyn Backend, today: NaiveDate) -> Result
     }
     let accounts = store.accounts()?;
     let mut out = Vec::new();
-    for (state, (plans, due, overdue)) in states {
+    for (state, Due { plans, due, overdue }) in states {
         let officers = accounts
             .iter()
             .filter(|a| a.role.is_scoped() && !a.disabled && a.states.iter().any(|s| s.as_str() == state));
         for a in officers {
-            out.push(MonitoringReminder { state: state.clone(), to: a.email.clone(), plans: plans.clone(), due, overdue });
+            out.push(MonitoringReminder {
+                state: state.clone(),
+                to: a.email.clone(),
+                plans: plans.clone(),
+                due,
+                overdue,
+            });
         }
     }
     Ok(out)

@@ -28,7 +28,13 @@ impl Mail {
         })?;
         let relay = observa_web::mail::Relay::new(&url, &from, observa_web::mail::Timing::from_env())
             .map_err(|e| anyhow!(e))?;
-        println!("mail: sending the outbox through {}:{} ({}) from {}", relay.host, relay.port, relay.security, relay.from());
+        println!(
+            "mail: sending the outbox through {}:{} ({}) from {}",
+            relay.host,
+            relay.port,
+            relay.security,
+            relay.from()
+        );
         Ok(Some(relay))
     }
 }

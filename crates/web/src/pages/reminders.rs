@@ -29,7 +29,11 @@ fn word(app: &AppState, l: Lang, r: &MonitoringReminder) -> Message {
             .replace("%overdue%", &r.overdue.to_string())
             .replace("%path%", &paths.join(" "))
     };
-    Message { to: r.to.clone(), subject: fill(l.text("monitoring-reminder-subject")), body: fill(l.text("monitoring-reminder-body")) }
+    Message {
+        to: r.to.clone(),
+        subject: fill(l.text("monitoring-reminder-subject")),
+        body: fill(l.text("monitoring-reminder-body")),
+    }
 }
 
 #[derive(serde::Deserialize)]
