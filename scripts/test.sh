@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # All of Observa's tests, as the README promises: installs what the tests use that cargo does not
-# (Python with frictionless, openpyxl and python-docx, poppler-utils, Debian's Chromium, the npm packages of the browser test),
+# (Python with frictionless, openpyxl, python-docx and aiosmtpd (a local SMTP relay for the mail tests), poppler-utils, Debian's Chromium, the npm packages of the browser test),
 # then runs the Rust tests and the end-to-end browser test, and ends with one line counting both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV="${OBSERVA_VENV:-.venv}"
-if ! "$VENV/bin/python" -c "import frictionless, openpyxl, docx" 2>/dev/null; then
-    echo "== installing frictionless, openpyxl and python-docx into $VENV"
+if ! "$VENV/bin/python" -c "import frictionless, openpyxl, docx, aiosmtpd" 2>/dev/null; then
+    echo "== installing frictionless, openpyxl, python-docx and aiosmtpd into $VENV"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check frictionless openpyxl python-docx
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check frictionless openpyxl python-docx aiosmtpd
 fi
 # The report's PDF is read back with poppler's pdftotext and pdfinfo.
 if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null; then

@@ -34,6 +34,14 @@ enum Command {
         /// and send Strict-Transport-Security.
         #[arg(long, env = "OBSERVA_BEHIND_TLS")]
         behind_tls: bool,
+        /// The mail relay that sends the outbox (reminders), in lettre's URL form:
+        /// `smtp://host:25` (a local relay, no encryption), `smtp://user:pass@host:587?tls=required`
+        /// (STARTTLS) or `smtps://user:pass@host:465` (TLS). Without it nothing is sent.
+        #[arg(long, env = "OBSERVA_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The address messages come from (`Observa <observa@example.org>`); needed with `--smtp-url`.
+        #[arg(long, env = "OBSERVA_MAIL_FROM")]
+        mail_from: Option<String>,
     },
     /// Build a separate demonstration database (`--db demo.db`): the 2014 registry plus
     /// synthetic monitoring data, marked as such on every page. Refuses a real database.
@@ -227,7 +235,10 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { addr, behind_tls } => commands::serve::run(&cli.db, addr, behind_tls),
+        Command::Serve { addr, behind_tls, smtp_url, mail_from } => {
+            let mail = commands::serve::Mail { smtp_url, mail_from };
+            commands::serve::run(&cli.db, addr, behind_tls, mail)
+        }
         Command::Check { data, quiet } => commands::check::run(&cli.db, data.as_deref(), quiet),
         Command::Import { path, allow_empty } => commands::import::run(&cli.db, &path, allow_empty),
         Command::Report { cycle, lang, format, out, on, all } => {

@@ -12,12 +12,14 @@ pub mod copy;
 mod history;
 mod monitoring;
 mod open_monitoring;
+mod outbox;
 pub mod postgres;
 mod rows;
 mod sqlite;
 
 pub use audit::AuditFilter;
 pub use open_monitoring::monitoring_tables;
+pub use outbox::{Delivery, Failure, OutboxStore, Outgoing};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -53,8 +55,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Everything Observa needs from one database, whichever engine holds it: what the web layer and
 /// the commands hold (`Box<dyn Backend>`), so neither ever names an engine.
-pub trait Backend: Store + AccountStore + ConsultationStore + MonitoringStore + AuditLog + Send {}
-impl<T: Store + AccountStore + ConsultationStore + MonitoringStore + AuditLog + Send> Backend for T {}
+pub trait Backend: Store + AccountStore + ConsultationStore + MonitoringStore + OutboxStore + AuditLog + Send {}
+impl<T: Store + AccountStore + ConsultationStore + MonitoringStore + OutboxStore + AuditLog + Send> Backend for T {}
 
 /// Opens the database at `location` and brings its schema up to date: a `postgres://` or
 /// `postgresql://` URL is PostgreSQL, anything else a SQLite file (the embedded default).

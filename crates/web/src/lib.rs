@@ -13,6 +13,7 @@ mod extract;
 pub mod filetype;
 mod headers;
 mod i18n;
+pub mod mail;
 mod matrix_workbook;
 mod pages;
 mod refusals;
@@ -61,6 +62,9 @@ pub struct AppState {
     pub questionnaires: Arc<Vec<Questionnaire>>,
     /// The database holds demonstration data (`observa demo`): every page says so.
     pub demonstration: bool,
+    /// The mail relay the outbox is sent through (`observa serve --smtp-url`); none: nothing is
+    /// sent and messages wait in the outbox.
+    pub mail: Option<Arc<mail::Relay>>,
 }
 
 impl AppState {
@@ -79,7 +83,14 @@ impl AppState {
             refusals: Default::default(),
             questionnaires: Arc::new(questionnaires),
             demonstration,
+            mail: None,
         })
+    }
+
+    /// Sends the outbox through `relay` once served ([`serve`] starts the sender).
+    pub fn with_mail(mut self, relay: Option<mail::Relay>) -> Self {
+        self.mail = relay.map(Arc::new);
+        self
     }
 
     /// Marks cookies `Secure` and sends HSTS: for a server reached only through HTTPS.
@@ -203,12 +214,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight.
+/// Serves until Ctrl-C (or SIGTERM), then finishes the requests in flight; with a mail relay, sends
+/// the outbox meanwhile.
 pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("Observa is serving on http://{}/", listener.local_addr()?);
     let follower = state.clone();
     std::thread::spawn(move || follow_other_writers(follower));
+    if let Some(relay) = state.mail.clone() {
+        tokio::spawn(mail::deliver(state.clone(), relay));
+    }
     serve_on(listener, state, shutdown_signal()).await
 }
 

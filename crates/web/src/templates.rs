@@ -137,6 +137,7 @@ impl Templates {
             "monitoring.html",
             "monitoring_plan.html",
             "monitoring_review.html",
+            "mail_status.html",
             "reporting.html",
             "matrix_report.html",
             "report_entry.html",

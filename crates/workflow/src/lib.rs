@@ -1,8 +1,8 @@
 //! The consultation's one home: where a response stands and what may change in each status
 //! ([`status`]), who may do what ([`actor`]), where a form starts from ([`start`]), deadlines and
-//! reminders ([`deadline`]), the one validation policy of every channel ([`answers`]) and every
-//! operation (open a cycle, save, submit, comment, return, accept, attach, translate a text),
-//! each one store transaction returning [`WorkflowError`].
+//! reminders ([`deadline`]; monitoring reminders: [`reminders`]), the one validation policy of
+//! every channel ([`answers`]) and every operation (open a cycle, save, submit, comment, return,
+//! accept, attach, translate a text), each one store transaction returning [`WorkflowError`].
 //!
 //! No HTTP and no SQL: operations take the storage traits (`&mut dyn Backend`), so the web form,
 //! the workbook upload, the API and the command line all call the same function and get the same
@@ -13,6 +13,7 @@ pub mod answers;
 pub mod cycle;
 pub mod deadline;
 pub mod monitoring;
+pub mod reminders;
 pub mod review;
 pub mod start;
 pub mod status;

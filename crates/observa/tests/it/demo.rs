@@ -1,8 +1,6 @@
 //! `observa demo`: synthetic monitoring data in a database of its own, marked on every page and
 //! in its exports, and never written into a database that is not a demonstration.
 
-use observa_store::MonitoringStore;
-
 use crate::web::TestApp;
 use crate::{text, Scratch};
 

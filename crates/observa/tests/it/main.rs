@@ -15,6 +15,7 @@ mod demo;
 mod engines;
 mod history;
 mod matrix_workbook;
+mod mail;
 mod monitoring;
 mod monitoring_web;
 mod openapi;

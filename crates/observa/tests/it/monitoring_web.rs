@@ -14,7 +14,7 @@ use crate::web::TestApp;
 
 /// A matrix for Paraguay whose indicator is monthly from the first day of the month three months
 /// ago, so that last month's period is open on any day the test runs; its plan and last month.
-fn seeded(s: &crate::Scratch) -> (String, String) {
+pub(crate) fn seeded(s: &crate::Scratch) -> (String, String) {
     let registry = crate::bundled();
     let mut m = paraguay(&registry);
     let today = chrono::Utc::now().date_naive();
@@ -250,7 +250,6 @@ fn the_api_writes_a_matrix_and_a_report_and_shows_only_approved_values() {
 
 #[test]
 fn a_breakdown_is_entered_for_the_indicator_s_own_categories_only() {
-    use observa_store::MonitoringStore;
     let (app, s, _) = setup();
     let (plan, month) = seeded(&s);
     let co = account(&app, &s, "coordinacion@snna.gov.py", &["--role", "coordinator", "--state", "PY"]);

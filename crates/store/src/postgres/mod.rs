@@ -21,6 +21,7 @@ mod audit;
 mod consultation;
 mod history;
 mod monitoring;
+mod outbox;
 mod registry;
 mod rows;
 
@@ -33,10 +34,11 @@ use postgres::{Client, NoTls, Transaction};
 use crate::{Result, StoreError};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-pub const MIGRATIONS: [(&str, &str); 3] = [
+pub const MIGRATIONS: [(&str, &str); 4] = [
     ("0001_schema", include_str!("../../migrations/postgres/0001_schema.sql")),
     ("0002_translations", include_str!("../../migrations/postgres/0002_translations.sql")),
     ("0004_monitoring", include_str!("../../migrations/postgres/0004_monitoring.sql")),
+    ("0005_outbox_delivery", include_str!("../../migrations/postgres/0005_outbox_delivery.sql")),
 ];
 
 /// Columns of every table as (name, declared type: TEXT, INTEGER, BOOLEAN, JSONTEXT, BLOB), in

@@ -1,6 +1,6 @@
 //! The secretariat's side of cycles beyond the forms: the list of cycles with the form that opens
 //! the next one (the questionnaire copied from a chosen cycle), and the reminders due to liaison
-//! officers, queued in the outbox for a mail server.
+//! officers, queued in the outbox (`observa serve --smtp-url` sends it: `crate::mail`).
 
 use axum::extract::{Path, State};
 use axum::http::Uri;

@@ -13,7 +13,9 @@ mod cycles;
 mod editorial;
 mod home;
 mod matrix;
+mod mail_status;
 mod monitoring;
+mod reminders;
 pub(crate) mod report;
 mod reporting;
 mod review;
@@ -64,6 +66,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(monitoring::router())
         .merge(reporting::router())
         .merge(matrix::router())
+        .merge(reminders::router())
+        .merge(mail_status::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))
