@@ -10,8 +10,10 @@ mod attachments;
 mod changes;
 mod cycle;
 mod cycles;
+mod design;
 mod editorial;
 mod home;
+pub(crate) mod matrix_form;
 mod monitoring;
 pub(crate) mod report;
 mod reporting;
@@ -62,6 +64,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(workbook::router())
         .merge(monitoring::router())
         .merge(reporting::router())
+        .merge(design::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))
