@@ -155,6 +155,12 @@ fn code(fp: &observa_domain::facts::FocalPoint) -> String {
     serde_json::to_value(fp).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
+/// A label as a column heading: its first letter in capitals.
+fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn heading(level: usize, text: &str) -> Paragraph {
     Paragraph::new().style(&format!("Heading{level}")).add_run(Run::new().add_text(text))
 }

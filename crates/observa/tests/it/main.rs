@@ -11,6 +11,7 @@ mod checks;
 mod cli;
 mod consultation;
 mod data;
+mod design;
 mod engines;
 mod history;
 mod monitoring;
