@@ -134,7 +134,7 @@ fn objective(mut docx: Docx, o: &Objective, label: &dyn Fn(&str) -> String) -> D
             "design-field-dates",
             "design-field-resources",
         ]
-        .map(label);
+        .map(|k| capital(&label(k)));
         docx = docx.add_table(table(&header, rows, &[4, 2, 2, 2, 3])).add_paragraph(Paragraph::new());
     }
     if !indicators.is_empty() {
