@@ -6,6 +6,7 @@
 //! The heavy writers live in this crate alone so that editing a portal page does not rebuild them.
 
 pub mod compose;
+pub mod design_docx;
 pub mod document;
 mod docx;
 mod html;
@@ -15,6 +16,7 @@ mod pdf;
 mod xlsx;
 
 pub use compose::{compose, Inputs};
+pub use design_docx::{found_text, write_design};
 pub use document::Document;
 pub use html::body as html_body;
 

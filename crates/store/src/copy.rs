@@ -45,13 +45,15 @@ fn tables() -> Vec<&'static str> {
         "progress_comments",
         "period_reopenings",
         "evidence",
+        "plan_drafts",
     ]);
     all
 }
 
 /// PostgreSQL columns filled by a sequence that a copy writes explicitly: the sequences must
 /// continue after the copied values.
-const SERIALS: [(&str, &str); 9] = [
+const SERIALS: [(&str, &str); 10] = [
+    ("plan_drafts", "id"),
     ("accounts", "id"),
     ("progress_comments", "id"),
     ("period_reopenings", "id"),

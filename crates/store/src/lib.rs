@@ -9,6 +9,7 @@ pub mod audit;
 pub mod backup;
 mod consultation;
 pub mod copy;
+mod design;
 mod history;
 mod monitoring;
 mod open_monitoring;
@@ -55,8 +56,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Everything Observa needs from one database, whichever engine holds it: what the web layer and
 /// the commands hold (`Box<dyn Backend>`), so neither ever names an engine.
-pub trait Backend: Store + AccountStore + ConsultationStore + MonitoringStore + OutboxStore + AuditLog + Send {}
-impl<T: Store + AccountStore + ConsultationStore + MonitoringStore + OutboxStore + AuditLog + Send> Backend for T {}
+pub trait Backend: Store + AccountStore + ConsultationStore + MonitoringStore + DesignStore + OutboxStore + AuditLog + Send {}
+impl<T: Store + AccountStore + ConsultationStore + MonitoringStore + DesignStore + OutboxStore + AuditLog + Send> Backend for T {}
 
 /// Opens the database at `location` and brings its schema up to date: a `postgres://` or
 /// `postgresql://` URL is PostgreSQL, anything else a SQLite file (the embedded default).
@@ -399,6 +400,23 @@ pub trait MonitoringStore {
     /// page served from it says so. Audited.
     fn mark_demonstration(&mut self, note: &str, actor: &str) -> Result<()>;
 }
+
+/// Plans in design: each State's drafts of its next plan (`observa_domain::monitoring::design`).
+/// Which drafts may be written is the workflow's rule; the store keeps the versions.
+pub trait DesignStore {
+    /// Every draft, by State and id.
+    fn plan_drafts(&self) -> Result<Vec<PlanDraft>>;
+    fn plan_draft(&self, id: i64) -> Result<Option<PlanDraft>>;
+    /// Stores a new draft (its `id` and `version` are ignored) at version 1, audited; returns its
+    /// id.
+    fn create_plan_draft(&mut self, draft: &PlanDraft, actor: &str) -> Result<i64>;
+    /// Saves a draft's title and body if its stored version is `expected`, in one transaction with
+    /// an audit entry; returns the new version. Otherwise [`StoreError::Conflict`] and nothing
+    /// changes.
+    fn save_plan_draft(&mut self, draft: &PlanDraft, expected: i64, actor: &str) -> Result<i64>;
+}
+
+pub use observa_domain::monitoring::design::Draft as PlanDraft;
 
 /// A report to write with another write: the report as decided, what the stored one must be,
 /// and the comment that says why.

@@ -18,7 +18,7 @@ use crate::AuditLog;
 use crate::{Result, Store, StoreError, Table};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-const MIGRATIONS: [(&str, &str); 16] = [
+const MIGRATIONS: [(&str, &str); 17] = [
     ("0001_registry", include_str!("../migrations/sqlite/0001_registry.sql")),
     ("0002_audit", include_str!("../migrations/sqlite/0002_audit.sql")),
     ("0003_editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
@@ -35,6 +35,7 @@ const MIGRATIONS: [(&str, &str); 16] = [
     ("0014_translations", include_str!("../migrations/sqlite/0014_translations.sql")),
     ("0016_monitoring", include_str!("../migrations/sqlite/0016_monitoring.sql")),
     ("0017_outbox_delivery", include_str!("../migrations/sqlite/0017_outbox_delivery.sql")),
+    ("0018_plan_drafts", include_str!("../migrations/sqlite/0018_plan_drafts.sql")),
 ];
 
 pub struct SqliteStore {

@@ -12,6 +12,7 @@ pub mod actor;
 pub mod answers;
 pub mod cycle;
 pub mod deadline;
+pub mod design;
 pub mod monitoring;
 pub mod reminders;
 pub mod review;

@@ -34,8 +34,8 @@ pub use super::rio_rules::{Criterion, CRITERIA};
 
 /// The keywords of the text rules, as the rules list them (`*`: a word beginning; otherwise a whole
 /// word or phrase).
-const GENDER: &[&str] = &["gender", "género", "gênero", "women", "woman", "mujer*", "mulher*", "femme*"];
-const SOCIAL_PROTECTION: &[&str] = &[
+pub(crate) const GENDER: &[&str] = &["gender", "género", "gênero", "women", "woman", "mujer*", "mulher*", "femme*"];
+pub(crate) const SOCIAL_PROTECTION: &[&str] = &[
     "social protection",
     "protección social",
     "proteção social",
@@ -420,7 +420,7 @@ fn mentioned(id: &'static str, found: Vec<Evidence>) -> CriterionResult {
 
 /// Whether `text` mentions a keyword, case-insensitively: the keyword starts a word, and ends one
 /// unless it ends with `*` (a word beginning: `financ*` matches "financial", "financiamiento").
-fn mentions(text: &str, keywords: &[&str]) -> bool {
+pub(crate) fn mentions(text: &str, keywords: &[&str]) -> bool {
     let text = text.to_lowercase();
     let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
     keywords.iter().any(|kw| {

@@ -11,6 +11,7 @@
 
 pub mod dashboard;
 pub mod design;
+pub mod edit;
 pub mod progress;
 pub mod schedule;
 pub mod synthetic;

@@ -12,6 +12,7 @@ mod cli;
 mod consultation;
 mod data;
 mod demo;
+mod design;
 mod engines;
 mod history;
 mod matrix_workbook;

@@ -6,7 +6,7 @@ use std::io::BufRead;
 use std::process::{Child, Command, Output, Stdio};
 
 use observa_domain::consultation::Value as Answer;
-use observa_store::{AccountStore, ConsultationStore, Expected, PostgresStore, SqliteStore, Store};
+use observa_store::{AccountStore, ConsultationStore, DesignStore, Expected, PostgresStore, SqliteStore, Store};
 use serde_json::{json, Value};
 
 use crate::engines::{fresh_database, server};
@@ -61,6 +61,10 @@ fn copy_moves_a_whole_database_to_postgres_and_back_with_its_history_and_a_verif
         };
         store.attach(2015, "CL", &file, b"%PDF-", "enlace@gob.cl").unwrap();
         store.add_comment(2015, "CL", "plans.changes", "¿Cuándo?", "ana@example.org").unwrap();
+        let last = observa_domain::monitoring::Matrix::new("cl-plan-1");
+        let draft =
+            observa_domain::monitoring::design::carry_over(&last, "CL", "Próximo plan", "2026-01-01".parse().unwrap());
+        store.create_plan_draft(&draft, "ana@example.org").unwrap();
         store
             .queue(
                 &[observa_store::Message { to: "enlace@gob.cl".into(), subject: "s".into(), body: "b".into() }],
@@ -94,6 +98,8 @@ fn copy_moves_a_whole_database_to_postgres_and_back_with_its_history_and_a_verif
         b.history(observa_domain::history::AsOf::Now).unwrap()
     );
     assert_eq!(a.draft(2015, "CL").unwrap(), b.draft(2015, "CL").unwrap());
+    assert_eq!(a.plan_drafts().unwrap(), b.plan_drafts().unwrap(), "plans in design");
+    assert_eq!(b.plan_drafts().unwrap().len(), 1);
     assert_eq!(a.attachment(2015, "CL", 1).unwrap(), b.attachment(2015, "CL", 1).unwrap());
     assert_eq!(a.tokens(None).unwrap(), b.tokens(None).unwrap());
     assert_eq!(a.outbox().unwrap(), b.outbox().unwrap());

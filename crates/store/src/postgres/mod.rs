@@ -19,6 +19,7 @@
 mod accounts;
 mod audit;
 mod consultation;
+mod design;
 mod history;
 mod monitoring;
 mod outbox;
@@ -34,11 +35,12 @@ use postgres::{Client, NoTls, Transaction};
 use crate::{Result, StoreError};
 
 /// Embedded migrations, in order. Append new files; never edit an applied one.
-pub const MIGRATIONS: [(&str, &str); 4] = [
+pub const MIGRATIONS: [(&str, &str); 5] = [
     ("0001_schema", include_str!("../../migrations/postgres/0001_schema.sql")),
     ("0002_translations", include_str!("../../migrations/postgres/0002_translations.sql")),
     ("0004_monitoring", include_str!("../../migrations/postgres/0004_monitoring.sql")),
     ("0005_outbox_delivery", include_str!("../../migrations/postgres/0005_outbox_delivery.sql")),
+    ("0006_plan_drafts", include_str!("../../migrations/postgres/0006_plan_drafts.sql")),
 ];
 
 /// Columns of every table as (name, declared type: TEXT, INTEGER, BOOLEAN, JSONTEXT, BLOB), in

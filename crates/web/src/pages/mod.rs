@@ -10,10 +10,12 @@ mod attachments;
 mod changes;
 mod cycle;
 mod cycles;
+mod design;
 mod editorial;
 mod home;
 mod matrix;
 mod mail_status;
+pub(crate) mod matrix_form;
 mod monitoring;
 mod reminders;
 pub(crate) mod report;
@@ -68,6 +70,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(matrix::router())
         .merge(reminders::router())
         .merge(mail_status::router())
+        .merge(design::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached))
         .layer(axum::middleware::from_fn_with_state(state, language_guard))
