@@ -1,10 +1,14 @@
 //! Builds the annual report's [`Document`] from the registry, the cycle's questionnaire and the
 //! secretariat's editorial blocks, following the structure of the 2014 report: introduction,
 //! methodology with the response figures, status table, one section per focal point, general
-//! evaluation, findings and conclusions, recommendations, appendices.
+//! evaluation, then the monitoring of the plans (approved values only), findings and conclusions,
+//! recommendations, appendices.
 
 mod appendix;
 mod focal;
+mod monitoring;
+
+pub use monitoring::PlanMonitoring;
 
 use std::collections::BTreeMap;
 
@@ -32,6 +36,11 @@ pub struct Inputs<'a> {
     pub lang: Lang,
     /// The date plans are judged "in force" on.
     pub on: NaiveDate,
+    /// Each followed plan's matrix with its approved progress reports (the store's, now: later
+    /// approvals change the section, unlike the registry read as of the cycle).
+    pub monitoring: &'a [PlanMonitoring],
+    /// The day the monitoring figures are computed on ("the last year" ends on it).
+    pub monitored_on: NaiveDate,
 }
 
 /// What composing needs at hand: the inputs, the language's labels, the comparison (computed once).
@@ -53,6 +62,7 @@ pub fn compose(inp: &Inputs) -> Document {
     cx.methodology();
     cx.status();
     focal::write(&mut cx);
+    monitoring::write(&mut cx);
     cx.findings();
     cx.heading(1, "recommendations", l.t("report-h-recommendations"));
     cx.editorial("recommendations");
@@ -63,6 +73,7 @@ pub fn compose(inp: &Inputs) -> Document {
         subtitle: l.f("report-subtitle", &[("on", Arg::S(inp.on.to_string()))]),
         contents_label: l.t("report-contents"),
         page_label: l.t("report-page"),
+        chart_note: l.t("report-chart-note"),
         blocks: cx.out,
     }
 }
