@@ -128,3 +128,8 @@ report-monitoring-approved = Approved value
 report-col-point = Point
 report-col-date = Date
 report-chart-note = Chart in the HTML, PDF and DOCX editions; its figures follow
+report-monitoring-earlier = { $count ->
+        [one] One earlier approved value (in the chart and the workbook)
+       *[other] { $count } earlier approved values (in the chart and the workbook)
+    }
+report-monitoring-demonstration = Demonstration data: the monitoring figures in this section are synthetic, made by “observa demo” to try Observa out. They are not any State's reports.

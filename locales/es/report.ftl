@@ -128,3 +128,8 @@ report-monitoring-approved = Valor aprobado
 report-col-point = Punto
 report-col-date = Fecha
 report-chart-note = Gráfico en las ediciones HTML, PDF y DOCX; sus cifras siguen
+report-monitoring-earlier = { $count ->
+        [one] Un valor aprobado anterior (en el gráfico y en la hoja de cálculo)
+       *[other] { $count } valores aprobados anteriores (en el gráfico y en la hoja de cálculo)
+    }
+report-monitoring-demonstration = Datos de demostración: las cifras de seguimiento de esta sección son sintéticas, generadas por “observa demo” para probar Observa. No son informes de ningún Estado.

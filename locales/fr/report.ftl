@@ -128,3 +128,8 @@ report-monitoring-approved = Valeur approuvée
 report-col-point = Point
 report-col-date = Date
 report-chart-note = Graphique dans les éditions HTML, PDF et DOCX ; ses chiffres suivent
+report-monitoring-earlier = { $count ->
+        [one] Une valeur approuvée antérieure (dans le graphique et le classeur)
+       *[other] { $count } valeurs approuvées antérieures (dans le graphique et le classeur)
+    }
+report-monitoring-demonstration = Données de démonstration : les chiffres de suivi de cette section sont synthétiques, produits par « observa demo » pour essayer Observa. Ce ne sont les rapports d'aucun État.

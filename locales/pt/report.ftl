@@ -128,3 +128,8 @@ report-monitoring-approved = Valor aprovado
 report-col-point = Ponto
 report-col-date = Data
 report-chart-note = Gráfico nas edições HTML, PDF e DOCX; os seus números seguem
+report-monitoring-earlier = { $count ->
+        [one] Um valor aprovado anterior (no gráfico e na planilha)
+       *[other] { $count } valores aprovados anteriores (no gráfico e na planilha)
+    }
+report-monitoring-demonstration = Dados de demonstração: os números de acompanhamento desta seção são sintéticos, gerados por “observa demo” para experimentar o Observa. Não são relatórios de nenhum Estado.

@@ -49,6 +49,7 @@ fn main() {
             on,
             monitoring: &[],
             monitored_on: on,
+            demonstration: false,
         };
         let runs = 20;
         let samples: Vec<Duration> = (0..runs)

@@ -64,6 +64,10 @@ pub struct Table {
     pub sheet: Option<String>,
     /// Column names for the sheet when they differ from `header` (short codes in print).
     pub sheet_header: Vec<String>,
+    /// Rows for the sheet when they differ from `rows` (every value, where print shows the
+    /// latest); not part of the printed document.
+    #[serde(skip)]
+    pub sheet_rows: Vec<Vec<String>>,
 }
 
 impl Document {

@@ -72,9 +72,7 @@ pub fn build(matrix: &Matrix, version: i64, l: Lang) -> Result<Vec<u8>, rust_xls
     let help = book.add_worksheet();
     help.set_name(INSTRUCTIONS)?;
     help.set_column_width(0, 110)?;
-    for (i, key) in
-        ["matrix-workbook-1", "matrix-workbook-2", "matrix-workbook-3", "matrix-workbook-4"].iter().enumerate()
-    {
+    for (i, key) in ["matrix-workbook-1", "matrix-workbook-2", "matrix-workbook-3", "matrix-workbook-4"].iter().enumerate() {
         help.write_string_with_format(i as u32, 0, l.text(key), if i == 0 { &bold } else { &wrap })?;
     }
     let sheet = book.add_worksheet();
@@ -251,9 +249,7 @@ pub fn read(plan: &str, bytes: &[u8]) -> Result<Reading, Vec<String>> {
     let mut book: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| vec![format!("not a readable XLSX workbook: {e}")])?;
     if !book.sheet_names().iter().any(|n| n == MATRIX) {
-        return Err(vec![format!(
-            "the workbook has no sheet `{MATRIX}`: download the plan's matrix workbook and fill that"
-        )]);
+        return Err(vec![format!("the workbook has no sheet `{MATRIX}`: download the plan's matrix workbook and fill that")]);
     }
     let mut budget = crate::workbook::MAX_CELLS;
     let sheet = Sheet::read(&mut book, MATRIX, &mut budget).map_err(|e| vec![e])?;
@@ -381,8 +377,7 @@ fn row(
     };
     if action_id.is_empty() {
         if !indicator_id.is_empty() {
-            problems
-                .push(format!("{}: an indicator hangs on an action or on its objective, not on a line", at("action")));
+            problems.push(format!("{}: an indicator hangs on an action or on its objective, not on a line", at("action")));
         }
         return;
     }
@@ -415,9 +410,7 @@ fn new_action(id: String, v: &dyn Fn(&str) -> String, at: &dyn Fn(&str) -> Strin
             return None;
         }
         PartialDate::parse_iso(&excel_date(&text))
-            .map_err(|_| {
-                problems.push(format!("{}: `{}` is not a date (2015, 2015-06 or 2015-06-30)", at(code), shown(&text)))
-            })
+            .map_err(|_| problems.push(format!("{}: `{}` is not a date (2015, 2015-06 or 2015-06-30)", at(code), shown(&text))))
             .ok()
     };
     let (start, target) = (date("action_start"), date("action_target"));
@@ -527,9 +520,7 @@ fn indicator(
             "sex" => disaggregation.push(Disaggregation::Sex),
             "age-band" | "age" => disaggregation.push(Disaggregation::AgeBand),
             "region" => disaggregation.push(Disaggregation::Region),
-            other => {
-                problems.push(format!("{}: `{}` is not sex, age-band or region", at("disaggregation"), shown(other)))
-            }
+            other => problems.push(format!("{}: `{}` is not sex, age-band or region", at("disaggregation"), shown(other))),
         }
     }
     match (starts, frequency, problems.is_empty()) {

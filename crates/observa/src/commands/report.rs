@@ -72,6 +72,7 @@ pub fn run(db: &Path, req: Request) -> Result<ExitCode> {
         approved.retain(|r| r.approved());
         monitoring.push(PlanMonitoring { state, matrix, approved });
     }
+    let demonstration = store.meta("demonstration")?.is_some();
     let monitored_on = req.monitored_on.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let on = req.on.unwrap_or_else(|| NaiveDate::from_ymd_opt(req.cycle, 12, 31).expect("a valid date"));
     let total = jobs.len();
@@ -88,6 +89,7 @@ pub fn run(db: &Path, req: Request) -> Result<ExitCode> {
             on,
             monitoring: &monitoring,
             monitored_on,
+            demonstration,
         });
         eprintln!("[2/3] composed the {} report in {} ({} blocks)", req.cycle, lang.code(), doc.blocks.len());
         let bytes = render(&doc, format).with_context(|| format!("writing {}", path.display()))?;

@@ -70,6 +70,7 @@ fn expected(lang: Lang) -> observa_report::Document {
         on: NaiveDate::from_ymd_opt(2014, 12, 31).unwrap(),
         monitoring: &[],
         monitored_on: NaiveDate::from_ymd_opt(2014, 12, 31).unwrap(),
+        demonstration: false,
     })
 }
 

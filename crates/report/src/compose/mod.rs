@@ -41,6 +41,8 @@ pub struct Inputs<'a> {
     pub monitoring: &'a [PlanMonitoring],
     /// The day the monitoring figures are computed on ("the last year" ends on it).
     pub monitored_on: NaiveDate,
+    /// The monitoring data is synthetic (a database made by `observa demo`): the section says so.
+    pub demonstration: bool,
 }
 
 /// What composing needs at hand: the inputs, the language's labels, the comparison (computed once).
@@ -161,6 +163,7 @@ impl Ctx<'_> {
             widths: vec![1, 3],
             sheet: None,
             sheet_header: Vec::new(),
+            sheet_rows: Vec::new(),
         });
     }
 
@@ -203,6 +206,7 @@ impl Ctx<'_> {
             widths: vec![3, 8, 4, 3, 3, 2],
             sheet: Some(l.t("report-sheet-status")),
             sheet_header: Vec::new(),
+            sheet_rows: Vec::new(),
         });
         self.out.push(Block::Paragraph(vec![Inline::Emph(l.t("report-status-note"))]));
     }
@@ -288,6 +292,7 @@ impl Ctx<'_> {
             widths: vec![2, 3, 4, 4, 4],
             sheet: None,
             sheet_header: Vec::new(),
+            sheet_rows: Vec::new(),
         });
     }
 }

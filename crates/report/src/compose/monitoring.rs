@@ -29,6 +29,10 @@ pub struct PlanMonitoring {
 /// How many indicators of a plan get a chart: the section stays a few pages for 35 plans.
 const KEY_INDICATORS: usize = 3;
 
+/// How many approved values a chart's printed table lists, the latest (the chart draws them all,
+/// the workbook lists them all): a monthly indicator over ten years would fill pages.
+const PRINTED_VALUES: usize = 8;
+
 /// A plan with its figures, as the section lays it out.
 struct Followed<'a> {
     plan: &'a PlanMonitoring,
@@ -72,6 +76,9 @@ pub(super) fn write(cx: &mut Ctx) {
         return;
     }
     plans.sort_by(|a, b| (&a.state_name, &a.name).cmp(&(&b.state_name, &b.name)));
+    if cx.inp.demonstration {
+        cx.out.push(Block::Paragraph(vec![Inline::Strong(l.t("report-monitoring-demonstration"))]));
+    }
     let mut names: Vec<String> = plans.iter().map(|f| f.state_name.clone()).collect();
     names.dedup();
     let members = cx.inp.dataset.states.iter().filter(|s| s.code.is_oas_member()).count();
@@ -137,6 +144,7 @@ fn compared(cx: &mut Ctx, plans: &[Followed]) {
             widths: vec![3, 6, 2, 5, 3, 2],
             sheet: Some(l.t("report-sheet-monitoring")),
             sheet_header: Vec::new(),
+            sheet_rows: Vec::new(),
         },
     });
     let coverage = FocalPoint::ALL
@@ -156,6 +164,7 @@ fn compared(cx: &mut Ctx, plans: &[Followed]) {
         widths: vec![3, 1, 6],
         sheet: None,
         sheet_header: Vec::new(),
+        sheet_rows: Vec::new(),
     });
     let count = |f: &Followed, t: Track| f.figures.tracks.get(&t).copied().unwrap_or_default().to_string();
     let rows = plans
@@ -186,6 +195,7 @@ fn compared(cx: &mut Ctx, plans: &[Followed]) {
         widths: vec![3, 6, 2, 2, 2, 2],
         sheet: Some(l.t("report-sheet-monitoring-tracks")),
         sheet_header: Vec::new(),
+        sheet_rows: Vec::new(),
     });
 }
 
@@ -214,16 +224,26 @@ fn key_indicators(cx: &mut Ctx, f: &Followed, sheets: &mut BTreeSet<String>) {
         let i = &row.indicator;
         let id = format!("{plan}-{}", i.id);
         let track = cx.label("track", &row.judgement.track);
-        let mut rows = Vec::new();
-        if let Some(b) = i.baseline {
-            rows.push(vec![l.t("monitoring-baseline"), b.date.to_string(), b.value.to_string()]);
+        let point =
+            |what: &str, day: chrono::NaiveDate, value: f64| vec![l.t(what), day.to_string(), value.to_string()];
+        let values: Vec<Vec<String>> =
+            row.series.iter().map(|(day, value)| point("report-monitoring-approved", *day, *value)).collect();
+        let earlier = values.len().saturating_sub(PRINTED_VALUES);
+        let mut rows: Vec<Vec<String>> =
+            i.baseline.iter().map(|b| point("monitoring-baseline", b.date, b.value)).collect();
+        let mut sheet_rows = rows.clone();
+        sheet_rows.extend(values.iter().cloned());
+        if earlier > 0 {
+            rows.push(vec![
+                l.f("report-monitoring-earlier", &[("count", Arg::N(earlier))]),
+                String::new(),
+                String::new(),
+            ]);
         }
-        for (day, value) in &row.series {
-            rows.push(vec![l.t("report-monitoring-approved"), day.to_string(), value.to_string()]);
-        }
-        if let Some(t) = i.target {
-            rows.push(vec![l.t("monitoring-target"), t.date.to_string(), t.value.to_string()]);
-        }
+        rows.extend(values.into_iter().skip(earlier));
+        let target: Vec<Vec<String>> = i.target.iter().map(|t| point("monitoring-target", t.date, t.value)).collect();
+        rows.extend(target.iter().cloned());
+        sheet_rows.extend(target);
         cx.out.push(Block::Figure {
             id: format!("chart-{id}"),
             caption: l.f(
@@ -236,9 +256,11 @@ fn key_indicators(cx: &mut Ctx, f: &Followed, sheets: &mut BTreeSet<String>) {
                 caption: l.f("report-monitoring-data-caption", &[("indicator", Arg::S(i.name.clone()))]),
                 header: vec![l.t("report-col-point"), l.t("report-col-date"), l.t("monitoring-value")],
                 rows,
-                widths: vec![3, 2, 2],
+                widths: vec![5, 2, 2],
                 sheet: Some(sheet_name(&f.plan.state, &i.id, sheets)),
                 sheet_header: Vec::new(),
+                // The workbook keeps every value; print keeps the latest.
+                sheet_rows: if earlier > 0 { sheet_rows } else { Vec::new() },
             },
         });
     }

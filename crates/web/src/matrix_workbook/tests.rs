@@ -37,10 +37,7 @@ fn a_matrix_goes_out_and_comes_back_the_same() {
     let got = read("CL-2012", &bytes).unwrap();
     assert_eq!(got.version, 3);
     assert_eq!(got.matrix, m);
-    assert_eq!(
-        got.counts,
-        [m.objectives.len(), m.objectives.iter().map(|o| o.lines.len()).sum(), m.actions().count(), 12]
-    );
+    assert_eq!(got.counts, [m.objectives.len(), m.objectives.iter().map(|o| o.lines.len()).sum(), m.actions().count(), 12]);
 }
 
 /// A workbook written the way plans are drawn: the objective and the line merged down the rows
@@ -74,24 +71,15 @@ fn handmade(rows: &[&[(&str, &str)]], merges: &[(u32, u32, &str)]) -> Vec<u8> {
     book.save_to_buffer().unwrap()
 }
 
-const IND: [(&str, &str); 5] = [
-    ("indicator_name", "Workshops held"),
-    ("unit", "workshops"),
-    ("frequency", "3"),
-    ("starts", "2015-01-01"),
-    ("kind", ""),
-];
+const IND: [(&str, &str); 5] =
+    [("indicator_name", "Workshops held"), ("unit", "workshops"), ("frequency", "3"), ("starts", "2015-01-01"), ("kind", "")];
 
 #[test]
 fn merged_cells_count_for_every_row_they_cover_and_columns_are_found_by_code() {
     let row = |line: &str, action: &str, indicator: &str| -> Vec<(&'static str, String)> {
         let mut r = vec![("objective", "O1".to_string()), ("objective_title", "Coordinate".into())];
         if !line.is_empty() {
-            r.extend([
-                ("line", line.to_string()),
-                ("line_title", "A line".into()),
-                ("focal_points", "1; protection".into()),
-            ]);
+            r.extend([("line", line.to_string()), ("line_title", "A line".into()), ("focal_points", "1; protection".into())]);
         }
         if !action.is_empty() {
             r.extend([("action", action.to_string()), ("action_title", "An action".into())]);
@@ -100,8 +88,10 @@ fn merged_cells_count_for_every_row_they_cover_and_columns_are_found_by_code() {
         r
     };
     let owned = [row("", "", "I0"), row("L1", "A1", "I1"), row("L1", "A1", "I2"), row("L1", "A2", "I3")];
-    let rows: Vec<Vec<(&str, &str)>> =
-        owned.iter().map(|r| r.iter().map(|(k, v)| (*k, v.as_str())).chain(IND).collect()).collect();
+    let rows: Vec<Vec<(&str, &str)>> = owned
+        .iter()
+        .map(|r| r.iter().map(|(k, v)| (*k, v.as_str())).chain(IND).collect())
+        .collect();
     let refs: Vec<&[(&str, &str)]> = rows.iter().map(|r| r.as_slice()).collect();
     // The objective spans all four rows; rows 2-4 are written with the objective only in the first.
     let mut bytes_rows = refs.clone();
@@ -152,14 +142,7 @@ fn every_wrong_cell_is_named_and_nothing_is_read() {
     let bytes = handmade(&[bad, no_objective, bad_indicator], &[]);
     let problems = read("CL-2012", &bytes).unwrap_err();
     let all = problems.join("\n");
-    for expected in [
-        "`seven` is not a focal point",
-        "`June` is not a date",
-        "`halfway` is not a status",
-        "every row names its objective",
-        "`weekly` is not a frequency",
-        "`many` is not a number",
-    ] {
+    for expected in ["`seven` is not a focal point", "`June` is not a date", "`halfway` is not a status", "every row names its objective", "`weekly` is not a frequency", "`many` is not a number"] {
         assert!(all.contains(expected), "{expected} missing from:\n{all}");
     }
     assert!(problems.iter().all(|p| p.starts_with("Matrix!")), "each problem names its cell:\n{all}");

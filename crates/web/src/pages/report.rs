@@ -69,6 +69,7 @@ pub fn document(app: &AppState, cycle: i32, lang: observa_domain::Lang) -> Resul
         on,
         monitoring: &monitoring,
         monitored_on: super::monitoring::today(),
+        demonstration: app.demonstration,
     }))
 }
 
