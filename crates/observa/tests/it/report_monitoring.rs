@@ -222,3 +222,21 @@ fn the_xlsx_has_the_monitoring_sheets_with_the_approved_values_and_not_the_other
         }
     }
 }
+
+#[test]
+fn the_portal_s_report_page_inlines_the_charts_and_shows_approved_values_only() {
+    let s = Scratch::new();
+    monitored(&s, "m.db");
+    let app = crate::web::TestApp::spawn_on(s.open("m.db"));
+    let page = app.get("/es/analysis/report/2014");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("<figure id=\"monitoring-states-chart\" class=\"chart\"><svg"), "the chart inline");
+    assert!(page.body.contains(&Labels::new(Lang::Es).t("report-h-monitoring")));
+    assert!(page.body.contains("<td>41.5</td>") && !page.body.contains("6.25") && !page.body.contains("47.75"));
+    let md = app.get("/en/analysis/report/2014/md");
+    assert!(
+        md.body.contains(&format!("*{}: ", Labels::new(Lang::En).t("report-chart-note"))),
+        "a note where a chart is"
+    );
+    assert!(md.body.contains("| Approved value | 2015-06-30 | 3.5 |"), "its figures as a table");
+}
