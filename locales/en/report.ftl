@@ -14,12 +14,12 @@ report-h-methodology = II. Methodology
 report-h-status = III. Status of the national plans
 report-h-focal-points = IV. The plans by focal point
 report-h-general-evaluation = General evaluation of the process
-report-h-conclusions = V. Findings and conclusions
+report-h-conclusions = VI. Findings and conclusions
 report-h-findings = Findings computed from the registry
 report-h-conclusions-text = Conclusions
 report-h-disagreements = Where the source and the data disagree
-report-h-recommendations = VI. Final reflections and recommendations
-report-h-appendices = VII. Appendices
+report-h-recommendations = VII. Final reflections and recommendations
+report-h-appendices = VIII. Appendices
 report-h-agencies = Contributions of international agencies
 report-h-laws = Laws listed by the States
 report-h-swot = Synthesis of strengths, weaknesses, opportunities and threats
@@ -102,3 +102,34 @@ report-sheet-rio = Rio commitment
 report-adoption-pending-approval = pending approval
 report-adoption-to-be-submitted = to be submitted
 report-adoption-unknown = not known
+
+# The monitoring section (approved values only).
+report-h-monitoring = V. Monitoring of the plans
+report-monitoring-none = No State has reported monitoring data yet: no plan is followed with indicators in Observa. A State starts when the secretariat creates a “plan coordinator” account for its national commission or technical secretariat; the coordinator records the plan's action matrix (objectives, lines of action, actions, and indicators with baseline and target) on the portal or by uploading the plan's workbook, then reports a value for each indicator and period, which this section counts once the secretariat has approved it.
+report-monitoring-intro = Figures on { $on }, from the values the secretariat approved; values waiting for approval or returned are not counted. { $count } of the { $total } OAS Member States follow their plan with indicators: { $states }.
+report-h-monitoring-states = The States compared
+report-monitoring-states-table = Plans followed with indicators: focal points served and recent data
+report-col-recent = Indicators with an approved value from the last year
+report-col-recent-share = Share (%)
+report-monitoring-coverage-caption = Focal points served by the States' indicators
+report-monitoring-tracks-caption = Indicators on track, off track and without data to judge, by plan
+report-sheet-monitoring = Monitoring
+report-sheet-monitoring-tracks = Monitoring verdicts
+report-h-monitoring-plans = Key indicators by plan
+report-monitoring-key-intro = For each plan, at most { $count } indicators are drawn: those with approved values, outcome indicators first, then those with the most values. Each chart shows the approved values and the dashed line from the baseline to the target; the table after it gives the same figures.
+report-monitoring-plan-summary = { $indicators ->
+        [one] One indicator
+       *[other] { $indicators } indicators
+    }: { $on } on track, { $off } off track, { $none } without data to judge.
+report-monitoring-no-key = No indicator of this plan has an approved value yet.
+report-monitoring-chart-caption = { $indicator } ({ $unit }): { $track }
+report-monitoring-data-caption = Figures of the chart: { $indicator }
+report-monitoring-approved = Approved value
+report-col-point = Point
+report-col-date = Date
+report-chart-note = Chart in the HTML, PDF and DOCX editions; its figures follow
+report-monitoring-earlier = { $count ->
+        [one] One earlier approved value (in the chart and the workbook)
+       *[other] { $count } earlier approved values (in the chart and the workbook)
+    }
+report-monitoring-demonstration = Demonstration data: the monitoring figures in this section are synthetic, made by “observa demo” to try Observa out. They are not any State's reports.

@@ -14,12 +14,12 @@ report-h-methodology = II. Metodología
 report-h-status = III. Situación de los planes nacionales
 report-h-focal-points = IV. Los planes por eje
 report-h-general-evaluation = Evaluación general del proceso
-report-h-conclusions = V. Hallazgos y conclusiones
+report-h-conclusions = VI. Hallazgos y conclusiones
 report-h-findings = Hallazgos calculados a partir del registro
 report-h-conclusions-text = Conclusiones
 report-h-disagreements = Discrepancias entre la fuente y los datos
-report-h-recommendations = VI. Reflexiones finales y recomendaciones
-report-h-appendices = VII. Apéndices
+report-h-recommendations = VII. Reflexiones finales y recomendaciones
+report-h-appendices = VIII. Apéndices
 report-h-agencies = Aportes de los organismos internacionales
 report-h-laws = Leyes informadas por los Estados
 report-h-swot = Síntesis de fortalezas, debilidades, oportunidades y amenazas
@@ -102,3 +102,34 @@ report-sheet-rio = Compromiso de Río
 report-adoption-pending-approval = pendiente de aprobación
 report-adoption-to-be-submitted = por presentar
 report-adoption-unknown = no se sabe
+
+# The monitoring section (approved values only).
+report-h-monitoring = V. Seguimiento de los planes
+report-monitoring-none = Ningún Estado ha informado todavía datos de seguimiento: ningún plan se sigue con indicadores en Observa. Un Estado comienza cuando la secretaría crea una cuenta de “coordinador o coordinadora del plan” para su comisión nacional o secretaría técnica; quien coordina registra la matriz de acciones del plan (objetivos, líneas de acción, acciones e indicadores con línea de base y meta) en el portal o subiendo la hoja de cálculo del plan, y luego informa un valor por indicador y período, que esta sección cuenta una vez que la secretaría lo aprueba.
+report-monitoring-intro = Cifras al { $on }, a partir de los valores que aprobó la secretaría; no se cuentan los valores pendientes de aprobación ni los devueltos. { $count } de los { $total } Estados Miembros de la OEA siguen su plan con indicadores: { $states }.
+report-h-monitoring-states = Comparación entre los Estados
+report-monitoring-states-table = Planes con seguimiento mediante indicadores: puntos focales atendidos y datos recientes
+report-col-recent = Indicadores con un valor aprobado del último año
+report-col-recent-share = Proporción (%)
+report-monitoring-coverage-caption = Puntos focales que atienden los indicadores de los Estados
+report-monitoring-tracks-caption = Indicadores en buen camino, rezagados y sin datos para juzgar, por plan
+report-sheet-monitoring = Seguimiento
+report-sheet-monitoring-tracks = Veredictos del seguimiento
+report-h-monitoring-plans = Indicadores clave por plan
+report-monitoring-key-intro = Para cada plan se grafican como máximo { $count } indicadores: los que tienen valores aprobados, primero los de resultado y luego los que tienen más valores. Cada gráfico muestra los valores aprobados y la línea discontinua que va de la línea de base a la meta; la tabla que lo sigue da las mismas cifras.
+report-monitoring-plan-summary = { $indicators ->
+        [one] Un indicador
+       *[other] { $indicators } indicadores
+    }: { $on } en buen camino, { $off } rezagados, { $none } sin datos para juzgar.
+report-monitoring-no-key = Ningún indicador de este plan tiene todavía un valor aprobado.
+report-monitoring-chart-caption = { $indicator } ({ $unit }): { $track }
+report-monitoring-data-caption = Cifras del gráfico: { $indicator }
+report-monitoring-approved = Valor aprobado
+report-col-point = Punto
+report-col-date = Fecha
+report-chart-note = Gráfico en las ediciones HTML, PDF y DOCX; sus cifras siguen
+report-monitoring-earlier = { $count ->
+        [one] Un valor aprobado anterior (en el gráfico y en la hoja de cálculo)
+       *[other] { $count } valores aprobados anteriores (en el gráfico y en la hoja de cálculo)
+    }
+report-monitoring-demonstration = Datos de demostración: las cifras de seguimiento de esta sección son sintéticas, generadas por “observa demo” para probar Observa. No son informes de ningún Estado.

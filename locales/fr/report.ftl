@@ -14,12 +14,12 @@ report-h-methodology = II. Méthodologie
 report-h-status = III. Situation des plans nationaux
 report-h-focal-points = IV. Les plans par axe
 report-h-general-evaluation = Évaluation générale du processus
-report-h-conclusions = V. Constats et conclusions
+report-h-conclusions = VI. Constats et conclusions
 report-h-findings = Constats calculés à partir du registre
 report-h-conclusions-text = Conclusions
 report-h-disagreements = Divergences entre la source et les données
-report-h-recommendations = VI. Réflexions finales et recommandations
-report-h-appendices = VII. Appendices
+report-h-recommendations = VII. Réflexions finales et recommandations
+report-h-appendices = VIII. Appendices
 report-h-agencies = Contributions des organismes internationaux
 report-h-laws = Lois citées par les États
 report-h-swot = Synthèse des forces, faiblesses, opportunités et menaces
@@ -102,3 +102,34 @@ report-sheet-rio = Engagement de Rio
 report-adoption-pending-approval = en attente d'approbation
 report-adoption-to-be-submitted = à soumettre
 report-adoption-unknown = inconnue
+
+# The monitoring section (approved values only).
+report-h-monitoring = V. Suivi des plans
+report-monitoring-none = Aucun État n'a encore communiqué de données de suivi : aucun plan n'est suivi au moyen d'indicateurs dans Observa. Un État commence lorsque le secrétariat crée un compte de « coordinateur ou coordinatrice du plan » pour sa commission nationale ou son secrétariat technique ; la personne qui coordonne enregistre la matrice d'actions du plan (objectifs, axes d'action, actions et indicateurs avec niveau de référence et cible) sur le portail ou en téléversant le classeur du plan, puis communique une valeur pour chaque indicateur et chaque période, que cette section compte dès que le secrétariat l'a approuvée.
+report-monitoring-intro = Chiffres au { $on }, à partir des valeurs approuvées par le secrétariat ; les valeurs en attente d'approbation ou renvoyées ne sont pas comptées. { $count } des { $total } États membres de l'OEA suivent leur plan au moyen d'indicateurs : { $states }.
+report-h-monitoring-states = Les États comparés
+report-monitoring-states-table = Plans suivis au moyen d'indicateurs : points focaux couverts et données récentes
+report-col-recent = Indicateurs ayant une valeur approuvée de la dernière année
+report-col-recent-share = Part (%)
+report-monitoring-coverage-caption = Points focaux couverts par les indicateurs des États
+report-monitoring-tracks-caption = Indicateurs en bonne voie, hors trajectoire et sans données pour en juger, par plan
+report-sheet-monitoring = Suivi
+report-sheet-monitoring-tracks = Verdicts du suivi
+report-h-monitoring-plans = Indicateurs clés par plan
+report-monitoring-key-intro = Pour chaque plan, au plus { $count } indicateurs sont représentés : ceux qui ont des valeurs approuvées, d'abord les indicateurs de résultat, puis ceux qui ont le plus de valeurs. Chaque graphique montre les valeurs approuvées et la ligne pointillée qui va du niveau de référence à la cible ; le tableau qui le suit donne les mêmes chiffres.
+report-monitoring-plan-summary = { $indicators ->
+        [one] Un indicateur
+       *[other] { $indicators } indicateurs
+    } : { $on } en bonne voie, { $off } hors trajectoire, { $none } sans données pour en juger.
+report-monitoring-no-key = Aucun indicateur de ce plan n'a encore de valeur approuvée.
+report-monitoring-chart-caption = { $indicator } ({ $unit }) : { $track }
+report-monitoring-data-caption = Chiffres du graphique : { $indicator }
+report-monitoring-approved = Valeur approuvée
+report-col-point = Point
+report-col-date = Date
+report-chart-note = Graphique dans les éditions HTML, PDF et DOCX ; ses chiffres suivent
+report-monitoring-earlier = { $count ->
+        [one] Une valeur approuvée antérieure (dans le graphique et le classeur)
+       *[other] { $count } valeurs approuvées antérieures (dans le graphique et le classeur)
+    }
+report-monitoring-demonstration = Données de démonstration : les chiffres de suivi de cette section sont synthétiques, produits par « observa demo » pour essayer Observa. Ce ne sont les rapports d'aucun État.

@@ -14,12 +14,12 @@ report-h-methodology = II. Metodologia
 report-h-status = III. Situação dos planos nacionais
 report-h-focal-points = IV. Os planos por eixo
 report-h-general-evaluation = Avaliação geral do processo
-report-h-conclusions = V. Constatações e conclusões
+report-h-conclusions = VI. Constatações e conclusões
 report-h-findings = Constatações calculadas a partir do registro
 report-h-conclusions-text = Conclusões
 report-h-disagreements = Divergências entre a fonte e os dados
-report-h-recommendations = VI. Reflexões finais e recomendações
-report-h-appendices = VII. Apêndices
+report-h-recommendations = VII. Reflexões finais e recomendações
+report-h-appendices = VIII. Apêndices
 report-h-agencies = Contribuições dos organismos internacionais
 report-h-laws = Leis informadas pelos Estados
 report-h-swot = Síntese de forças, fraquezas, oportunidades e ameaças
@@ -102,3 +102,34 @@ report-sheet-rio = Compromisso do Rio
 report-adoption-pending-approval = aguardando aprovação
 report-adoption-to-be-submitted = a ser apresentado
 report-adoption-unknown = não se sabe
+
+# The monitoring section (approved values only).
+report-h-monitoring = V. Acompanhamento dos planos
+report-monitoring-none = Nenhum Estado informou ainda dados de acompanhamento: nenhum plano é acompanhado por meio de indicadores no Observa. Um Estado começa quando a secretaria cria uma conta de “coordenador(a) do plano” para a sua comissão nacional ou secretaria técnica; quem coordena registra a matriz de ações do plano (objetivos, linhas de ação, ações e indicadores com linha de base e meta) no portal ou enviando a planilha do plano e, depois, informa um valor para cada indicador e período, que esta seção conta assim que a secretaria o aprova.
+report-monitoring-intro = Números em { $on }, a partir dos valores aprovados pela secretaria; os valores à espera de aprovação ou devolvidos não são contados. { $count } dos { $total } Estados membros da OEA acompanham o seu plano por meio de indicadores: { $states }.
+report-h-monitoring-states = Os Estados comparados
+report-monitoring-states-table = Planos acompanhados por meio de indicadores: pontos focais atendidos e dados recentes
+report-col-recent = Indicadores com um valor aprovado do último ano
+report-col-recent-share = Proporção (%)
+report-monitoring-coverage-caption = Pontos focais atendidos pelos indicadores dos Estados
+report-monitoring-tracks-caption = Indicadores no rumo certo, fora do rumo e sem dados para avaliar, por plano
+report-sheet-monitoring = Acompanhamento
+report-sheet-monitoring-tracks = Avaliações do acompanhamento
+report-h-monitoring-plans = Indicadores-chave por plano
+report-monitoring-key-intro = Para cada plano são representados no máximo { $count } indicadores: os que têm valores aprovados, primeiro os de resultado e depois os que têm mais valores. Cada gráfico mostra os valores aprovados e a linha tracejada que vai da linha de base à meta; a tabela que o segue dá os mesmos números.
+report-monitoring-plan-summary = { $indicators ->
+        [one] Um indicador
+       *[other] { $indicators } indicadores
+    }: { $on } no rumo certo, { $off } fora do rumo, { $none } sem dados para avaliar.
+report-monitoring-no-key = Nenhum indicador deste plano tem ainda um valor aprovado.
+report-monitoring-chart-caption = { $indicator } ({ $unit }): { $track }
+report-monitoring-data-caption = Números do gráfico: { $indicator }
+report-monitoring-approved = Valor aprovado
+report-col-point = Ponto
+report-col-date = Data
+report-chart-note = Gráfico nas edições HTML, PDF e DOCX; os seus números seguem
+report-monitoring-earlier = { $count ->
+        [one] Um valor aprovado anterior (no gráfico e na planilha)
+       *[other] { $count } valores aprovados anteriores (no gráfico e na planilha)
+    }
+report-monitoring-demonstration = Dados de demonstração: os números de acompanhamento desta seção são sintéticos, gerados por “observa demo” para experimentar o Observa. Não são relatórios de nenhum Estado.

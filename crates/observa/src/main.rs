@@ -82,6 +82,10 @@ enum Command {
         /// The date plans are judged in force on; 31 December of the cycle's year by default.
         #[arg(long)]
         on: Option<chrono::NaiveDate>,
+        /// The day the monitoring section's figures are computed on (its "last year" ends then);
+        /// today by default.
+        #[arg(long)]
+        monitored_on: Option<chrono::NaiveDate>,
         /// Every format in every language.
         #[arg(long)]
         all: bool,
@@ -241,9 +245,10 @@ fn main() -> ExitCode {
         }
         Command::Check { data, quiet } => commands::check::run(&cli.db, data.as_deref(), quiet),
         Command::Import { path, allow_empty } => commands::import::run(&cli.db, &path, allow_empty),
-        Command::Report { cycle, lang, format, out, on, all } => {
-            commands::report::run(&cli.db, commands::report::Request { cycle, lang, format, out, on, all })
-        }
+        Command::Report { cycle, lang, format, out, on, monitored_on, all } => commands::report::run(
+            &cli.db,
+            commands::report::Request { cycle, lang, format, out, on, monitored_on, all },
+        ),
         Command::Cycle { command: CycleCommand::Open { year, from, deadline } } => {
             commands::cycle::open(&cli.db, year, from, deadline)
         }

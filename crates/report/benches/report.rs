@@ -47,6 +47,9 @@ fn main() {
             cycle: 2014,
             lang,
             on,
+            monitoring: &[],
+            monitored_on: on,
+            demonstration: false,
         };
         let runs = 20;
         let samples: Vec<Duration> = (0..runs)

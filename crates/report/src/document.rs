@@ -1,6 +1,6 @@
-//! The report as a format-neutral document: headings, paragraphs, lists and tables. The composer
-//! builds one [`Document`]; each writer (HTML, Markdown, PDF, DOCX, XLSX) walks the same blocks,
-//! so every format says the same thing.
+//! The report as a format-neutral document: headings, paragraphs, lists, tables and figures (a
+//! chart as SVG with its data table). The composer builds one [`Document`]; each writer (HTML,
+//! Markdown, PDF, DOCX, XLSX) walks the same blocks, so every format says the same thing.
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -15,6 +15,8 @@ pub struct Document {
     pub contents_label: String,
     /// "Page" in the document's language.
     pub page_label: String,
+    /// What Markdown writes where a chart stands (it has no images), in the document's language.
+    pub chart_note: String,
     pub blocks: Vec<Block>,
 }
 
@@ -30,6 +32,15 @@ pub enum Block {
     Paragraph(Vec<Inline>),
     List(Vec<Vec<Inline>>),
     Table(Table),
+    /// A chart: `svg` is a whole SVG image (vector in the HTML, PDF and DOCX), and `table` its
+    /// data, which every writer puts right after it as a normal table (its text alternative, and
+    /// a sheet of the workbook when `table.sheet` says so).
+    Figure {
+        id: String,
+        caption: String,
+        svg: String,
+        table: Table,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,6 +64,10 @@ pub struct Table {
     pub sheet: Option<String>,
     /// Column names for the sheet when they differ from `header` (short codes in print).
     pub sheet_header: Vec<String>,
+    /// Rows for the sheet when they differ from `rows` (every value, where print shows the
+    /// latest); not part of the printed document.
+    #[serde(skip)]
+    pub sheet_rows: Vec<Vec<String>>,
 }
 
 impl Document {
@@ -64,9 +79,10 @@ impl Document {
         })
     }
 
+    /// Every table in order, a figure's data table included.
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.blocks.iter().filter_map(|b| match b {
-            Block::Table(t) => Some(t),
+            Block::Table(t) | Block::Figure { table: t, .. } => Some(t),
             _ => None,
         })
     }

@@ -1,6 +1,7 @@
 //! The report as HTML: [`body`] is the fragment the portal puts in its own layout, and
 //! [`standalone`] one self-contained file (styles inline, nothing fetched) that can be mailed or
-//! archived. Table headers are `<thead>`, which browsers repeat on every printed page.
+//! archived. Table headers are `<thead>`, which browsers repeat on every printed page; charts are
+//! inline SVG.
 
 use std::fmt::Write;
 
@@ -10,7 +11,7 @@ const STYLE: &str = "body{font-family:Georgia,'Times New Roman',serif;max-width:
 h1,h2,h3{font-family:Helvetica,Arial,sans-serif;line-height:1.2}h1{font-size:1.6rem;border-bottom:2px solid #0b4f6c;padding-bottom:.3rem;margin-top:2.5rem}\
 h2{font-size:1.3rem;color:#0b4f6c}h3{font-size:1.05rem}table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.85rem}\
 caption{text-align:left;font-weight:bold;padding:.3rem 0}th,td{border:1px solid #b8c4cc;padding:.25rem .4rem;vertical-align:top;text-align:left}\
-thead th{background:#e8eff3}nav ol{columns:2}.subtitle{color:#555}@media print{thead{display:table-header-group}h1{break-before:page}}";
+thead th{background:#e8eff3}figure.chart{margin:1rem 0}figure.chart svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#444}nav ol{columns:2}.subtitle{color:#555}@media print{thead{display:table-header-group}h1{break-before:page}}";
 
 /// One self-contained HTML file.
 pub fn standalone(doc: &Document) -> String {
@@ -60,6 +61,17 @@ pub fn body(doc: &Document) -> String {
                 out.push_str("</ul>\n");
             }
             Block::Table(t) => table(&mut out, t),
+            // The SVG is the composer's own drawing (every text in it escaped), inlined so the
+            // file stays self-contained; the table after it is its text alternative.
+            Block::Figure { id, caption, svg, table: data } => {
+                let _ = writeln!(
+                    out,
+                    "<figure id=\"{}\" class=\"chart\">{svg}<figcaption>{}</figcaption></figure>",
+                    esc(id),
+                    esc(caption)
+                );
+                table(&mut out, data);
+            }
         }
     }
     out

@@ -1,10 +1,12 @@
 //! Observa's annual report. [`compose`] builds one format-neutral [`Document`] from the
 //! registry, the cycle's questionnaire and the secretariat's editorial blocks; the writers turn
 //! it into a self-contained HTML file, Markdown, a PDF (typst, as a library, fonts embedded), a
-//! DOCX that editors can polish, and an XLSX workbook of the report's tables.
+//! DOCX that editors can polish, and an XLSX workbook of the report's tables. [`charts`] draws the
+//! monitoring charts as SVG, for the report and the portal's pages alike.
 //!
 //! The heavy writers live in this crate alone so that editing a portal page does not rebuild them.
 
+pub mod charts;
 pub mod compose;
 pub mod design_docx;
 pub mod document;
@@ -13,9 +15,10 @@ mod html;
 pub mod labels;
 mod markdown;
 mod pdf;
+mod raster;
 mod xlsx;
 
-pub use compose::{compose, Inputs};
+pub use compose::{compose, Inputs, PlanMonitoring};
 pub use design_docx::{found_text, write_design};
 pub use document::Document;
 pub use html::body as html_body;

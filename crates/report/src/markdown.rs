@@ -28,18 +28,26 @@ pub fn write(doc: &Document) -> String {
                 }
                 out.push('\n');
             }
-            Block::Table(t) => {
-                let _ = writeln!(out, "Table: {}\n", esc(&t.caption));
-                let _ = writeln!(out, "| {} |", t.header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | "));
-                let _ = writeln!(out, "|{}|", t.header.iter().map(|_| "---").collect::<Vec<_>>().join("|"));
-                for row in &t.rows {
-                    let _ = writeln!(out, "| {} |", row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
-                }
-                out.push('\n');
+            Block::Table(t) => table(&mut out, t),
+            // Markdown has no place for an SVG that every reader shows: the chart's caption and a
+            // note, then its data.
+            Block::Figure { caption, table: data, .. } => {
+                let _ = writeln!(out, "*{}: {}*\n", esc(&doc.chart_note), esc(caption));
+                table(&mut out, data);
             }
         }
     }
     out
+}
+
+fn table(out: &mut String, t: &crate::document::Table) {
+    let _ = writeln!(out, "Table: {}\n", esc(&t.caption));
+    let _ = writeln!(out, "| {} |", t.header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | "));
+    let _ = writeln!(out, "|{}|", t.header.iter().map(|_| "---").collect::<Vec<_>>().join("|"));
+    for row in &t.rows {
+        let _ = writeln!(out, "| {} |", row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
+    }
+    out.push('\n');
 }
 
 fn inline(inlines: &[Inline]) -> String {

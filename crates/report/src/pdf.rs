@@ -1,6 +1,7 @@
 //! The report as a PDF, typeset by typst used as a library: no external program, no network.
 //! The document goes to typst as JSON data read by one fixed template, so no text from the
-//! registry is ever parsed as typst markup. Fonts are the ones typst-assets embeds (Libertinus
+//! registry is ever parsed as typst markup (a chart's SVG is data too: typst reads it as an
+//! image). Fonts are the ones typst-assets embeds (Libertinus
 //! Serif for text); the PDF embeds the subsets it uses.
 
 use std::sync::OnceLock;
@@ -17,7 +18,8 @@ use crate::document::Document;
 use crate::ReportError;
 
 /// The layout: A4, title page, contents, page numbers, tables whose header row repeats on every
-/// page they run over.
+/// page they run over, charts as vector images (typst draws the SVG with its own fonts, so
+/// their labels are text in the PDF) kept on one page with their caption.
 const TEMPLATE: &str = r##"
 #let data = json("/report.json")
 #set document(title: data.title)
@@ -34,6 +36,15 @@ const TEMPLATE: &str = r##"
 #set table(stroke: 0.4pt + luma(150), inset: 3.5pt)
 #show table: set par(justify: false)
 #show table.cell.where(y: 0): strong
+#let tbl(t) = {
+  let size = if t.header.len() > 8 { 7pt } else { 8.5pt }
+  block(breakable: false, below: 0.5em, text(9pt, weight: "bold", t.caption))
+  text(size, table(
+    columns: t.widths.map(w => w * 1fr),
+    table.header(repeat: true, ..t.header),
+    ..t.rows.flatten(),
+  ))
+}
 #let inl(xs) = xs.map(i => if i.t == "Strong" { strong(i.c) } else if i.t == "Emph" { emph(i.c) } else { i.c }).join()
 
 #align(center + horizon)[
@@ -52,14 +63,15 @@ const TEMPLATE: &str = r##"
   } else if b.t == "List" {
     list(..b.c.map(inl))
   } else if b.t == "Table" {
-    let t = b.c
-    let size = if t.header.len() > 8 { 7pt } else { 8.5pt }
-    block(breakable: false, below: 0.5em, text(9pt, weight: "bold", t.caption))
-    text(size, table(
-      columns: t.widths.map(w => w * 1fr),
-      table.header(repeat: true, ..t.header),
-      ..t.rows.flatten(),
-    ))
+    tbl(b.c)
+  } else if b.t == "Figure" {
+    let f = b.c
+    block(breakable: false, below: 0.8em, {
+      text(9pt, weight: "bold", f.caption)
+      v(0.3em)
+      image(bytes(f.svg), format: "svg", width: 100%, alt: f.caption)
+    })
+    tbl(f.table)
   }
 }
 "##;

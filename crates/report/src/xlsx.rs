@@ -20,14 +20,15 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, ReportError> {
             let width = (table.widths.get(c).copied().unwrap_or(2) as f64 * 6.0).clamp(8.0, 60.0);
             sheet.set_column_width(c as u16, width)?;
         }
-        for (r, row) in table.rows.iter().enumerate() {
+        let rows = if table.sheet_rows.is_empty() { &table.rows } else { &table.sheet_rows };
+        for (r, row) in rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 sheet.write_string_with_format(r as u32 + 1, c as u16, cell, &wrap)?;
             }
         }
         sheet.set_freeze_panes(1, 0)?;
-        if !table.rows.is_empty() {
-            sheet.autofilter(0, 0, table.rows.len() as u32, header.len().saturating_sub(1) as u16)?;
+        if !rows.is_empty() {
+            sheet.autofilter(0, 0, rows.len() as u32, header.len().saturating_sub(1) as u16)?;
         }
     }
     Ok(book.save_to_buffer()?)

@@ -1,154 +1,25 @@
-//! The monitoring pages' charts, as inline SVG readable without JavaScript: an indicator's
-//! approved values over time (with the dashed line from baseline to target the on-track rule
-//! reads), and the States' share of indicators with recent data. Each has a `<title>` and a
-//! `<desc>`; the page puts the data table beside it as the text alternative. Every text is
-//! escaped; coordinates are plain numbers.
+//! The monitoring pages' charts, as inline SVG readable without JavaScript: the drawing is
+//! `observa_report::charts` (the annual report draws the same charts); this module gives it the
+//! page's words and the browser's sans-serif. The page puts the data table beside each chart as
+//! its text alternative.
 
-use chrono::NaiveDate;
 use observa_domain::monitoring::dashboard::{IndicatorRow, StateFigures};
 use observa_domain::{Dataset, Lang};
+use observa_report::charts;
 
 use crate::i18n::Lang as UiLang;
 
-const W: f64 = 640.0;
-const H: f64 = 240.0;
-const LEFT: f64 = 56.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 16.0;
-const BOTTOM: f64 = 36.0;
-
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// Round steps for an axis from `low` to `high`: about five ticks.
-fn ticks(low: f64, high: f64) -> Vec<f64> {
-    let span = (high - low).max(1e-9);
-    let raw = span / 5.0;
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(raw);
-    let mut out = vec![];
-    let mut t = (low / step).ceil() * step;
-    while t <= high + step * 1e-6 && out.len() < 12 {
-        out.push((t * 1e6).round() / 1e6);
-        t += step;
-    }
-    out
-}
-
 /// An indicator's chart in the page's language.
 pub fn indicator(row: &IndicatorRow, lang: Lang) -> String {
-    let l = UiLang(lang);
-    let i = &row.indicator;
-    let title = esc(&i.name);
-    let mut points: Vec<(NaiveDate, f64)> = row.series.clone();
-    let mut extent = points.clone();
-    extent.extend(i.baseline.iter().chain(&i.target).map(|p| (p.date, p.value)));
-    if extent.is_empty() {
-        return String::new();
-    }
-    points.sort_by_key(|p| p.0);
-    let (d0, d1) =
-        (extent.iter().map(|p| p.0).min().unwrap_or_default(), extent.iter().map(|p| p.0).max().unwrap_or_default());
-    let (mut v0, mut v1) = extent.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    if v1 - v0 < 1e-9 {
-        v0 -= 1.0;
-        v1 += 1.0;
-    }
-    let v0 = v0.min(0.0_f64.max(v0 - (v1 - v0) * 0.1));
-    let days = ((d1 - d0).num_days().max(1)) as f64;
-    let x = |d: NaiveDate| LEFT + (W - LEFT - RIGHT) * ((d - d0).num_days() as f64 / days);
-    let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - v0) / (v1 - v0));
-    let mut svg = format!(
-        "<svg role=\"img\" aria-labelledby=\"c-{id}-t c-{id}-d\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"12\">\
-         <title id=\"c-{id}-t\">{title}</title><desc id=\"c-{id}-d\">{desc}</desc>",
-        id = esc(&i.id),
-        desc = esc(&format!("{} {}: {}", l.text("monitoring-values-of"), i.name, points.len())),
-    );
-    for t in ticks(v0, v1) {
-        let ty = y(t);
-        svg += &format!("<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{ty:.1}\" y2=\"{ty:.1}\" stroke=\"#d0d0d0\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#333\">{t}</text>", W - RIGHT, LEFT - 6.0, ty + 4.0);
-    }
-    for year in d0.format("%Y").to_string().parse::<i32>().unwrap_or(2000)
-        ..=d1.format("%Y").to_string().parse::<i32>().unwrap_or(2000)
-    {
-        if let Some(d) = NaiveDate::from_ymd_opt(year, 1, 1).filter(|d| *d >= d0 && *d <= d1) {
-            svg += &format!(
-                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"#333\">{year}</text>",
-                x(d),
-                H - 12.0
-            );
-        }
-    }
-    if let (Some(b), Some(t)) = (i.baseline, i.target) {
-        svg += &format!(
-            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#555\" stroke-dasharray=\"6 4\" stroke-width=\"1.5\"/>",
-            x(b.date), y(b.value), x(t.date), y(t.value)
-        );
-        svg += &format!(
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"#555\"/>",
-            x(t.date) - 4.0,
-            y(t.value) - 4.0
-        );
-    }
-    if !points.is_empty() {
-        let path: Vec<String> = points.iter().map(|(d, v)| format!("{:.1},{:.1}", x(*d), y(*v))).collect();
-        svg +=
-            &format!("<polyline points=\"{}\" fill=\"none\" stroke=\"#0b4f8a\" stroke-width=\"2\"/>", path.join(" "));
-        for (d, v) in &points {
-            svg += &format!(
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#0b4f8a\"><title>{d}: {v}</title></circle>",
-                x(*d),
-                y(*v)
-            );
-        }
-    }
-    svg + "</svg>"
+    charts::indicator(row, &row.indicator.id, &UiLang(lang).text("monitoring-values-of"), charts::SANS)
 }
 
 /// Horizontal bars: each followed plan's share of indicators with an approved value from the last
 /// year, labelled with its State's name in the page's language.
 pub fn states(figures: &[StateFigures], registry: &Dataset, lang: Lang) -> String {
-    if figures.is_empty() {
-        return String::new();
-    }
-    let l = UiLang(lang);
-    let bar = 18.0;
-    let height = TOP + figures.len() as f64 * (bar + 6.0) + 8.0;
-    let label_w = 170.0;
-    let mut svg = format!(
-        "<svg role=\"img\" aria-labelledby=\"cs-t\" viewBox=\"0 0 {W} {height}\" width=\"{W}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"12\"><title id=\"cs-t\">{}</title>",
-        esc(&l.text("monitoring-states-chart-caption"))
-    );
-    for (n, f) in figures.iter().enumerate() {
-        let name = registry.state(&f.state).map_or(f.state.clone(), |s| s.name(lang).to_string());
-        let top = TOP + n as f64 * (bar + 6.0);
-        let width = (W - label_w - 60.0) * f.recent_share / 100.0;
-        svg += &format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#333\">{}</text><rect x=\"{label_w}\" y=\"{top:.1}\" width=\"{width:.1}\" height=\"{bar}\" fill=\"#0b4f8a\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#333\">{:.0} %</text>",
-            label_w - 6.0,
-            top + 13.0,
-            esc(&name),
-            label_w + width + 4.0,
-            top + 13.0,
-            f.recent_share
-        );
-    }
-    svg + "</svg>"
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ticks_are_round_and_cover_the_range() {
-        assert_eq!(ticks(0.0, 100.0), [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
-        assert_eq!(ticks(0.5, 3.0), [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]);
-    }
-
-    #[test]
-    fn texts_are_escaped() {
-        assert_eq!(esc("<script>&\""), "&lt;script&gt;&amp;&quot;");
-    }
+    let bars: Vec<(String, f64)> = figures
+        .iter()
+        .map(|f| (registry.state(&f.state).map_or(f.state.clone(), |s| s.name(lang).to_string()), f.recent_share))
+        .collect();
+    charts::states(&bars, &UiLang(lang).text("monitoring-states-chart-caption"), charts::SANS)
 }

@@ -1,5 +1,6 @@
 //! `observa report`: the annual report of a cycle from the database (registry and editorial
-//! blocks) and the cycle's questionnaire, in one format and language, or all of them. Progress
+//! blocks), its monitoring (approved values, as they stand) and the cycle's questionnaire, in one
+//! format and language, or all of them. Progress
 //! goes to standard error; each file is written to a temporary name and renamed, so an
 //! interrupted run never leaves a half-written report under the final name.
 
@@ -11,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use observa_domain::editorial::by_key;
 use observa_domain::Lang;
-use observa_report::{compose, render, Format, Inputs};
+use observa_report::{compose, render, Format, Inputs, PlanMonitoring};
 
 use crate::bundled;
 
@@ -21,6 +22,8 @@ pub struct Request {
     pub format: Option<Format>,
     pub out: PathBuf,
     pub on: Option<NaiveDate>,
+    /// The day monitoring figures are computed on; today when `None`.
+    pub monitored_on: Option<NaiveDate>,
     pub all: bool,
 }
 
@@ -61,6 +64,16 @@ pub fn run(db: &Path, req: Request) -> Result<ExitCode> {
     let blocks = store.editorial(req.cycle)?;
     let annotations = store.annotations(req.cycle)?;
     let questionnaire = bundled::questionnaire(req.cycle)?;
+    // Monitoring as it stands now, approved values only (nothing else is public).
+    let mut monitoring = Vec::new();
+    for (state, matrix) in store.matrices().context("reading the action matrices")? {
+        let mut approved =
+            store.progress(&matrix.plan).with_context(|| format!("progress reports of {}", matrix.plan))?;
+        approved.retain(|r| r.approved());
+        monitoring.push(PlanMonitoring { state, matrix, approved });
+    }
+    let demonstration = store.meta("demonstration")?.is_some();
+    let monitored_on = req.monitored_on.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let on = req.on.unwrap_or_else(|| NaiveDate::from_ymd_opt(req.cycle, 12, 31).expect("a valid date"));
     let total = jobs.len();
     for (i, (lang, format, path)) in jobs.into_iter().enumerate() {
@@ -74,6 +87,9 @@ pub fn run(db: &Path, req: Request) -> Result<ExitCode> {
             cycle: req.cycle,
             lang,
             on,
+            monitoring: &monitoring,
+            monitored_on,
+            demonstration,
         });
         eprintln!("[2/3] composed the {} report in {} ({} blocks)", req.cycle, lang.code(), doc.blocks.len());
         let bytes = render(&doc, format).with_context(|| format!("writing {}", path.display()))?;

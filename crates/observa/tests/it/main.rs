@@ -22,6 +22,7 @@ mod monitoring_web;
 mod openapi;
 mod opendata;
 mod report;
+mod report_monitoring;
 mod roles;
 mod security;
 mod shared_db;

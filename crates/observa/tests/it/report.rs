@@ -39,7 +39,7 @@ fn python() -> Option<String> {
     require(&format!("{python} with python-docx and openpyxl"), ok).then_some(python)
 }
 
-fn poppler() -> bool {
+pub(crate) fn poppler() -> bool {
     require("poppler-utils (pdftotext)", Command::new("pdftotext").arg("-v").output().is_ok())
 }
 
@@ -68,6 +68,9 @@ fn expected(lang: Lang) -> observa_report::Document {
         cycle: 2014,
         lang,
         on: NaiveDate::from_ymd_opt(2014, 12, 31).unwrap(),
+        monitoring: &[],
+        monitored_on: NaiveDate::from_ymd_opt(2014, 12, 31).unwrap(),
+        demonstration: false,
     })
 }
 

@@ -96,6 +96,7 @@ fn reporting_table(cx: &mut Ctx) {
         widths: vec![3, 1, 2, 2, 2, 2, 3, 1],
         sheet: Some(l.t("report-sheet-reporting")),
         sheet_header: Vec::new(),
+        sheet_rows: Vec::new(),
     });
 }
 
@@ -144,6 +145,7 @@ fn ratifications(cx: &mut Ctx) {
         widths,
         sheet: Some(l.t("report-sheet-ratifications")),
         sheet_header: Vec::new(),
+        sheet_rows: Vec::new(),
     });
     let legend: Vec<Vec<Inline>> = ds
         .treaties
@@ -190,6 +192,7 @@ fn comparison_matrix(cx: &mut Ctx) {
         sheet_header: std::iter::once(l.t("col-state"))
             .chain(cx.table.columns.iter().map(|c| l.t(&format!("indicator-{}", c.indicator.id))))
             .collect(),
+        sheet_rows: Vec::new(),
     });
     let legend = cx
         .table

@@ -104,6 +104,7 @@ fn indicators(cx: &mut Ctx, group: Group) {
         widths,
         sheet: None,
         sheet_header: Vec::new(),
+        sheet_rows: Vec::new(),
     });
 }
 
@@ -275,6 +276,7 @@ fn agencies(cx: &mut Ctx) {
         widths: vec![5, 1, 5, 3],
         sheet: Some(l.t("report-sheet-agencies")),
         sheet_header: Vec::new(),
+        sheet_rows: Vec::new(),
     });
 }
 
@@ -300,6 +302,7 @@ fn laws(cx: &mut Ctx) {
         widths: vec![3, 3, 2, 8],
         sheet: Some(l.t("report-sheet-laws")),
         sheet_header: Vec::new(),
+        sheet_rows: Vec::new(),
     });
 }
 
@@ -347,6 +350,7 @@ fn evaluation(cx: &mut Ctx) {
         widths: vec![2, 3, 1, 8],
         sheet: Some(l.t("report-sheet-swot")),
         sheet_header: Vec::new(),
+        sheet_rows: Vec::new(),
     });
 }
 
@@ -392,5 +396,6 @@ fn rio(cx: &mut Ctx) {
         widths: vec![3, 1, 1, 1, 1, 2, 6],
         sheet: Some(l.t("report-sheet-rio")),
         sheet_header: Vec::new(),
+        sheet_rows: Vec::new(),
     });
 }

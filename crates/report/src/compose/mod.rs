@@ -1,10 +1,14 @@
 //! Builds the annual report's [`Document`] from the registry, the cycle's questionnaire and the
 //! secretariat's editorial blocks, following the structure of the 2014 report: introduction,
 //! methodology with the response figures, status table, one section per focal point, general
-//! evaluation, findings and conclusions, recommendations, appendices.
+//! evaluation, then the monitoring of the plans (approved values only), findings and conclusions,
+//! recommendations, appendices.
 
 mod appendix;
 mod focal;
+mod monitoring;
+
+pub use monitoring::PlanMonitoring;
 
 use std::collections::BTreeMap;
 
@@ -32,6 +36,13 @@ pub struct Inputs<'a> {
     pub lang: Lang,
     /// The date plans are judged "in force" on.
     pub on: NaiveDate,
+    /// Each followed plan's matrix with its approved progress reports (the store's, now: later
+    /// approvals change the section, unlike the registry read as of the cycle).
+    pub monitoring: &'a [PlanMonitoring],
+    /// The day the monitoring figures are computed on ("the last year" ends on it).
+    pub monitored_on: NaiveDate,
+    /// The monitoring data is synthetic (a database made by `observa demo`): the section says so.
+    pub demonstration: bool,
 }
 
 /// What composing needs at hand: the inputs, the language's labels, the comparison (computed once).
@@ -53,6 +64,7 @@ pub fn compose(inp: &Inputs) -> Document {
     cx.methodology();
     cx.status();
     focal::write(&mut cx);
+    monitoring::write(&mut cx);
     cx.findings();
     cx.heading(1, "recommendations", l.t("report-h-recommendations"));
     cx.editorial("recommendations");
@@ -63,6 +75,7 @@ pub fn compose(inp: &Inputs) -> Document {
         subtitle: l.f("report-subtitle", &[("on", Arg::S(inp.on.to_string()))]),
         contents_label: l.t("report-contents"),
         page_label: l.t("report-page"),
+        chart_note: l.t("report-chart-note"),
         blocks: cx.out,
     }
 }
@@ -150,6 +163,7 @@ impl Ctx<'_> {
             widths: vec![1, 3],
             sheet: None,
             sheet_header: Vec::new(),
+            sheet_rows: Vec::new(),
         });
     }
 
@@ -192,6 +206,7 @@ impl Ctx<'_> {
             widths: vec![3, 8, 4, 3, 3, 2],
             sheet: Some(l.t("report-sheet-status")),
             sheet_header: Vec::new(),
+            sheet_rows: Vec::new(),
         });
         self.out.push(Block::Paragraph(vec![Inline::Emph(l.t("report-status-note"))]));
     }
@@ -277,6 +292,7 @@ impl Ctx<'_> {
             widths: vec![2, 3, 4, 4, 4],
             sheet: None,
             sheet_header: Vec::new(),
+            sheet_rows: Vec::new(),
         });
     }
 }

@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::Router;
 use minijinja::{context, Value};
 use observa_domain::editorial::by_key;
-use observa_report::{Document, Format, Inputs};
+use observa_report::{Document, Format, Inputs, PlanMonitoring};
 
 use super::{page_lang, render, respond, LangPath};
 use crate::{AppState, WebError};
@@ -41,10 +41,18 @@ fn known_cycle(app: &AppState, cycle: &str) -> Result<i32, WebError> {
 
 /// Composes the report of a cycle in a language from the snapshot and the stored editorial text.
 pub fn document(app: &AppState, cycle: i32, lang: observa_domain::Lang) -> Result<Document, WebError> {
-    let (blocks, annotations) = {
+    let (blocks, annotations, monitoring) = {
         let store = app.store.lock().expect("store lock");
         let blocks = store.editorial(cycle).map_err(crate::auth::internal)?;
-        (blocks, store.annotations(cycle).map_err(crate::auth::internal)?)
+        let annotations = store.annotations(cycle).map_err(crate::auth::internal)?;
+        // Monitoring is read as it stands now, approved values only (nothing else is public).
+        let mut monitoring = Vec::new();
+        for (state, matrix) in store.matrices().map_err(crate::auth::internal)? {
+            let mut approved = store.progress(&matrix.plan).map_err(crate::auth::internal)?;
+            approved.retain(|r| r.approved());
+            monitoring.push(PlanMonitoring { state, matrix, approved });
+        }
+        (blocks, annotations, monitoring)
     };
     let editorial = by_key(&blocks, cycle, lang);
     let questionnaire = app.questionnaires.iter().filter(|q| q.cycle <= cycle).max_by_key(|q| (q.cycle, q.version));
@@ -59,6 +67,9 @@ pub fn document(app: &AppState, cycle: i32, lang: observa_domain::Lang) -> Resul
         cycle,
         lang,
         on,
+        monitoring: &monitoring,
+        monitored_on: super::monitoring::today(),
+        demonstration: app.demonstration,
     }))
 }
 
