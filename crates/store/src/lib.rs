@@ -56,8 +56,14 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Everything Observa needs from one database, whichever engine holds it: what the web layer and
 /// the commands hold (`Box<dyn Backend>`), so neither ever names an engine.
-pub trait Backend: Store + AccountStore + ConsultationStore + MonitoringStore + DesignStore + OutboxStore + AuditLog + Send {}
-impl<T: Store + AccountStore + ConsultationStore + MonitoringStore + DesignStore + OutboxStore + AuditLog + Send> Backend for T {}
+pub trait Backend:
+    Store + AccountStore + ConsultationStore + MonitoringStore + DesignStore + OutboxStore + AuditLog + Send
+{
+}
+impl<T: Store + AccountStore + ConsultationStore + MonitoringStore + DesignStore + OutboxStore + AuditLog + Send>
+    Backend for T
+{
+}
 
 /// Opens the database at `location` and brings its schema up to date: a `postgres://` or
 /// `postgresql://` URL is PostgreSQL, anything else a SQLite file (the embedded default).
