@@ -124,6 +124,22 @@ test('a coordinator imports a matrix and reports, the secretariat returns and ap
     await r.goto(BASE + first);
     await Promise.all([r.waitForURL(/done=approved/), r.click('button[value="approve"]')]);
 
+    // The secretariat's other new pages: the mail status, monitoring reminders, plan design.
+    await r.goto(BASE + '/es/monitoring/review');
+    await Promise.all([r.waitForURL(/\/es\/admin\/mail/), r.click('form[action$="/monitoring/reminders"] button[type="submit"]')]);
+    assert.match(await r.locator('main').innerText(), /SMTP|correo/i, 'the mail page says whether anything is sent');
+    assert.deepEqual(await axe(r), [], 'the mail status page has no serious accessibility problem');
+    await r.goto(BASE + '/es/design');
+    assert.deepEqual(await axe(r), [], 'the design page has no serious accessibility problem');
+    const start = r.locator('form:has(input[name="state"][value="PY"])');
+    await Promise.all([r.waitForURL(/\/es\/design\/\d+$/), start.locator('button[type="submit"]').click()]);
+    assert.match(await r.locator('main').innerText(), /Capacitar a equipos de atención/, 'the draft carries the matrix over');
+    assert.deepEqual(await axe(r), [], 'a draft with its checklist has no serious accessibility problem');
+    await shot(r, 'design-draft.png');
+    const docx = await r.request.get(r.url() + '.docx');
+    assert.equal(docx.status(), 200);
+    assert.equal((await docx.body()).subarray(0, 2).toString(), 'PK', 'a DOCX (a zip) for the national commission');
+
     // The public dashboard, signed out: the approved values, a chart and its table.
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const pub = await context.newPage();
