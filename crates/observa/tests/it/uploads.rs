@@ -198,14 +198,21 @@ impl Served {
             .spawn()
             .expect("observa serve starts");
         let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        out.read_line(&mut line).unwrap();
-        let Some(base) = line.trim().strip_prefix("Observa is serving on ").map(|b| b.trim_end_matches('/')) else {
-            let mut err = String::new();
-            child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-            panic!("observa serve did not start under {cap_mb} MB: {line}{err}");
+        // The address line, after whatever the server says first (whether mail is sent); the end
+        // of its output without one means it exited, and then its errors are all there is to read.
+        let (mut line, mut said) = (String::new(), String::new());
+        let base = loop {
+            line.clear();
+            if out.read_line(&mut line).unwrap() == 0 {
+                let mut err = String::new();
+                child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+                panic!("observa serve did not start under {cap_mb} MB: {said}{err}");
+            }
+            said.push_str(&line);
+            if let Some(base) = line.trim().strip_prefix("Observa is serving on ") {
+                break base.trim_end_matches('/').to_string();
+            }
         };
-        let base = base.to_string();
         // Keep reading what it prints so that it never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
         Served { child, base }
