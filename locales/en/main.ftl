@@ -819,3 +819,5 @@ monitoring-breakdown-sex-female = Girls
 monitoring-breakdown-sex-male = Boys
 monitoring-breakdown-age = Age
 monitoring-breakdown-regions = By region, one per line as Region: value
+matrix-edit-title = The action matrix, item by item
+matrix-edit-empty = The plan has no objective yet: add the first one below, or upload a workbook.

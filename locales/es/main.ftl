@@ -819,3 +819,5 @@ monitoring-breakdown-sex-female = Niñas
 monitoring-breakdown-sex-male = Niños
 monitoring-breakdown-age = Edad
 monitoring-breakdown-regions = Por región, una por línea como Región: valor
+matrix-edit-title = La matriz de acciones, elemento por elemento
+matrix-edit-empty = El plan aún no tiene objetivos: agregue el primero abajo o suba un libro de cálculo.

@@ -819,3 +819,5 @@ monitoring-breakdown-sex-female = Filles
 monitoring-breakdown-sex-male = Garçons
 monitoring-breakdown-age = Âge
 monitoring-breakdown-regions = Par région, une par ligne sous la forme Région : valeur
+matrix-edit-title = La matrice d'actions, élément par élément
+matrix-edit-empty = Le plan n'a pas encore d'objectif : ajoutez le premier ci-dessous, ou envoyez un classeur.

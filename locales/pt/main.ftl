@@ -819,3 +819,5 @@ monitoring-breakdown-sex-female = Meninas
 monitoring-breakdown-sex-male = Meninos
 monitoring-breakdown-age = Idade
 monitoring-breakdown-regions = Por região, uma por linha como Região: valor
+matrix-edit-title = A matriz de ações, item por item
+matrix-edit-empty = O plano ainda não tem objetivos: adicione o primeiro abaixo ou envie uma pasta de trabalho.

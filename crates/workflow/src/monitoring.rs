@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use observa_domain::consultation::Status;
+use observa_domain::monitoring::edit::{apply, Edit};
 use observa_domain::monitoring::progress::{breakdown_problem, unusual};
 use observa_domain::monitoring::schedule::{self, late, window, Window};
 use observa_domain::monitoring::{ActionStatus, ActionUpdate, Matrix, ProgressReport, ReportKey};
@@ -68,6 +69,27 @@ pub fn save_matrix(
         .filter(|p| ids.contains(p.indicator.as_str()) || reported.contains(&(p.indicator.clone(), p.start)))
         .collect();
     Ok(store.save_matrix(&state, matrix, based_on, &periods, &actor.email)?)
+}
+
+/// Applies one item edit (`domain::monitoring::edit`: add an objective, a line, an action or an
+/// indicator, change an action, retitle or remove an item) to the plan's matrix at version
+/// `based_on` (0 with none yet: the edit starts it) and saves it as [`save_matrix`] does.
+pub fn edit_matrix(
+    store: &mut dyn Backend,
+    registry: &Dataset,
+    actor: &Actor,
+    (plan, based_on): (&str, i64),
+    edit: &Edit,
+    today: NaiveDate,
+) -> Result<i64> {
+    let state = state_of(registry, plan)?;
+    actor.require(actor.may_report(&state), "change this plan's matrix")?;
+    let (mut matrix, current) = store.matrix(plan)?.unwrap_or_else(|| (Matrix::new(plan), 0));
+    if current != based_on {
+        return Err(WorkflowError::Stale { current });
+    }
+    apply(&mut matrix, edit).map_err(|problem| WorkflowError::invalid("monitoring-matrix-refused", problem))?;
+    save_matrix(store, registry, actor, &matrix, based_on, today)
 }
 
 /// The matrix to store: each action keeps the status changes stored before (a history is

@@ -147,3 +147,61 @@ fn an_action_status_changes_with_a_note_and_the_history_survives_a_new_matrix() 
     assert_eq!(updates[0].note, "Las 8 jornadas se realizaron.");
     assert!(updates[1].note.is_empty(), "the status sent with the matrix is recorded without a note");
 }
+
+#[test]
+fn a_coordinator_builds_the_matrix_item_by_item_in_the_workspace() {
+    let (app, s, _) = setup();
+    let registry = crate::bundled();
+    let plan = registry.plans.iter().find(|p| p.state.as_str() == "PY").unwrap().id.clone();
+    let lead = registry.organisations.iter().find(|o| o.state.as_ref().is_some_and(|s| s.as_str() == "PY")).unwrap();
+    let co = account(&app, &s, "coordinacion@snna.gov.py", &["--role", "coordinator", "--state", "PY"]);
+    let other = account(&app, &s, "coordinacion@gob.cl", &["--role", "coordinator", "--state", "CL"]);
+    let workspace = format!("/es/monitoring/plans/{plan}");
+    let page = app.get_with(&workspace, &[("Cookie", &co)]);
+    assert!(page.body.contains("La matriz de acciones, elemento por elemento"), "the forms, before any matrix");
+    let csrf = page.csrf();
+    let to = format!("/es/monitoring/plans/{plan}/matrix");
+    let post = |cookie: &str, version: i64, fields: &[(&str, &str)]| {
+        let version = version.to_string();
+        let mut all = vec![("csrf", csrf.as_str()), ("version", version.as_str())];
+        all.extend_from_slice(fields);
+        app.post_form(&to, cookie, &all)
+    };
+    let version = || s.open("c.db").matrix(&plan).unwrap().map_or(0, |(_, v)| v);
+    let objective = [("op", "add-objective"), ("id", "o1"), ("title", "Proteger")];
+    assert_eq!(post(&other, 0, &objective).status, 403, "another State's coordinator");
+    assert_eq!(post(&co, 0, &objective).status, 303);
+    let stale = post(&co, 0, &objective);
+    assert_eq!(stale.status, 412, "an edit from a stale page is refused: {}", stale.body);
+    let line =
+        [("op", "add-line"), ("objective", "o1"), ("id", "l1"), ("title", "Atención"), ("focal_point", "recovery")];
+    assert_eq!(post(&co, version(), &line).status, 303);
+    let action =
+        [("op", "add-action"), ("line", "l1"), ("id", "a1"), ("title", "Centros de atención"), ("lead", &lead.id)];
+    assert_eq!(post(&co, version(), &action).status, 303);
+    let mut indicator = vec![
+        ("op", "add-indicator"),
+        ("under", "a1"),
+        ("id", "i1"),
+        ("name", "Niñas y niños atendidos"),
+        ("unit", "personas"),
+        ("frequency", "quarterly"),
+        ("starts", "2025-01-01"),
+        ("baseline_value", "10"),
+        ("baseline_date", "2025-01-01"),
+        ("target_value", "50"),
+        ("target_date", "2024-12-31"),
+    ];
+    let refused = post(&co, version(), &indicator);
+    assert_eq!(refused.status, 400, "a target before its baseline: {}", refused.body);
+    assert!(refused.body.contains("i1"), "names the indicator: {}", refused.body);
+    indicator.retain(|(k, _)| *k != "target_date");
+    indicator.push(("target_date", "2028-12-31"));
+    assert_eq!(post(&co, version(), &indicator).status, 303);
+    let (matrix, v) = s.open("c.db").matrix(&plan).unwrap().unwrap();
+    assert_eq!(v, 4, "four saves, one per item");
+    assert_eq!(matrix.indicators().len(), 1);
+    assert!(s.open("c.db").periods(&plan).unwrap().len() >= 16, "its periods follow from the schedule");
+    let page = app.get_with(&workspace, &[("Cookie", &co)]);
+    assert!(page.body.contains("Niñas y niños atendidos"), "the workspace lists it for reporting");
+}

@@ -1,5 +1,5 @@
 //! A plan's action matrix, signed in: the workbook to download (the matrix as it stands, or a
-//! blank for a plan without one), the filled workbook uploaded back with a report of what was read
+//! blank for a plan without one) and the item-by-item forms, the filled workbook uploaded back with a report of what was read
 //! and what was wrong (any problem refuses it whole: nothing is saved), and an action's status
 //! changed with the note that explains it. Every write is an operation of
 //! `observa_workflow::monitoring`.
@@ -16,6 +16,7 @@ use observa_workflow::WorkflowError;
 use serde::Deserialize;
 
 use super::account::private;
+use super::matrix_form;
 use super::monitoring::today;
 use super::{page_lang, render, respond};
 use crate::auth::internal;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
             get(download).post(upload).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
         )
         .route("/{lang}/monitoring/plans/{id}/actions/{action}", post(change_action))
+        .route("/{lang}/monitoring/plans/{id}/matrix", post(edit))
 }
 
 /// The State whose plan `id` is, after checking the signed-in account may report on it.
@@ -159,6 +161,34 @@ async fn change_action(
         })?;
         let to = format!("/{}/monitoring/plans/{id}?done=action#actions", l.code());
         Ok(private(Redirect::to(&to).into_response()))
+    })();
+    respond(&app, &lang, result)
+}
+
+/// One item edit of the matrix from the workspace's forms (`pages/matrix_form.rs`).
+async fn edit(
+    State(app): State<AppState>,
+    Path((lang, id)): Path<(String, String)>,
+    who: Result<SignedIn<Reporter>, Response>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let who = match who {
+        Ok(who) => who,
+        Err(refusal) => return refusal,
+    };
+    let result = (|| {
+        let l = page_lang(&lang)?;
+        who.check_csrf(&app, matrix_form::field(&form, "csrf"))?;
+        let refused =
+            |detail: String| WebError::workflow(WorkflowError::Invalid { key: "monitoring-matrix-refused", detail }, l);
+        let version = matrix_form::version(&form).map_err(refused)?;
+        let item = matrix_form::parse(&form)
+            .map_err(refused)?
+            .ok_or_else(|| WebError::BadRequest(l.text("design-unknown-op")))?;
+        who.call(&app, |store, registry, actor| {
+            op::edit_matrix(store, registry, actor, (&id, version), &item, today())
+        })?;
+        Ok(private(Redirect::to(&format!("/{}/monitoring/plans/{id}#matrix-heading", l.code())).into_response()))
     })();
     respond(&app, &lang, result)
 }

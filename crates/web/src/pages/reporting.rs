@@ -179,8 +179,12 @@ async fn workspace(
         };
         let snap = app.snapshot_in(l.0);
         let plan = snap.dataset.plans.iter().find(|p| p.id == id);
+        // The item-by-item forms (pages/matrix_form.rs) edit the matrix, or start one.
+        let orgs = super::matrix_form::organisations(&snap.dataset, &state);
+        let target = format!("/{}/monitoring/plans/{id}/matrix", l.code());
         let Some((matrix, version)) = matrix else {
-            let ctx = context! { plan => v(plan), state, matrix => false, csrf => who.session.csrf.clone() };
+            let empty = v(observa_domain::monitoring::Matrix::new(&id));
+            let ctx = context! { plan => v(plan), state, matrix => false, csrf => who.session.csrf.clone(), edit => empty, version => 0, orgs, target };
             return Ok(private(render(&app, l, &uri, "reporting.html", ctx)));
         };
         let day = today();
@@ -203,7 +207,7 @@ async fn workspace(
         let ctx = context! {
             plan => v(plan), state, matrix => true, version, rows, csrf => who.session.csrf.clone(),
             indicators => matrix.indicators().len(), may_approve => who.actor.may_approve(), actions => v(actions),
-            statuses => ActionStatus::ALL.map(|s| s.code()),
+            statuses => ActionStatus::ALL.map(|s| s.code()), edit => v(&matrix), orgs, target,
         };
         Ok(private(render(&app, l, &uri, "reporting.html", ctx)))
     })();
