@@ -1,8 +1,8 @@
 //! `observa demo`: a separate database to try monitoring out: the bundled 2014 registry plus
 //! synthetic action matrices and approved reports for the States' last approved plans
 //! (`observa_domain::monitoring::synthetic`). The database is marked as a demonstration, so
-//! every page served from it carries a banner. It refuses any database that already exists and
-//! is not a demonstration: synthetic data never enters a real one.
+//! every page served from it carries a banner. It refuses any database that already holds a
+//! registry and is not a demonstration: synthetic data never enters a real one.
 
 use std::path::Path;
 
@@ -22,7 +22,10 @@ pub const NOTE: &str =
 pub fn run(db: &Path) -> Result<()> {
     if db.exists() || observa_store::is_postgres(db) {
         let store = observa_store::open(db)?;
-        if store.meta("demonstration")?.is_none() {
+        // A database that holds a registry and is not a demonstration is refused; an empty one
+        // (a new PostgreSQL database is always there before it is used) becomes the demonstration.
+        let holds_data = store.meta("seeded_at")?.is_some() || store.is_seeded()?;
+        if holds_data && store.meta("demonstration")?.is_none() {
             bail!("{} is not a demonstration database: `observa demo` builds a new one (give it a new file, for example --db demo.db)", db.display());
         }
     }
