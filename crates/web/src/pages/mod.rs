@@ -12,6 +12,7 @@ mod cycle;
 mod cycles;
 mod design;
 mod editorial;
+mod entry_form;
 mod home;
 mod mail_status;
 mod matrix;

@@ -17,11 +17,11 @@ use observa_domain::monitoring::{ActionStatus, ReportKey};
 use observa_store::{Attachment, Evidence};
 use observa_workflow::monitoring as op;
 use observa_workflow::WorkflowError;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::account::private;
 use super::attachments::MAX_BYTES;
+use super::entry_form::{number, Action};
 use super::monitoring::today;
 use super::{page_lang, render, respond};
 use crate::auth::internal;
@@ -258,77 +258,6 @@ async fn entry(
         Ok(private(render(&app, l, &uri, "report_entry.html", ctx)))
     })();
     respond(&app, &lang, result)
-}
-
-#[derive(Deserialize)]
-struct Action {
-    csrf: String,
-    action: String,
-    #[serde(default)]
-    version: i64,
-    #[serde(default)]
-    value: String,
-    #[serde(default)]
-    no_data: String,
-    #[serde(default)]
-    narrative: String,
-    #[serde(default)]
-    confirmed: Option<String>,
-    #[serde(default)]
-    comment: String,
-    #[serde(default)]
-    until: String,
-    #[serde(default)]
-    b_sex_female: String,
-    #[serde(default)]
-    b_sex_male: String,
-    #[serde(default)]
-    b_age_0_5: String,
-    #[serde(default)]
-    b_age_6_11: String,
-    #[serde(default)]
-    b_age_12_17: String,
-    /// One region a line: `Norte: 3`.
-    #[serde(default)]
-    b_regions: String,
-}
-
-impl Action {
-    /// The breakdown entered (`sex:female` → 3, `region:Norte` → 1); empty fields are no value.
-    /// A field that is not a number is refused naming it; which categories the indicator has is
-    /// the workflow's rule.
-    fn breakdown(&self) -> Result<std::collections::BTreeMap<String, f64>, String> {
-        let mut out = std::collections::BTreeMap::new();
-        let fixed = [
-            ("sex:female", &self.b_sex_female),
-            ("sex:male", &self.b_sex_male),
-            ("age:0-5", &self.b_age_0_5),
-            ("age:6-11", &self.b_age_6_11),
-            ("age:12-17", &self.b_age_12_17),
-        ];
-        for (key, text) in fixed {
-            if let Some(v) = number(text).map_err(|shown| format!("{key}: {shown}"))? {
-                out.insert(key.to_string(), v);
-            }
-        }
-        for line in self.b_regions.lines().map(str::trim).filter(|l| !l.is_empty()).take(65) {
-            let (name, text) = line.rsplit_once(':').ok_or_else(|| line.chars().take(40).collect::<String>())?;
-            let v =
-                number(text).map_err(|shown| format!("{}: {shown}", name.trim()))?.ok_or_else(|| line.to_string())?;
-            out.insert(format!("region:{}", name.trim()), v);
-        }
-        Ok(out)
-    }
-}
-
-/// A number as people write it: `12.5`, `12,5`, `1 234`; empty is no value.
-fn number(text: &str) -> Result<Option<f64>, String> {
-    let t: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let t = if t.contains(',') && !t.contains('.') { t.replace(',', ".") } else { t.replace(',', "") };
-    t.parse::<f64>().ok().filter(|v| v.is_finite()).map(Some).ok_or_else(|| text.chars().take(40).collect())
 }
 
 async fn act(
