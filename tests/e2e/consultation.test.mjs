@@ -6,61 +6,21 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 
-import { chromium } from 'playwright-core';
+import { axe, BASE, launch, signedIn as signIn } from './signed-in.mjs';
 
-import { setUpSecondFactor } from './totp.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
-const AXE_SOURCE = readFileSync(AXE_PATH, 'utf8');
-const BASE = (process.env.OBSERVA_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const L = { email: process.env.E2E_LIAISON_EMAIL, password: process.env.E2E_LIAISON_PASSWORD };
 const R = { email: process.env.E2E_REVIEWER_EMAIL, password: process.env.E2E_REVIEWER_PASSWORD };
 
 let browser;
-before(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: ARGS });
-});
+before(async () => { browser = await launch(); });
 after(async () => browser?.close());
-
-/** A signed-in tab of its own (one browser context per person), watching for page errors. */
-async function signedIn(who, lang, firstPath) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(BASE + firstPath);
-  await page.fill('#email', who.email);
-  await page.fill('#password', who.password);
-  await Promise.all([page.waitForURL(/\/account\/password/), page.click('form.account button[type="submit"]')]);
-  await page.fill('#current', who.password);
-  await page.fill('#new', 'otra clave segura 2015');
-  await page.fill('#confirm', 'otra clave segura 2015');
-  await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/account/password')), page.click('form.account button[type="submit"]')]);
-  // Analysts set up their second factor on the way (liaison officers have none).
-  if (new URL(page.url()).pathname.endsWith('/account/totp/setup')) await setUpSecondFactor(page);
-  assert.equal(new URL(page.url()).pathname, firstPath);
-  return { page, errors };
-}
-
-async function axe(page) {
-  // Evaluated through the DevTools protocol: a <script> tag would be (rightly) refused by the
-  // portal's Content-Security-Policy, which allows only the site's own script files.
-  await page.evaluate(AXE_SOURCE);
-  const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] }));
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-}
+const signedIn = (who, firstPath) => signIn(browser, who, firstPath, 'otra clave segura 2015');
 
 test('a liaison officer answers, the secretariat returns, the officer resubmits, the secretariat accepts',
   { skip: !L.email || !R.email }, async () => {
     const form = '/es/cycles/2015/responses/CL';
-    const officer = await signedIn(L, 'es', form);
+    const officer = await signedIn(L, form);
     const p = officer.page;
     assert.match(await p.locator('h1').innerText(), /Respuestas a la consulta 2015: Chile/);
     assert.deepEqual(await axe(p), [], 'the form has no serious accessibility problem');
@@ -81,7 +41,7 @@ test('a liaison officer answers, the secretariat returns, the officer resubmits,
     await Promise.all([p.waitForURL(/submitted=\d+/), p.click('button[value="submit"]')]);
     assert.match(await p.locator('main').innerText(), /Enviada/);
 
-    const reviewer = await signedIn(R, 'en', '/en/cycles/2015');
+    const reviewer = await signedIn(R, '/en/cycles/2015');
     const r = reviewer.page;
     assert.match(await r.locator('tr', { hasText: 'Chile' }).innerText(), /Submitted/);
     await r.click('tr:has-text("Chile") a:has-text("Review")');

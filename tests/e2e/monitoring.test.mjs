@@ -8,55 +8,21 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { axe, BASE, launch, signedIn as signIn } from './signed-in.mjs';
 
-import { setUpSecondFactor } from './totp.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const MATRIX = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'matrix-py.xlsx'));
-const BASE = (process.env.OBSERVA_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const C = { email: process.env.E2E_COORDINATOR_EMAIL, password: process.env.E2E_COORDINATOR_PASSWORD };
 const A = { email: process.env.E2E_MONITOR_EMAIL, password: process.env.E2E_MONITOR_PASSWORD };
 const PLAN = 'py-plan-esnna-2012';
 
 let browser;
-before(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: ARGS });
-});
+before(async () => { browser = await launch(); });
 after(async () => browser?.close());
-
-async function signedIn(who, firstPath) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(BASE + firstPath);
-  await page.fill('#email', who.email);
-  await page.fill('#password', who.password);
-  await Promise.all([page.waitForURL(/\/account\/password/), page.click('form.account button[type="submit"]')]);
-  await page.fill('#current', who.password);
-  await page.fill('#new', 'una clave de seguimiento 2026');
-  await page.fill('#confirm', 'una clave de seguimiento 2026');
-  await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/account/password')), page.click('form.account button[type="submit"]')]);
-  if (new URL(page.url()).pathname.endsWith('/account/totp/setup')) await setUpSecondFactor(page);
-  assert.equal(new URL(page.url()).pathname, firstPath);
-  return { page, errors };
-}
-
-async function axe(page) {
-  await page.evaluate(AXE_SOURCE);
-  const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] }));
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-}
+const signedIn = (who, firstPath) => signIn(browser, who, firstPath, 'una clave de seguimiento 2026');
 
 async function shot(page, name) {
   if (process.env.E2E_SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.E2E_SCREENSHOT_DIR, name), fullPage: true });

@@ -275,11 +275,6 @@ pub async fn cached(State(app): State<AppState>, mut request: Request, next: Nex
     // Under `nest` the URI has lost its prefix; the original one has it.
     let original = request.extensions().get::<OriginalUri>().map_or_else(|| request.uri().clone(), |o| o.0.clone());
     let path = original.path().to_string();
-    // Monitoring's open data changes with each decision, which is not a registry write: it is
-    // read from the store each time, like the dashboards.
-    if path.starts_with("/downloads/monitoring/") {
-        return next.run(request).await;
-    }
     let raw = request.uri().query().unwrap_or("").to_string();
     let (query, unknown) = canonical(&raw, known);
     if unknown && path.starts_with("/api/") {

@@ -75,9 +75,6 @@ impl Downloads {
 /// `/downloads/<file>` from the current registry; `/downloads/cycles/<year>/<file>` from the
 /// registry as it stood for that cycle.
 pub async fn file(State(app): State<AppState>, Path(path): Path<String>) -> Response {
-    if let Some(rest) = path.strip_prefix("monitoring/") {
-        return monitoring(&app, rest);
-    }
     let (downloads, path) = match path.strip_prefix("cycles/").and_then(|rest| rest.split_once('/')) {
         Some((year, rest)) => match crate::pages::cycle_year(year).and_then(|y| app.downloads_as_of(y)) {
             Ok(d) => (d, rest.to_string()),
@@ -111,31 +108,29 @@ pub async fn file(State(app): State<AppState>, Path(path): Path<String>) -> Resp
 
 /// The monitoring data package (`/downloads/monitoring/datapackage.json`, its CSV files and one
 /// workbook), made from the store on each request: approved values change with every decision,
-/// and the dashboards read the store the same way. A demonstration database says so in the
-/// package's title and description.
-fn monitoring(app: &AppState, path: &str) -> Response {
+/// and the dashboards read the store the same way (its route is not in the answer cache). Only
+/// the file asked for is written. A demonstration database says so in the package's title.
+pub async fn monitoring(State(app): State<AppState>, Path(path): Path<String>) -> Response {
     let tables = match observa_store::monitoring_tables(app.store.lock().expect("store lock").as_ref()) {
         Ok(t) => t,
         Err(e) => return WebError::Internal(format!("monitoring open data: {e}")).into_response(),
     };
     let title = if app.demonstration { MONITORING_DEMO } else { MONITORING };
-    let made = match path {
-        "observa-monitoring.xlsx" => observa_opendata::xlsx(&tables).map(|b| (XLSX, b)),
-        _ => observa_opendata::datapackage(
-            &tables,
-            title,
-            &chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        )
-        .map(|files| {
-            let found = files.into_iter().find(|f| f.name == path);
-            let kind = if path.ends_with(".json") { "application/json" } else { CSV };
-            (kind, found.map(|f| f.bytes).unwrap_or_default())
-        }),
+    let csv = path
+        .strip_prefix("data/")
+        .and_then(|f| f.strip_suffix(".csv"))
+        .and_then(|n| tables.iter().find(|t| t.name == n));
+    let made = match (path.as_str(), csv) {
+        (_, Some(table)) => observa_opendata::csv(table).map(|b| (CSV, b)),
+        ("observa-monitoring.xlsx", _) => observa_opendata::xlsx(&tables).map(|b| (XLSX, b)),
+        ("datapackage.json", _) => {
+            let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            observa_opendata::datapackage(&tables, title, &created)
+                .map(|files| ("application/json", files.into_iter().next().map(|f| f.bytes).unwrap_or_default()))
+        }
+        _ => return WebError::NotFound(format!("no download `monitoring/{path}`")).into_response(),
     };
     match made {
-        Ok((_, bytes)) if bytes.is_empty() => {
-            WebError::NotFound(format!("no download `monitoring/{path}`")).into_response()
-        }
         Ok((kind, bytes)) => {
             let disposition = if kind == XLSX { "attachment; filename=\"observa-monitoring.xlsx\"" } else { "inline" };
             let headers = [

@@ -77,12 +77,22 @@ pub fn read(plan: &str, bytes: &[u8]) -> Result<Reading, Vec<String>> {
     if !problems.is_empty() {
         return Err(problems);
     }
+    // The merged regions over each column read, by first row: a lookup is a binary search, not a
+    // scan of every region for every cell (a hostile workbook may hold thousands).
+    let mut spans: BTreeMap<u32, Vec<&calamine::Dimensions>> = BTreeMap::new();
+    for m in &merges {
+        for &c in at.values().filter(|&&c| m.start.1 <= c && c <= m.end.1) {
+            spans.entry(c).or_default().push(m);
+        }
+    }
+    spans.values_mut().for_each(|v| v.sort_by_key(|m| m.start.0));
     let value = |r: u32, code: &str| -> String {
         let Some(&c) = at.get(code) else { return String::new() };
-        let (r0, c0) = merges
-            .iter()
-            .find(|m| m.start.0 <= r && r <= m.end.0 && m.start.1 <= c && c <= m.end.1)
-            .map_or((r, c), |m| m.start);
+        let over = spans.get(&c).and_then(|v| {
+            let k = v.partition_point(|m| m.start.0 <= r);
+            k.checked_sub(1).map(|k| v[k]).filter(|m| r <= m.end.0)
+        });
+        let (r0, c0) = over.map_or((r, c), |m| m.start);
         sheet.get(r0, c0).cloned().unwrap_or_default()
     };
     // A cell named as the coordinator sees it: where its column is in this workbook.

@@ -181,9 +181,10 @@ async fn login(
     respond(&app, &lang, result)
 }
 
+/// A form that carries only its CSRF token (a button that does one thing).
 #[derive(Deserialize)]
-struct CsrfOnly {
-    csrf: String,
+pub(super) struct CsrfOnly {
+    pub(super) csrf: String,
 }
 
 async fn logout(

@@ -12,7 +12,7 @@ use observa_domain::consultation::Cycle;
 use observa_store::Message;
 use observa_workflow::deadline::{self, Reminder};
 
-use super::account::private;
+use super::account::{private, CsrfOnly};
 use super::{render, respond};
 use crate::auth::internal;
 use crate::signed_in::{Analyst, SignedIn};
@@ -36,11 +36,6 @@ fn word(app: &AppState, l: Lang, cycle: &Cycle, reminder: &Reminder) -> Message 
             .replace("%path%", &format!("/{}/cycles/{}/responses/{}", l.code(), cycle.year, reminder.state))
     };
     Message { to: reminder.to.clone(), subject: fill(l.text("reminder-subject")), body: fill(l.text("reminder-body")) }
-}
-
-#[derive(serde::Deserialize)]
-struct CsrfOnly {
-    csrf: String,
 }
 
 async fn queue_reminders(

@@ -16,7 +16,6 @@ use minijinja::context;
 use observa_domain::facts::FocalPoint;
 use observa_domain::monitoring::design::{self, Draft};
 use observa_workflow::design::{self as op, Change};
-use observa_workflow::WorkflowError;
 
 use super::account::private;
 use super::matrix_form;
@@ -159,9 +158,8 @@ async fn edit(
         let l = page_lang(&lang)?;
         who.check_csrf(&app, matrix_form::field(&form, "csrf"))?;
         let (id, _) = draft_id(&draft)?;
-        let refused = |detail: String| WebError::workflow(WorkflowError::Invalid { key: "design-refused", detail }, l);
-        let version = matrix_form::version(&form).map_err(refused)?;
-        let change = match matrix_form::parse(&form).map_err(refused)? {
+        let (version, edit) = matrix_form::version_and_edit(&form, "design-refused", l)?;
+        let change = match edit {
             Some(item) => Change::Item(item),
             None if matrix_form::field(&form, "op") == "rename" => {
                 Change::Rename(matrix_form::field(&form, "title").into())

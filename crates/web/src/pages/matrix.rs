@@ -179,12 +179,8 @@ async fn edit(
     let result = (|| {
         let l = page_lang(&lang)?;
         who.check_csrf(&app, matrix_form::field(&form, "csrf"))?;
-        let refused =
-            |detail: String| WebError::workflow(WorkflowError::Invalid { key: "monitoring-matrix-refused", detail }, l);
-        let version = matrix_form::version(&form).map_err(refused)?;
-        let item = matrix_form::parse(&form)
-            .map_err(refused)?
-            .ok_or_else(|| WebError::BadRequest(l.text("design-unknown-op")))?;
+        let (version, item) = matrix_form::version_and_edit(&form, "monitoring-matrix-refused", l)?;
+        let item = item.ok_or_else(|| WebError::BadRequest(l.text("design-unknown-op")))?;
         who.call(&app, |store, registry, actor| {
             op::edit_matrix(store, registry, actor, (&id, version), &item, today())
         })?;

@@ -32,6 +32,18 @@ pub fn version(form: &[(String, String)]) -> Result<i64, String> {
     }
 }
 
+/// A posted matrix form's version and edit, a refusal worded with `key` (the page's "not saved"
+/// message) naming the field when either cannot be read.
+pub fn version_and_edit(
+    form: &[(String, String)],
+    key: &'static str,
+    l: crate::Lang,
+) -> Result<(i64, Option<Edit>), crate::WebError> {
+    let refused =
+        |detail: String| crate::WebError::workflow(observa_workflow::WorkflowError::Invalid { key, detail }, l);
+    Ok((version(form).map_err(refused)?, parse(form).map_err(refused)?))
+}
+
 /// The edit a matrix form asks for (`op`), or `None` when `op` is not a matrix edit (a page's
 /// own operation, such as renaming a draft).
 pub fn parse(form: &[(String, String)]) -> Result<Option<Edit>, String> {

@@ -46,6 +46,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/static/style.css", get(style))
         .route("/static/autosave.js", get(autosave))
         .route("/downloads/{*path}", get(crate::downloads::file))
+        // Not in the answer cache's routes: made from the store on each request.
+        .route("/downloads/monitoring/{*path}", get(crate::downloads::monitoring))
         .route("/{lang}", get(home::page))
         .route("/{lang}/", get(home::page))
         .merge(states::router())

@@ -10,7 +10,7 @@ use axum::{Form, Router};
 use observa_store::Message;
 use observa_workflow::reminders::{self, MonitoringReminder};
 
-use super::account::private;
+use super::account::{private, CsrfOnly};
 use super::respond;
 use crate::signed_in::{Analyst, SignedIn};
 use crate::{AppState, Lang};
@@ -34,11 +34,6 @@ fn word(app: &AppState, l: Lang, r: &MonitoringReminder) -> Message {
         subject: fill(l.text("monitoring-reminder-subject")),
         body: fill(l.text("monitoring-reminder-body")),
     }
-}
-
-#[derive(serde::Deserialize)]
-struct CsrfOnly {
-    csrf: String,
 }
 
 async fn queue(
